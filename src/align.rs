@@ -1,0 +1,504 @@
+//! Align: decide which sentences of two articles report the same thing.
+//!
+//! Each sentence becomes a set of weighted terms: stems of content words, canonical numbers,
+//! and names folded across transliteration variants. A term's weight is its inverse document
+//! frequency over the sentences of the two articles (rare words count most), times a boost
+//! for names and numbers; stop words keep a small weight but never make a pair a candidate.
+//! Candidate pairs come from an inverted index, so only sentences sharing a content term are
+//! ever scored. Links are then chosen greedily by score, which allows any reordering; a
+//! sentence left over may join a link whose partner it is contained in, which makes the
+//! one-to-many and many-to-one links of split or merged sentences.
+//!
+//! Every tunable number lives in [`Thresholds`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{Article, LinkKind};
+use crate::normalize::{self, TokenClass};
+
+/// Every number the aligner decides by, in one place. The defaults were chosen by reading
+/// the score distribution of linked and unlinked pairs, not fitted to any gold file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// A pair is linked when its Dice similarity reaches this…
+    pub link_dice: f64,
+    /// …or when the smaller sentence is contained in the larger one at least this much…
+    pub link_containment: f64,
+    /// …and the shared terms weigh at least this much (about two rare words).
+    pub min_shared_weight: f64,
+    /// A link whose Dice similarity reaches this is `reworded`; below it, `partial`.
+    pub reworded_dice: f64,
+    /// A left-over sentence joins a link when this share of it is in the partner.
+    pub attach_containment: f64,
+    /// Weight factor for names.
+    pub name_boost: f64,
+    /// Weight factor for numbers.
+    pub number_boost: f64,
+    /// Weight factor for stop words.
+    pub stop_weight: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            link_dice: 0.30,
+            link_containment: 0.50,
+            min_shared_weight: 4.0,
+            reworded_dice: 0.50,
+            attach_containment: 0.60,
+            name_boost: 1.5,
+            number_boost: 1.5,
+            stop_weight: 0.1,
+        }
+    }
+}
+
+/// One link chosen by the aligner, before the word diff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignedPair {
+    /// Identical, reworded or partial.
+    pub kind: LinkKind,
+    /// Base sentence indices, ascending.
+    pub base: Vec<usize>,
+    /// Other sentence indices, ascending.
+    pub other: Vec<usize>,
+    /// Similarity of the two groups, in `[0, 1]`.
+    pub score: f64,
+}
+
+/// The result of aligning two articles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    /// Links, ordered by their first base sentence.
+    pub links: Vec<AlignedPair>,
+    /// Other-article sentences with no link.
+    pub added: Vec<usize>,
+    /// Base sentences with no link.
+    pub dropped: Vec<usize>,
+}
+
+/// A sentence as the aligner sees it: sorted `(term, weight, is_stop)` plus its plain
+/// normalised word sequence (for the identical test).
+#[derive(Debug, Clone, Default)]
+struct Features {
+    terms: Vec<(u32, f64, bool)>,
+    total: f64,
+    words: Vec<String>,
+}
+
+/// Term identity before weighting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Term {
+    Word(String),
+    Name(String),
+    Number(String),
+    Stop(String),
+}
+
+/// Group names that are spellings of one another; map each key to its cluster's
+/// representative (the smallest key, so the mapping is deterministic).
+fn cluster_names(keys: &[String]) -> HashMap<String, String> {
+    let mut sorted: Vec<&String> = keys.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut parent: Vec<usize> = (0..sorted.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    // Only names with the same first letter can match; compare within those buckets, and
+    // give up fuzzy matching in a bucket too large to compare pairwise.
+    let mut buckets: BTreeMap<char, Vec<usize>> = BTreeMap::new();
+    for (i, k) in sorted.iter().enumerate() {
+        if let Some(c) = k.chars().next() {
+            buckets.entry(c).or_default().push(i);
+        }
+    }
+    for members in buckets.values() {
+        if members.len() > 2000 {
+            continue;
+        }
+        for (x, &a) in members.iter().enumerate() {
+            for &b in &members[x + 1..] {
+                if normalize::names_match(sorted[a], sorted[b]) {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb {
+                        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                        parent[hi] = lo;
+                    }
+                }
+            }
+        }
+    }
+    (0..sorted.len())
+        .map(|i| {
+            let r = find(&mut parent, i);
+            (sorted[i].clone(), sorted[r].clone())
+        })
+        .collect()
+}
+
+/// Turn the sentences of both articles into weighted term sets.
+fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
+    let all: Vec<Vec<normalize::Token>> = base
+        .sentences
+        .iter()
+        .chain(&other.sentences)
+        .map(|s| normalize::tokens(&s.text))
+        .collect();
+    // Words written capitalised inside a sentence are names wherever they occur.
+    let mut name_norms: HashMap<&str, String> = HashMap::new();
+    for toks in &all {
+        for tok in toks {
+            if tok.capitalised && !tok.initial && tok.class == TokenClass::Word {
+                name_norms
+                    .entry(tok.norm.as_str())
+                    .or_insert_with(|| normalize::name_key(&tok.norm));
+            }
+        }
+    }
+    let keys: Vec<String> = name_norms.values().cloned().collect();
+    let reps = cluster_names(&keys);
+
+    let term_sets: Vec<Vec<Term>> = all
+        .iter()
+        .map(|toks| {
+            let mut terms: Vec<Term> = toks
+                .iter()
+                .map(|tok| match tok.class {
+                    TokenClass::Number => Term::Number(tok.stem.clone()),
+                    TokenClass::Stop => Term::Stop(tok.norm.clone()),
+                    TokenClass::Word => match name_norms.get(tok.norm.as_str()) {
+                        Some(key) => Term::Name(reps.get(key).unwrap_or(key).clone()),
+                        None => Term::Word(tok.stem.clone()),
+                    },
+                })
+                .collect();
+            terms.sort();
+            terms.dedup();
+            terms
+        })
+        .collect();
+
+    let mut ids: HashMap<&Term, u32> = HashMap::new();
+    let mut df: Vec<u32> = Vec::new();
+    for set in &term_sets {
+        for term in set {
+            let next = ids.len() as u32;
+            let id = *ids.entry(term).or_insert(next);
+            if id as usize == df.len() {
+                df.push(0);
+            }
+            df[id as usize] += 1;
+        }
+    }
+    let n = term_sets.len().max(1) as f64;
+    let features: Vec<Features> = term_sets
+        .iter()
+        .zip(&all)
+        .map(|(set, toks)| {
+            let mut terms: Vec<(u32, f64, bool)> = set
+                .iter()
+                .map(|term| {
+                    let id = ids[term];
+                    let idf = (1.0 + n / df[id as usize] as f64).ln();
+                    let (boost, stop) = match term {
+                        Term::Name(_) => (t.name_boost, false),
+                        Term::Number(_) => (t.number_boost, false),
+                        Term::Stop(_) => (t.stop_weight, true),
+                        Term::Word(_) => (1.0, false),
+                    };
+                    (id, idf * boost, stop)
+                })
+                .collect();
+            terms.sort_by_key(|x| x.0);
+            let total = terms.iter().map(|x| x.1).sum();
+            let words = toks.iter().map(|k| k.norm.clone()).collect();
+            Features {
+                terms,
+                total,
+                words,
+            }
+        })
+        .collect();
+    let mut features = features;
+    let other_features = features.split_off(base.sentences.len());
+    (features, other_features)
+}
+
+/// Weight of the terms two sentences (or groups) share.
+fn shared_weight(a: &[(u32, f64, bool)], b: &[(u32, f64, bool)]) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Similarity of two weighted term sets: (Dice, containment of the smaller, shared weight).
+fn similarity(a: &Features, b: &Features) -> (f64, f64, f64) {
+    let s = shared_weight(&a.terms, &b.terms);
+    if s == 0.0 || a.total == 0.0 || b.total == 0.0 {
+        return (0.0, 0.0, s);
+    }
+    let dice = 2.0 * s / (a.total + b.total);
+    let containment = s / a.total.min(b.total);
+    (dice, containment.min(1.0), s)
+}
+
+fn merge(features: &[&Features]) -> Features {
+    let mut terms: Vec<(u32, f64, bool)> = features
+        .iter()
+        .flat_map(|f| f.terms.iter().copied())
+        .collect();
+    terms.sort_by_key(|x| x.0);
+    terms.dedup_by_key(|x| x.0);
+    let total = terms.iter().map(|x| x.1).sum();
+    let words = features
+        .iter()
+        .flat_map(|f| f.words.iter().cloned())
+        .collect();
+    Features {
+        terms,
+        total,
+        words,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    i: usize,
+    j: usize,
+    score: f64,
+    containment: f64,
+}
+
+/// Align `other` against `base`.
+pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
+    let (fa, fb) = featurize(base, other, t);
+
+    // Inverted index over the other article's content terms.
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (j, f) in fb.iter().enumerate() {
+        for &(id, _, stop) in &f.terms {
+            if !stop {
+                postings.entry(id).or_default().push(j);
+            }
+        }
+    }
+    let mut candidates = Vec::new();
+    let mut seen = vec![usize::MAX; fb.len()];
+    for (i, a) in fa.iter().enumerate() {
+        for &(id, _, stop) in &a.terms {
+            if stop {
+                continue;
+            }
+            for &j in postings.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+                if seen[j] == i {
+                    continue;
+                }
+                seen[j] = i;
+                let (dice, containment, shared) = similarity(a, &fb[j]);
+                let linked = dice >= t.link_dice
+                    || (containment >= t.link_containment && shared >= t.min_shared_weight);
+                if linked {
+                    candidates.push(Candidate {
+                        i,
+                        j,
+                        score: dice.max(containment * 0.8),
+                        containment,
+                    });
+                }
+            }
+        }
+    }
+    candidates.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then(x.i.cmp(&y.i))
+            .then(x.j.cmp(&y.j))
+    });
+
+    // One-to-one links first, best first: any order of sentences is allowed.
+    let mut group_of_base: Vec<Option<usize>> = vec![None; fa.len()];
+    let mut group_of_other: Vec<Option<usize>> = vec![None; fb.len()];
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for c in &candidates {
+        if group_of_base[c.i].is_none() && group_of_other[c.j].is_none() {
+            group_of_base[c.i] = Some(groups.len());
+            group_of_other[c.j] = Some(groups.len());
+            groups.push((vec![c.i], vec![c.j]));
+        }
+    }
+    // Left-over sentences join the link of a partner that contains them (split sentences).
+    for c in &candidates {
+        if c.containment < t.attach_containment {
+            continue;
+        }
+        match (group_of_base[c.i], group_of_other[c.j]) {
+            (None, Some(g)) if groups[g].1.len() == 1 => {
+                groups[g].0.push(c.i);
+                group_of_base[c.i] = Some(g);
+            }
+            (Some(g), None) if groups[g].0.len() == 1 => {
+                groups[g].1.push(c.j);
+                group_of_other[c.j] = Some(g);
+            }
+            _ => {}
+        }
+    }
+
+    let mut links: Vec<AlignedPair> = groups
+        .into_iter()
+        .map(|(mut bi, mut oj)| {
+            bi.sort_unstable();
+            oj.sort_unstable();
+            let ga = merge(&bi.iter().map(|&i| &fa[i]).collect::<Vec<_>>());
+            let gb = merge(&oj.iter().map(|&j| &fb[j]).collect::<Vec<_>>());
+            let (dice, _, _) = similarity(&ga, &gb);
+            let kind = if ga.words == gb.words {
+                LinkKind::Identical
+            } else if dice >= t.reworded_dice {
+                LinkKind::Reworded
+            } else {
+                LinkKind::Partial
+            };
+            let score = if kind == LinkKind::Identical {
+                1.0
+            } else {
+                dice
+            };
+            AlignedPair {
+                kind,
+                base: bi,
+                other: oj,
+                score: (score * 10_000.0).round() / 10_000.0,
+            }
+        })
+        .collect();
+    links.sort_by_key(|l| (l.base[0], l.other[0]));
+    let dropped = (0..fa.len())
+        .filter(|&i| group_of_base[i].is_none())
+        .collect();
+    let added = (0..fb.len())
+        .filter(|&j| group_of_other[j].is_none())
+        .collect();
+    Alignment {
+        links,
+        added,
+        dropped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sentence;
+
+    fn article(label: &str, sentences: &[&str]) -> Article {
+        let mut text = String::new();
+        let mut out = Vec::new();
+        for (index, s) in sentences.iter().enumerate() {
+            let start = text.len();
+            text.push_str(s);
+            out.push(Sentence {
+                index,
+                paragraph: index,
+                start,
+                end: text.len(),
+                text: s.to_string(),
+            });
+            text.push_str("\n\n");
+        }
+        Article {
+            label: label.into(),
+            path: label.into(),
+            text,
+            sentences: out,
+            boilerplate: vec![],
+        }
+    }
+
+    #[test]
+    fn identical_reworded_added_dropped_and_reordering() {
+        let a = article(
+            "a",
+            &[
+                "Lavrov met Blinken in Geneva on Friday.",
+                "The ministers discussed missile deployments in Europe.",
+                "Weather in Geneva was cold.",
+            ],
+        );
+        let b = article(
+            "b",
+            &[
+                "The ministers discussed the missile deployments across Europe.",
+                "Lavrov met Blinken in Geneva on Friday.",
+                "Oil prices rose sharply in Asian trading.",
+            ],
+        );
+        let al = align(&a, &b, &Thresholds::default());
+        assert_eq!(al.links.len(), 2);
+        assert_eq!(al.links[0].kind, LinkKind::Identical);
+        assert_eq!(
+            (al.links[0].base.clone(), al.links[0].other.clone()),
+            (vec![0], vec![1])
+        );
+        assert_eq!(al.links[1].kind, LinkKind::Reworded);
+        assert_eq!(al.dropped, vec![2]);
+        assert_eq!(al.added, vec![2]);
+    }
+
+    #[test]
+    fn transliterated_names_link() {
+        let a = article(
+            "a",
+            &["Deputy minister Sergey Ryabkov warned Washington on Monday."],
+        );
+        let b = article(
+            "b",
+            &["Deputy minister Sergei Riabkov warned Washington on Monday."],
+        );
+        let al = align(&a, &b, &Thresholds::default());
+        assert_eq!(al.links.len(), 1);
+        assert!(al.links[0].score > 0.99, "{:?}", al.links[0]);
+    }
+
+    #[test]
+    fn a_split_sentence_makes_a_one_to_many_link() {
+        let a = article(
+            "a",
+            &["Shoigu announced drills in the Far East and said submarines had tracked a foreign vessel near the Kuril Islands."],
+        );
+        let b = article(
+            "b",
+            &[
+                "Shoigu announced drills in the Far East.",
+                "Submarines tracked a foreign vessel near the Kuril Islands, he said.",
+            ],
+        );
+        let al = align(&a, &b, &Thresholds::default());
+        assert_eq!(al.links.len(), 1, "{al:?}");
+        assert_eq!(al.links[0].other, vec![0, 1]);
+        assert!(al.added.is_empty());
+    }
+
+    #[test]
+    fn unrelated_sentences_sharing_only_stop_words_do_not_link() {
+        let a = article("a", &["It was said that they would be there."]);
+        let b = article("b", &["They said it would be there, that was all."]);
+        let al = align(&a, &b, &Thresholds::default());
+        assert!(al.links.is_empty());
+    }
+}

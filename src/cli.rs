@@ -1,0 +1,249 @@
+//! Command-line interface: clap definitions (their doc comments are the help text) and the
+//! resolution of flags into settings. `main.rs` only calls [`run`].
+
+use std::io::{self, IsTerminal, Write};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::render::{self, Format, RenderOptions};
+use crate::{build_article, compare, ingest, CompareOptions, Error};
+
+/// Exit code: the command ran.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: bad input or another error; one line on stderr says why.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Line up several outlets' articles on the same event and show what each added, dropped
+/// or reworded.
+#[derive(Debug, Parser)]
+#[command(name = "storydiff", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare two or more articles: each is aligned with the base (the first, or --base).
+    Compare(CompareArgs),
+}
+
+/// Output format of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Coloured sentence diff for reading at a terminal.
+    Terminal,
+    /// Versioned JSON (docs/json.md).
+    Json,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when writing to a terminal, unless NO_COLOR is set or TERM is dumb.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour; changes are marked [-deleted-]{+inserted+}.
+    Never,
+}
+
+/// Arguments of `storydiff compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Article files (plain UTF-8 text); `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Name of an outlet, once per input in order (default: the file stem).
+    #[arg(long = "label", value_name = "NAME")]
+    pub labels: Vec<String>,
+    /// Label of the article the others are compared with (default: the first input).
+    #[arg(long, value_name = "LABEL")]
+    pub base: Option<String>,
+    /// Compare every pair of articles, not only each with the base.
+    #[arg(long)]
+    pub all_pairs: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
+    pub format: FormatArg,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+    /// Wrap terminal output to N columns (default: the terminal's width, COLUMNS, or 80).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+    /// Keep site chrome (captions, "Read also", end codes…) in the body.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+}
+
+/// Decide colour: --color, then NO_COLOR (non-empty), then CLICOLOR_FORCE, then whether the
+/// output is a terminal whose TERM is not `dumb`.
+pub fn resolve_color(
+    arg: ColorArg,
+    to_terminal: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                return false;
+            }
+            if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+                return true;
+            }
+            to_terminal && env("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+/// Decide the width: --width, then the terminal's width, then COLUMNS, then 80.
+fn resolve_width(arg: Option<usize>, to_terminal: bool) -> usize {
+    if let Some(w) = arg {
+        return w;
+    }
+    if to_terminal {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return w as usize;
+        }
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&w| w > 0)
+        .unwrap_or(80)
+}
+
+/// Run the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Compare(args) => run_compare(args),
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(RunError::Pipe) => EXIT_OK,
+        Err(RunError::Fail(msg)) => {
+            let _ = writeln!(io::stderr(), "storydiff: error: {msg}");
+            EXIT_ERROR
+        }
+    }
+}
+
+enum RunError {
+    /// The reader went away (`| head`): not an error.
+    Pipe,
+    Fail(String),
+}
+
+impl From<Error> for RunError {
+    fn from(e: Error) -> Self {
+        RunError::Fail(e.to_string())
+    }
+}
+
+fn io_error(e: io::Error, what: &str) -> RunError {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        RunError::Pipe
+    } else {
+        RunError::Fail(format!("{what}: {e}"))
+    }
+}
+
+fn run_compare(args: CompareArgs) -> Result<(), RunError> {
+    if !args.labels.is_empty() && args.labels.len() != args.inputs.len() {
+        return Err(Error::LabelCount {
+            labels: args.labels.len(),
+            inputs: args.inputs.len(),
+        }
+        .into());
+    }
+    if args.inputs.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Error::StdinTwice.into());
+    }
+    let mut articles = Vec::with_capacity(args.inputs.len());
+    for (k, path) in args.inputs.iter().enumerate() {
+        let raw = ingest::read_input(path, args.labels.get(k).map(String::as_str))?;
+        articles.push(build_article(raw, args.keep_boilerplate)?);
+    }
+    let opts = CompareOptions {
+        base: args.base.clone(),
+        all_pairs: args.all_pairs,
+        keep_boilerplate: args.keep_boilerplate,
+        thresholds: Default::default(),
+    };
+    let report = compare(articles, &opts)?;
+    let format = match args.format {
+        FormatArg::Terminal => Format::Terminal,
+        FormatArg::Json => Format::Json,
+    };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let env = |k: &str| std::env::var(k).ok();
+    let ropts = RenderOptions {
+        color: resolve_color(args.color, to_terminal, &env),
+        width: resolve_width(args.width, to_terminal),
+    };
+    let mut buf = Vec::new();
+    render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buf)
+            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}"))),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&buf)
+                .and_then(|_| out.flush())
+                .map_err(|e| io_error(e, "standard output"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn colour_resolution_order() {
+        assert!(resolve_color(
+            ColorArg::Always,
+            false,
+            &env_of(&[("NO_COLOR", "1")])
+        ));
+        assert!(!resolve_color(ColorArg::Never, true, &env_of(&[])));
+        assert!(!resolve_color(
+            ColorArg::Auto,
+            true,
+            &env_of(&[("NO_COLOR", "1")])
+        ));
+        assert!(resolve_color(
+            ColorArg::Auto,
+            true,
+            &env_of(&[("NO_COLOR", "")])
+        ));
+        assert!(resolve_color(
+            ColorArg::Auto,
+            false,
+            &env_of(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!resolve_color(
+            ColorArg::Auto,
+            true,
+            &env_of(&[("TERM", "dumb")])
+        ));
+        assert!(!resolve_color(ColorArg::Auto, false, &env_of(&[])));
+    }
+}

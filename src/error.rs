@@ -1,0 +1,88 @@
+//! Errors the library reports; each names the input and the problem in one line.
+
+use thiserror::Error;
+
+/// Everything that can go wrong while reading and comparing articles.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The path does not exist.
+    #[error("{path}: no such file")]
+    NotFound {
+        /// The input as given.
+        path: String,
+    },
+    /// The path is a directory, not a file.
+    #[error("{path}: is a directory, expected a text file")]
+    IsDirectory {
+        /// The input as given.
+        path: String,
+    },
+    /// Reading failed for another reason (permissions, I/O).
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The input as given.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file is empty or holds only white space.
+    #[error("{path}: empty file, no text to compare")]
+    Empty {
+        /// The input as given.
+        path: String,
+    },
+    /// The file holds no body sentences once boilerplate is set aside.
+    #[error("{path}: no body text left after setting aside {boilerplate} boilerplate line(s)")]
+    NoBody {
+        /// The input as given.
+        path: String,
+        /// How many boilerplate pieces were found.
+        boilerplate: usize,
+    },
+    /// A NUL byte: this is binary data, not an article.
+    #[error("{path}: binary data (NUL byte at offset {offset}), expected UTF-8 text")]
+    Binary {
+        /// The input as given.
+        path: String,
+        /// Byte offset of the first NUL.
+        offset: usize,
+    },
+    /// The bytes are not valid UTF-8.
+    #[error("{path}: not valid UTF-8 (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// The input as given.
+        path: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The input is larger than storydiff will hold in memory.
+    #[error("{path}: too large ({size} bytes, limit {limit} bytes)")]
+    TooLarge {
+        /// The input as given.
+        path: String,
+        /// Size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Fewer than two articles were given.
+    #[error("need at least two articles to compare, got {0}")]
+    TooFewArticles(usize),
+    /// `--label` was given a number of times that does not match the inputs.
+    #[error("--label given {labels} time(s) for {inputs} input(s); give it once per input or not at all")]
+    LabelCount {
+        /// Labels given.
+        labels: usize,
+        /// Inputs given.
+        inputs: usize,
+    },
+    /// `--base` names no article.
+    #[error("--base {0}: no article has this label (labels: {1})")]
+    UnknownBase(String, String),
+    /// Standard input was named more than once.
+    #[error("-: standard input can be read only once")]
+    StdinTwice,
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T> = std::result::Result<T, Error>;

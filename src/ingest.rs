@@ -1,0 +1,510 @@
+//! Ingest: read an input, check that it is text, and set site chrome (boilerplate) aside.
+//!
+//! Boilerplate is recognised line by line with general rules (page controls, "Read also:"
+//! links, newsletter prompts, photo captions and credits, agency end codes, bylines, editor
+//! and source lines), never by listing known lines. Every piece set aside is returned as a
+//! [`Boilerplate`] with its byte span, so nothing is silently lost.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::{Boilerplate, BoilerplateKind};
+
+/// Inputs larger than this are refused rather than held in memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// An input that has been read and checked, before segmentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawArticle {
+    /// Label of the outlet.
+    pub label: String,
+    /// The path as given (`-` for standard input).
+    pub path: String,
+    /// The text, BOM removed.
+    pub text: String,
+}
+
+/// Read one input (`-` is standard input) and check that it is non-empty UTF-8 text.
+pub fn read_input(path: &str, label: Option<&str>) -> Result<RawArticle> {
+    let bytes = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|source| Error::Io {
+                path: path.to_string(),
+                source,
+            })?;
+        if buf.len() as u64 > MAX_INPUT_BYTES {
+            return Err(Error::TooLarge {
+                path: path.to_string(),
+                size: buf.len() as u64,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        buf
+    } else {
+        read_file(path)?
+    };
+    let text = decode(path, bytes)?;
+    let label = label
+        .map(str::to_string)
+        .unwrap_or_else(|| default_label(path));
+    Ok(RawArticle {
+        label,
+        path: path.to_string(),
+        text,
+    })
+}
+
+fn read_file(path: &str) -> Result<Vec<u8>> {
+    let p = Path::new(path);
+    let meta = std::fs::metadata(p).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            path: path.to_string(),
+        },
+        _ => Error::Io {
+            path: path.to_string(),
+            source,
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(Error::IsDirectory {
+            path: path.to_string(),
+        });
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_string(),
+            size: meta.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    std::fs::read(p).map_err(|source| Error::Io {
+        path: path.to_string(),
+        source,
+    })
+}
+
+/// Check the bytes are text and turn them into a `String`, dropping a UTF-8 BOM.
+pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary {
+            path: path.to_string(),
+            offset,
+        });
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        path: path.to_string(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::Empty {
+            path: path.to_string(),
+        });
+    }
+    Ok(text)
+}
+
+/// The label of an input with no `--label`: its file stem, or `stdin`.
+pub fn default_label(path: &str) -> String {
+    if path == "-" {
+        return "stdin".to_string();
+    }
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// One line of the text with its byte range (without the line break).
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+impl Line<'_> {
+    /// Span of the line without leading and trailing white space.
+    fn trimmed_span(&self) -> (usize, usize) {
+        let lead = self.text.len() - self.text.trim_start().len();
+        let trail = self.text.len() - self.text.trim_end().len();
+        (self.start + lead, self.start + self.text.len() - trail)
+    }
+
+    fn trimmed(&self) -> &str {
+        self.text.trim()
+    }
+}
+
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for piece in text.split_inclusive('\n') {
+        let body = piece.trim_end_matches(['\n', '\r']);
+        out.push(Line { start, text: body });
+        start += piece.len();
+    }
+    out
+}
+
+/// Find the site chrome in `text`, in reading order. Spans never overlap and never include
+/// surrounding white space.
+pub fn detect_boilerplate(text: &str) -> Vec<Boilerplate> {
+    let lines = lines(text);
+    let mut marks: Vec<Option<(BoilerplateKind, usize)>> = vec![None; lines.len()];
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trimmed();
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(kind) = classify_line(t) {
+            marks[i] = Some((kind, line.trimmed_span().0));
+        } else if let Some(pos) = end_code_start(t) {
+            let offset = line.trimmed_span().0 + pos;
+            marks[i] = Some((BoilerplateKind::EndCode, offset));
+        }
+    }
+    // A short name-only line directly above a caption is the caption's title.
+    for i in 0..lines.len().saturating_sub(1) {
+        if marks[i].is_none()
+            && matches!(marks[i + 1], Some((BoilerplateKind::Caption, _)))
+            && is_caption_title(lines[i].trimmed())
+        {
+            marks[i] = Some((BoilerplateKind::Caption, lines[i].trimmed_span().0));
+        }
+    }
+    // At the end of a page, a Title-Case slogan next to other chrome is a promotion.
+    let mut seen_chrome = false;
+    for i in (0..lines.len()).rev() {
+        let t = lines[i].trimmed();
+        if t.is_empty() {
+            continue;
+        }
+        match marks[i] {
+            Some((kind, _)) if kind != BoilerplateKind::EndCode => seen_chrome = true,
+            Some(_) => break,
+            None if seen_chrome && is_title_case_slogan(t) => {
+                marks[i] = Some((BoilerplateKind::Newsletter, lines[i].trimmed_span().0));
+            }
+            None => break,
+        }
+    }
+    lines
+        .iter()
+        .zip(marks)
+        .filter_map(|(line, mark)| {
+            let (kind, start) = mark?;
+            let (_, end) = line.trimmed_span();
+            Some(Boilerplate {
+                start,
+                end,
+                kind,
+                text: text[start..end].to_string(),
+            })
+        })
+        .collect()
+}
+
+fn words(t: &str) -> Vec<&str> {
+    t.split_whitespace().collect()
+}
+
+fn lower_starts_with_any(t: &str, prefixes: &[&str]) -> bool {
+    let lower = t.to_lowercase();
+    prefixes.iter().any(|p| lower.starts_with(p))
+}
+
+/// Classify a whole (trimmed, non-empty) line as chrome, if it is.
+fn classify_line(t: &str) -> Option<BoilerplateKind> {
+    let w = words(t);
+    let lower = t.to_lowercase();
+    if is_control_line(&w) {
+        return Some(BoilerplateKind::Control);
+    }
+    const RELATED: &[&str] = &[
+        "read also",
+        "read more",
+        "also read",
+        "see also",
+        "related:",
+        "related |",
+        "related stories",
+        "related articles",
+        "more on this",
+        "recommended:",
+        "watch:",
+        "listen:",
+    ];
+    if lower_starts_with_any(t, RELATED) {
+        return Some(BoilerplateKind::RelatedLink);
+    }
+    const NEWSLETTER: &[&str] = &[
+        "subscribe",
+        "newsletter",
+        "sign up",
+        "get notified",
+        "notify me",
+        "unsubscribe",
+        "follow us",
+        "join our",
+        "download our app",
+    ];
+    if w.len() <= 15 && NEWSLETTER.iter().any(|k| lower.contains(k)) {
+        return Some(BoilerplateKind::Newsletter);
+    }
+    if w.len() <= 40 && is_caption(t, &lower) {
+        return Some(BoilerplateKind::Caption);
+    }
+    const CREDIT: &[&str] = &[
+        "editor:",
+        "edited by",
+        "editing by",
+        "reporting by",
+        "source link",
+        "source:",
+        "sources:",
+        "copyright",
+        "©",
+        "all rights reserved",
+        "advertisement",
+    ];
+    if w.len() <= 12 && lower_starts_with_any(t, CREDIT) {
+        return Some(BoilerplateKind::Credit);
+    }
+    if is_byline(&w) {
+        return Some(BoilerplateKind::Byline);
+    }
+    None
+}
+
+/// Page widgets: a short line with no real word ("A+ A-", "| Print |"), or a few widget words.
+fn is_control_line(w: &[&str]) -> bool {
+    const WIDGETS: &[&str] = &[
+        "share", "print", "tweet", "email", "e-mail", "comments", "comment", "facebook", "twitter",
+        "whatsapp", "telegram", "linkedin", "copy", "link", "save",
+    ];
+    if w.is_empty() || w.len() > 6 {
+        return false;
+    }
+    let letters_max = w
+        .iter()
+        .map(|x| x.chars().filter(|c| c.is_alphabetic()).count())
+        .max()
+        .unwrap_or(0);
+    let has_symbol = w
+        .iter()
+        .any(|x| x.chars().any(|c| !c.is_alphanumeric() && c != '.'));
+    if letters_max <= 2 && has_symbol {
+        return true;
+    }
+    w.iter().all(|x| {
+        let bare: String = x
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_lowercase();
+        bare.is_empty() || WIDGETS.contains(&bare.as_str())
+    })
+}
+
+/// Photo captions and credits: "Photo: …", "Credit | AA", "… -EPA", "(Photo by …)".
+fn is_caption(t: &str, lower: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "photo:",
+        "photo |",
+        "photo by",
+        "photo credit",
+        "photos:",
+        "(photo",
+        "image:",
+        "image credit",
+        "picture:",
+        "foto:",
+        "credit:",
+        "credit |",
+        "credits:",
+        "getty images",
+        "file photo",
+    ];
+    if MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    agency_credit_suffix(t)
+}
+
+/// A line ending in a picture agency credit such as " -EPA", " - AFP", " /Reuters".
+fn agency_credit_suffix(t: &str) -> bool {
+    let Some(last) = t.split_whitespace().last() else {
+        return false;
+    };
+    let code = if let Some(c) = last.strip_prefix('-').or_else(|| last.strip_prefix('/')) {
+        c
+    } else if t.len() > last.len() {
+        let before = t[..t.len() - last.len()].trim_end();
+        if before.ends_with(" -") || before.ends_with(" /") {
+            last
+        } else {
+            return false;
+        }
+    } else {
+        return false;
+    };
+    let code = code.trim_end_matches(['.', ')']);
+    (2..=6).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_uppercase() || c == '/')
+        && t.split_whitespace().count() > 1
+}
+
+/// The start (byte offset in the trimmed line) of a trailing agency end code such as
+/// "(end) as.hm" or "(ends)", if the line has one.
+fn end_code_start(t: &str) -> Option<usize> {
+    let lower = t.to_ascii_lowercase();
+    for marker in ["(end)", "(ends)", "(endit)", "(end of story)"] {
+        if let Some(pos) = lower.rfind(marker) {
+            let rest = &t[pos + marker.len()..];
+            let tail_ok = rest.split_whitespace().count() <= 2
+                && rest
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c.is_whitespace() || "./-_".contains(c));
+            if tail_ok {
+                return Some(pos);
+            }
+        }
+    }
+    None
+}
+
+/// "By Elena Teslova and Agnes Szucs": a short line of capitalised names after "By".
+fn is_byline(w: &[&str]) -> bool {
+    if w.len() < 3 || w.len() > 10 || w[0] != "By" {
+        return false;
+    }
+    w[1..].iter().all(|x| {
+        matches!(*x, "and" | "&" | "in" | "of")
+            || (x.chars().next().is_some_and(char::is_uppercase) && !x.ends_with(['!', '?', ':']))
+    })
+}
+
+/// A name-only line above a caption: 1–5 capitalised words and no sentence punctuation.
+fn is_caption_title(t: &str) -> bool {
+    let w = words(t);
+    !w.is_empty()
+        && w.len() <= 5
+        && !t.ends_with(['.', '!', '?', ':', '"', '”'])
+        && w.iter()
+            .all(|x| x.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A short line in which (almost) every word is capitalised: a promotional slogan.
+fn is_title_case_slogan(t: &str) -> bool {
+    let w = words(t);
+    if w.len() < 3 || w.len() > 12 {
+        return false;
+    }
+    let caps = w
+        .iter()
+        .filter(|x| x.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    caps * 10 >= w.len() * 9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(BoilerplateKind, String)> {
+        detect_boilerplate(text)
+            .into_iter()
+            .map(|b| (b.kind, b.text))
+            .collect()
+    }
+
+    #[test]
+    fn font_controls_and_related_links_are_chrome() {
+        let k = kinds("A+ A-\n\nBody text here.\nRead also: Another story\n");
+        assert_eq!(k[0], (BoilerplateKind::Control, "A+ A-".into()));
+        assert_eq!(
+            k[1],
+            (
+                BoilerplateKind::RelatedLink,
+                "Read also: Another story".into()
+            )
+        );
+        assert_eq!(k.len(), 2);
+    }
+
+    #[test]
+    fn end_code_is_cut_from_the_end_of_a_body_line() {
+        let text = "He said it at NATO headquarters. (end) as.hm\n";
+        let b = detect_boilerplate(text);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].kind, BoilerplateKind::EndCode);
+        assert_eq!(b[0].text, "(end) as.hm");
+        assert_eq!(&text[b[0].start..b[0].end], "(end) as.hm");
+    }
+
+    #[test]
+    fn caption_with_agency_credit_takes_its_title_line() {
+        let k = kinds("Headline\n\nJane Doe\nJane Doe says things. -EPA\n\nBody.\n");
+        assert_eq!(k.len(), 2);
+        assert!(k.iter().all(|(kind, _)| *kind == BoilerplateKind::Caption));
+    }
+
+    #[test]
+    fn body_sentences_are_not_chrome() {
+        for line in [
+            "Russia denies it has any such intentions.",
+            "Lavrov said the US and NATO are working to water down security guarantees.",
+            "By the end of the day, talks had failed.",
+            "Share prices fell sharply on Monday after the announcement.",
+            "Some military exercises coming to an end",
+        ] {
+            assert!(kinds(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn slogan_at_the_end_goes_with_the_newsletter_prompt() {
+        let k = kinds("Body.\n\nWe Have Come Too Far To Stop.\n\nSubscribe To Our Newsletter\n");
+        assert_eq!(k.len(), 2);
+        assert!(k
+            .iter()
+            .all(|(kind, _)| *kind == BoilerplateKind::Newsletter));
+    }
+
+    #[test]
+    fn byline_and_credit() {
+        let k =
+            kinds("By Elena Teslova and Agnes Szucs\nBody.\nCredit | AA\nEditor: Marco Badea\n");
+        assert_eq!(k[0].0, BoilerplateKind::Byline);
+        assert_eq!(k[1].0, BoilerplateKind::Caption);
+        assert_eq!(k[2].0, BoilerplateKind::Credit);
+    }
+
+    #[test]
+    fn decode_rejects_binary_and_bad_utf8_with_offsets() {
+        assert!(matches!(
+            decode("x", b"ab\0c".to_vec()),
+            Err(Error::Binary { offset: 2, .. })
+        ));
+        assert!(matches!(
+            decode("x", b"abc\xff".to_vec()),
+            Err(Error::NotUtf8 { offset: 3, .. })
+        ));
+        assert!(matches!(
+            decode("x", b" \n\t".to_vec()),
+            Err(Error::Empty { .. })
+        ));
+        assert_eq!(
+            decode("x", b"\xEF\xBB\xBFhi".to_vec()).ok(),
+            Some("hi".into())
+        );
+    }
+}

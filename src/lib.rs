@@ -1,0 +1,209 @@
+//! storydiff lines up several outlets' articles on the same event, sentence by sentence, and
+//! shows what each outlet added, dropped or reworded.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//!
+//! ```text
+//!  file/stdin ─► ingest ─► segment ─► Article ─┐
+//!               (decode,   (paragraphs,        │  align (per compared pair)
+//!                boilerplate sentences + spans) ├─► normalize: terms, names, numbers
+//!                set aside)                     │   score pairs, choose links
+//!                                               ▼
+//!                               diff (word diff inside each link)
+//!                                               ▼
+//!                          Report { articles, comparisons } ─► render::{terminal, json}
+//! ```
+//!
+//! Glossary:
+//! - **base**: the article others are compared with (the first input unless `--base`).
+//! - **link**: base sentences and other sentences that report the same thing; `identical`,
+//!   `reworded` or `partial`.
+//! - **added**: a sentence only the other article has; **dropped**: only the base has it.
+//! - **boilerplate**: site chrome set aside by ingest and reported, never lost.
+//!
+//! ```
+//! use storydiff::{compare_texts, CompareOptions};
+//! let report = compare_texts(
+//!     &[("wire", "Lavrov met Blinken in Geneva. Talks ended."),
+//!       ("site", "Lavrov met Blinken in Geneva on Friday. Oil rose.")],
+//!     &CompareOptions::default(),
+//! ).unwrap();
+//! assert_eq!(report.comparisons[0].links.len(), 1);
+//! ```
+
+pub mod align;
+pub mod cli;
+pub mod diff;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod render;
+pub mod segment;
+
+pub use align::Alignment;
+pub use error::{Error, Result};
+pub use model::{Article, Comparison, Link, Report, Sentence};
+
+/// How to run a comparison.
+#[derive(Debug, Clone, Default)]
+pub struct CompareOptions {
+    /// Label of the base article; the first article when `None`.
+    pub base: Option<String>,
+    /// Compare every pair instead of every article with the base.
+    pub all_pairs: bool,
+    /// Keep boilerplate in the body instead of setting it aside.
+    pub keep_boilerplate: bool,
+    /// The aligner's numbers.
+    pub thresholds: align::Thresholds,
+}
+
+/// Set boilerplate aside and segment a read input into an [`Article`].
+pub fn build_article(raw: ingest::RawArticle, keep_boilerplate: bool) -> Result<Article> {
+    let boilerplate = if keep_boilerplate {
+        Vec::new()
+    } else {
+        ingest::detect_boilerplate(&raw.text)
+    };
+    let sentences = segment::segment(&raw.text, &boilerplate);
+    if sentences.is_empty() {
+        return Err(Error::NoBody {
+            path: raw.path,
+            boilerplate: boilerplate.len(),
+        });
+    }
+    Ok(Article {
+        label: raw.label,
+        path: raw.path,
+        text: raw.text,
+        sentences,
+        boilerplate,
+    })
+}
+
+/// Make labels unique by suffixing repeats with `-2`, `-3`, … in input order.
+fn dedupe_labels(articles: &mut [Article]) {
+    let mut seen = std::collections::HashSet::new();
+    for a in articles.iter_mut() {
+        if seen.insert(a.label.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        while seen.contains(&format!("{}-{n}", a.label)) {
+            n += 1;
+        }
+        a.label = format!("{}-{n}", a.label);
+        seen.insert(a.label.clone());
+    }
+}
+
+/// Align `other` against `base` and word-diff every link.
+pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> Comparison {
+    let al = align::align(base, other, t);
+    let links: Vec<Link> = al
+        .links
+        .into_iter()
+        .map(|p| {
+            let old = join(base, &p.base);
+            let new = join(other, &p.other);
+            Link {
+                kind: p.kind,
+                diff: diff::word_diff(&old, &new),
+                base: p.base,
+                other: p.other,
+                score: p.score,
+            }
+        })
+        .collect();
+    let mut summary = model::Summary::default();
+    for l in &links {
+        match l.kind {
+            model::LinkKind::Identical => summary.identical += 1,
+            model::LinkKind::Reworded => summary.reworded += 1,
+            model::LinkKind::Partial => summary.partial += 1,
+        }
+    }
+    summary.added = al.added.len();
+    summary.dropped = al.dropped.len();
+    let n = base.sentences.len();
+    summary.base_coverage = if n == 0 {
+        0.0
+    } else {
+        (((n - al.dropped.len()) as f64 / n as f64) * 10_000.0).round() / 10_000.0
+    };
+    Comparison {
+        base: base.label.clone(),
+        other: other.label.clone(),
+        links,
+        added: al.added,
+        dropped: al.dropped,
+        summary,
+    }
+}
+
+/// The texts of sentences `idx` joined by one space: the side a link's diff is taken of.
+pub fn join(a: &Article, idx: &[usize]) -> String {
+    let parts: Vec<&str> = idx
+        .iter()
+        .filter_map(|&i| a.sentences.get(i))
+        .map(|s| s.text.as_str())
+        .collect();
+    parts.join(" ")
+}
+
+/// Compare built articles according to `opts`.
+pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Report> {
+    if articles.len() < 2 {
+        return Err(Error::TooFewArticles(articles.len()));
+    }
+    dedupe_labels(&mut articles);
+    let base = match &opts.base {
+        None => 0,
+        Some(label) => articles
+            .iter()
+            .position(|a| &a.label == label)
+            .ok_or_else(|| {
+                let labels: Vec<&str> = articles.iter().map(|a| a.label.as_str()).collect();
+                Error::UnknownBase(label.clone(), labels.join(", "))
+            })?,
+    };
+    let mut pairs = Vec::new();
+    if opts.all_pairs {
+        for i in 0..articles.len() {
+            for j in i + 1..articles.len() {
+                pairs.push((i, j));
+            }
+        }
+    } else {
+        for j in 0..articles.len() {
+            if j != base {
+                pairs.push((base, j));
+            }
+        }
+    }
+    let comparisons = pairs
+        .into_iter()
+        .map(|(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
+        .collect();
+    Ok(Report {
+        version: model::SCHEMA_VERSION,
+        articles,
+        comparisons,
+    })
+}
+
+/// Compare in-memory texts given as `(label, text)`; the library's one-call entry point.
+pub fn compare_texts(texts: &[(&str, &str)], opts: &CompareOptions) -> Result<Report> {
+    let articles = texts
+        .iter()
+        .map(|(label, text)| {
+            let raw = ingest::RawArticle {
+                label: label.to_string(),
+                path: label.to_string(),
+                text: ingest::decode(label, text.as_bytes().to_vec())?,
+            };
+            build_article(raw, opts.keep_boilerplate)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    compare(articles, opts)
+}

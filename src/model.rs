@@ -1,0 +1,212 @@
+//! The plain data every stage produces and every renderer reads.
+//!
+//! Data flows one way: [`Article`]s (ingest + segment) → [`Comparison`]s (align + diff) →
+//! one [`Report`]. Renderers only read a `Report`; nothing here is computed twice.
+//! All offsets are byte offsets into the article text as read (after BOM removal).
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON document produced by `--format json`; bumped on any breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A half-open byte range `[start, end)` into an article's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// Make a span; `start <= end` is the caller's promise.
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the span covers no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One sentence of an article: where it is and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Position of the sentence in its article, from 0.
+    pub index: usize,
+    /// Paragraph (block of lines between blank lines) the sentence belongs to, from 0.
+    pub paragraph: usize,
+    /// First byte of the sentence in the article text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The original text, exactly `article.text[start..end]`.
+    pub text: String,
+}
+
+/// Why a piece of text was set aside as site chrome rather than body text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BoilerplateKind {
+    /// Page controls and share widgets ("A+ A-", "Share", "Print").
+    Control,
+    /// Links to other stories ("Read also: …", "Related: …").
+    RelatedLink,
+    /// Newsletter and subscription prompts.
+    Newsletter,
+    /// Photo captions and credits ("Photo: …", "Credit | AA", "… -EPA").
+    Caption,
+    /// Agency end codes ("(end) as.hm", "(ends)").
+    EndCode,
+    /// Bylines ("By Elena Teslova"): metadata, kept aside.
+    Byline,
+    /// Editor and source lines ("Editor: …", "Source Link").
+    Credit,
+}
+
+/// A piece of text that ingest recognised as site chrome: reported, never silently lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boilerplate {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// What kind of chrome it is.
+    pub kind: BoilerplateKind,
+    /// The original text.
+    pub text: String,
+}
+
+/// One outlet's article after ingest and segmentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    /// Short name of the outlet (file stem or `--label`).
+    pub label: String,
+    /// Where it was read from (`-` for standard input).
+    pub path: String,
+    /// The whole text as read, after BOM removal.
+    #[serde(skip)]
+    pub text: String,
+    /// Body sentences in reading order.
+    pub sentences: Vec<Sentence>,
+    /// Chrome set aside, in reading order.
+    pub boilerplate: Vec<Boilerplate>,
+}
+
+impl Article {
+    /// Number of words in the body (for summaries).
+    pub fn word_count(&self) -> usize {
+        self.sentences
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum()
+    }
+}
+
+/// How two linked groups of sentences relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// Equal after normalisation.
+    Identical,
+    /// The same sentence edited or paraphrased.
+    Reworded,
+    /// They share a claim, but one side carries substantially more.
+    Partial,
+}
+
+/// One step of a word diff; concatenating `equal`+`delete` texts gives the base side,
+/// `equal`+`insert` texts the other side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffOp {
+    /// Text on both sides.
+    Equal,
+    /// Text only on the base side.
+    Delete,
+    /// Text only on the other side.
+    Insert,
+}
+
+/// A run of original text with its diff operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffChunk {
+    /// What happened to this text.
+    pub op: DiffOp,
+    /// The original text of the run.
+    pub text: String,
+}
+
+/// Sentences of the base linked to sentences of the other article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// Identical, reworded or partial.
+    pub kind: LinkKind,
+    /// Base sentence indices, ascending.
+    pub base: Vec<usize>,
+    /// Other-article sentence indices, ascending.
+    pub other: Vec<usize>,
+    /// Similarity in `[0, 1]` that justified the link (rounded to 4 decimals).
+    pub score: f64,
+    /// Word diff of the base sentences (joined by one space) against the other's.
+    pub diff: Vec<DiffChunk>,
+}
+
+/// Counts shown in a comparison's one-line summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Links of kind identical.
+    pub identical: usize,
+    /// Links of kind reworded.
+    pub reworded: usize,
+    /// Links of kind partial.
+    pub partial: usize,
+    /// Sentences only in the other article.
+    pub added: usize,
+    /// Base sentences the other article lacks.
+    pub dropped: usize,
+    /// Share of base sentences that are linked, in `[0, 1]`.
+    pub base_coverage: f64,
+}
+
+/// The alignment of one article (other) against another (base).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Label of the base article (labels are unique within a report).
+    pub base: String,
+    /// Label of the other article.
+    pub other: String,
+    /// Links in base order.
+    pub links: Vec<Link>,
+    /// Other-article sentences with no link.
+    pub added: Vec<usize>,
+    /// Base sentences with no link.
+    pub dropped: Vec<usize>,
+    /// Counts for the summary line.
+    pub summary: Summary,
+}
+
+/// Everything one `compare` run found; the single input of every renderer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`SCHEMA_VERSION`].
+    pub version: u32,
+    /// The articles, in input order.
+    pub articles: Vec<Article>,
+    /// One entry per compared pair.
+    pub comparisons: Vec<Comparison>,
+}
+
+impl Report {
+    /// The article with this label, if any.
+    pub fn article(&self, label: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.label == label)
+    }
+}

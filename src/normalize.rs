@@ -1,0 +1,448 @@
+//! Normalise: the matching form of text. Output always shows the original; this is only
+//! what sentences are compared by.
+//!
+//! [`fold`] applies Unicode NFKC, folds curly quotes, dashes and the ellipsis to ASCII,
+//! removes diacritics and lower-cases. [`tokens`] cuts a sentence into word tokens with byte
+//! spans into the original, splits words glued by lost spaces ("negotiationsLavrov"), makes
+//! numbers canonical ("100,000" = "100000"), drops the possessive "'s" and stems with the
+//! Snowball English stemmer. [`name_key`] folds transliteration variants of names
+//! (Sergei/Sergey, Ryabkov/Riabkov) to one spelling.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Fold one character of punctuation to its ASCII stand-in, if it has one.
+fn fold_punct(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => "'",
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' | '\u{2039}' | '\u{203A}' => "\"",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => "-",
+        '\u{2026}' => "...",
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' => " ",
+        _ => return None,
+    })
+}
+
+/// Fold text for comparison: NFKC, ASCII quotes/dashes/ellipsis, no diacritics, lower case.
+pub fn fold(s: &str) -> String {
+    let mut punct = String::with_capacity(s.len());
+    for c in s.nfkc() {
+        match fold_punct(c) {
+            Some(r) => punct.push_str(r),
+            None => punct.push(c),
+        }
+    }
+    punct
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Fold like [`fold`] but keep case: the key the word diff aligns tokens by.
+pub fn fold_keep_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkc() {
+        match fold_punct(c) {
+            Some(r) => out.push_str(r),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// What kind of word a token is; drives its weight in alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenClass {
+    /// A function word ("the", "of", "said"): down-weighted.
+    Stop,
+    /// A number, in canonical digits.
+    Number,
+    /// Any other word.
+    Word,
+}
+
+/// A word of a sentence, with its span and matching forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range into the text the token was cut from.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Folded form (see [`fold`]), possessive removed, numbers canonical.
+    pub norm: String,
+    /// Stem of `norm` (numbers and stop words unchanged).
+    pub stem: String,
+    /// Starts with a capital letter in the original.
+    pub capitalised: bool,
+    /// First word of its sentence.
+    pub initial: bool,
+    /// Stop word, number or other word.
+    pub class: TokenClass,
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// English function words, plus the most common reporting verbs and auxiliaries.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tell",
+    "added",
+    "noted",
+    "according",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "us",
+    "ms",
+    "mr",
+    "mrs",
+    "s",
+    "t",
+    "one",
+    "per",
+    "via",
+    "yet",
+    "however",
+    "also",
+    "there",
+    "would",
+    "whether",
+    "within",
+    "without",
+    "among",
+    "upon",
+    "across",
+    "already",
+];
+
+/// True for English function words and common reporting verbs.
+pub fn is_stop_word(norm: &str) -> bool {
+    STOP_WORDS.contains(&norm)
+}
+
+/// Number words up to twelve, folded to digits so "two rounds" = "2 rounds".
+fn number_word(norm: &str) -> Option<&'static str> {
+    Some(match norm {
+        "zero" => "0",
+        "one" => "1",
+        "two" => "2",
+        "three" => "3",
+        "four" => "4",
+        "five" => "5",
+        "six" => "6",
+        "seven" => "7",
+        "eight" => "8",
+        "nine" => "9",
+        "ten" => "10",
+        "eleven" => "11",
+        "twelve" => "12",
+        _ => return None,
+    })
+}
+
+/// Canonical digits: thousands separators removed ("100,000" → "100000"), otherwise as is.
+pub fn canonical_number(norm: &str) -> Option<String> {
+    let first = norm.chars().next()?;
+    if !first.is_ascii_digit() {
+        return None;
+    }
+    if !norm
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return None;
+    }
+    Some(norm.replace(',', ""))
+}
+
+/// Cut a word at lost spaces: "negotiationsLavrov" → "negotiations", "Lavrov". The lower-case
+/// run before the capital must be three letters or more, so "McDonald" and "iPhone" stay whole.
+fn split_glued(word: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut lower_run = 0;
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if c.is_uppercase()
+            && lower_run >= 3
+            && chars.get(k + 1).is_some_and(|n| n.1.is_lowercase())
+        {
+            out.push((start, &word[start..i]));
+            start = i;
+        }
+        lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
+    }
+    out.push((start, &word[start..]));
+    out
+}
+
+/// The word tokens of `text`, with byte spans relative to `text`.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for (offset, word) in text.split_word_bound_indices() {
+        if !word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        for (rel, part) in split_glued(word) {
+            let start = offset + rel;
+            let mut norm = fold(part);
+            for suffix in ["'s", "'"] {
+                if norm.len() > suffix.len() + 1 && norm.ends_with(suffix) {
+                    norm.truncate(norm.len() - suffix.len());
+                    break;
+                }
+            }
+            let (class, stem) = if let Some(n) = canonical_number(&norm) {
+                (TokenClass::Number, n)
+            } else if let Some(n) = number_word(&norm) {
+                (TokenClass::Number, n.to_string())
+            } else if is_stop_word(&norm) {
+                (TokenClass::Stop, norm.clone())
+            } else {
+                (TokenClass::Word, stemmer().stem(&norm).into_owned())
+            };
+            out.push(Token {
+                start,
+                end: start + part.len(),
+                norm,
+                stem,
+                capitalised: part.chars().next().is_some_and(char::is_uppercase),
+                initial: out.is_empty(),
+                class,
+            });
+        }
+    }
+    out
+}
+
+/// Fold a (folded, lower-case) name so transliteration variants meet: Sergei = Sergey,
+/// Ryabkov = Riabkov, Yuriy = Yuri, Kharkov = Harkov, and doubled letters count once.
+pub fn name_key(norm: &str) -> String {
+    let mut s = norm.to_string();
+    for (from, to) in [
+        ("shch", "sch"),
+        ("kh", "h"),
+        ("zh", "j"),
+        ("iy", "i"),
+        ("yi", "i"),
+        ("ey", "ei"),
+        ("y", "i"),
+        ("ii", "i"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if out.ends_with(c) && c.is_alphabetic() {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether two name keys are spellings of one name: equal, or long enough and close
+/// (Jaro-Winkler ≥ 0.9 with the same first letter), which also catches typos such as
+/// "Ryakov" for "Ryabkov".
+pub fn names_match(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (ca, cb) = (a.chars().count(), b.chars().count());
+    if ca < 5 || cb < 5 || a.chars().next() != b.chars().next() {
+        return false;
+    }
+    if a.chars().any(|c| c.is_ascii_digit()) || b.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    strsim::jaro_winkler(a, b) >= 0.9 && strsim::levenshtein(a, b) <= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_handles_quotes_dashes_case_and_diacritics() {
+        assert_eq!(fold("“Ça” – Alliance’s…"), "\"ca\" - alliance's...");
+        assert_eq!(fold("ﬁve"), "five");
+    }
+
+    #[test]
+    fn tokens_split_glued_words_and_keep_spans() {
+        let t = "in the negotiationsLavrov said";
+        let toks = tokens(t);
+        let words: Vec<&str> = toks.iter().map(|k| &t[k.start..k.end]).collect();
+        assert_eq!(words, vec!["in", "the", "negotiations", "Lavrov", "said"]);
+        assert!(toks[3].capitalised);
+        let toks = tokens("McDonald iPhone");
+        assert_eq!(toks.len(), 2);
+    }
+
+    #[test]
+    fn numbers_are_canonical() {
+        let a = tokens("100,000 troops");
+        let b = tokens("100000 troops");
+        assert_eq!(a[0].stem, b[0].stem);
+        assert_eq!(a[0].class, TokenClass::Number);
+        assert_eq!(tokens("two rounds")[0].stem, "2");
+    }
+
+    #[test]
+    fn possessive_and_stemming() {
+        let a = tokens("Russia’s proposals");
+        let b = tokens("Russia proposal");
+        assert_eq!(a[0].norm, "russia");
+        assert_eq!(a[1].stem, b[1].stem);
+    }
+
+    #[test]
+    fn transliteration_variants_meet() {
+        assert_eq!(name_key("sergei"), name_key("sergey"));
+        assert_eq!(name_key("ryabkov"), name_key("riabkov"));
+        assert!(names_match(&name_key("ryakov"), &name_key("ryabkov")));
+        assert!(names_match(&name_key("ryakhkov"), &name_key("ryabkov")));
+        assert!(!names_match(&name_key("lavrov"), &name_key("larsen")));
+        assert!(!names_match(&name_key("russia"), &name_key("prussia")));
+    }
+}

@@ -1,0 +1,68 @@
+//! Render: turn a [`Report`] into text. Renderers only read the report; they never align
+//! or diff again, so every format shows the same result.
+
+pub mod json;
+pub mod terminal;
+
+use std::io::{self, Write};
+
+use crate::model::Report;
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Coloured, wrapped sentence diff for a person at a terminal.
+    Terminal,
+    /// The versioned JSON document described in docs/json.md.
+    Json,
+}
+
+/// Settings every renderer may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Emit ANSI colour (terminal only).
+    pub color: bool,
+    /// Wrap prose to this many columns (terminal only).
+    pub width: usize,
+}
+
+/// Write `report` in `format` to `out`.
+pub fn render(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Terminal => terminal::render(report, opts, out),
+        Format::Json => json::render(report, out),
+    }
+}
+
+/// Make untrusted article text safe to print on a terminal: control characters (escape,
+/// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
+/// tabs become spaces.
+pub fn sanitize_for_terminal(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' | '\r' => ' ',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                '\u{FFFD}'
+            }
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_neutralised() {
+        let s = sanitize_for_terminal("a\u{1b}[31mred\u{9b}2J\u{202E}x\r\ny");
+        assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
+        assert_eq!(s, "a\u{FFFD}[31mred\u{FFFD}2J\u{FFFD}x  y");
+    }
+}

@@ -1,0 +1,406 @@
+//! Terminal renderer: per compared outlet, a header, a one-line summary and the sentences
+//! with a marker column, wrapped to the terminal width.
+//!
+//! Markers: `=` identical, `~` reworded (inline word diff), `*` partial (both sentences, the
+//! words only one side has marked), `+` added (only in the other outlet), `-` dropped (only in
+//! the base). With colour off, deletions read `[-…-]` and insertions `{+…+}`.
+//! Rows follow the base's order; an added sentence comes right after the row holding the
+//! other article's sentence before it.
+
+use std::io::{self, Write};
+
+use owo_colors::Style;
+use unicode_width::UnicodeWidthStr;
+
+use super::{sanitize_for_terminal, RenderOptions};
+use crate::model::{Article, Comparison, DiffOp, LinkKind, Report};
+
+/// Colours, all plain when colour is off.
+struct Palette {
+    header: Style,
+    dim: Style,
+    delete: Style,
+    insert: Style,
+    reworded: Style,
+    partial: Style,
+    marks: bool,
+}
+
+impl Palette {
+    fn new(color: bool) -> Self {
+        if color {
+            Palette {
+                header: Style::new().bold(),
+                dim: Style::new().dimmed(),
+                delete: Style::new().red(),
+                insert: Style::new().green(),
+                reworded: Style::new().yellow(),
+                partial: Style::new().cyan(),
+                marks: false,
+            }
+        } else {
+            let p = Style::new();
+            Palette {
+                header: p,
+                dim: p,
+                delete: p,
+                insert: p,
+                reworded: p,
+                partial: p,
+                marks: true,
+            }
+        }
+    }
+}
+
+/// A run of text in one style; the unit the wrapper lays out.
+type Piece = (String, Style);
+
+/// Write the terminal view of `report`.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let pal = Palette::new(opts.color);
+    let width = opts.width.max(20);
+    for a in &report.articles {
+        render_article_line(a, &pal, width, out)?;
+    }
+    for c in &report.comparisons {
+        let (Some(base), Some(other)) = (report.article(&c.base), report.article(&c.other)) else {
+            continue;
+        };
+        writeln!(out)?;
+        render_comparison(c, base, other, &pal, width, out)?;
+    }
+    Ok(())
+}
+
+fn render_article_line(
+    a: &Article,
+    pal: &Palette,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let head = format!(
+        "{} ({}): {} sentences, {} words",
+        sanitize_for_terminal(&a.label),
+        sanitize_for_terminal(&a.path),
+        a.sentences.len(),
+        a.word_count()
+    );
+    writeln!(out, "{}", pal.header.style(head))?;
+    for b in &a.boilerplate {
+        let text = format!(
+            "set aside ({}): {}",
+            kind_name(b.kind),
+            sanitize_for_terminal(&b.text)
+        );
+        write_wrapped(out, "  ", "    ", &[(text, pal.dim)], width)?;
+    }
+    Ok(())
+}
+
+fn kind_name(kind: crate::model::BoilerplateKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn render_comparison(
+    c: &Comparison,
+    base: &Article,
+    other: &Article,
+    pal: &Palette,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let bl = sanitize_for_terminal(&base.label);
+    let ol = sanitize_for_terminal(&other.label);
+    let title = format!("== {ol} against {bl} (base) ");
+    let fill = "=".repeat(width.saturating_sub(title.width()).min(80));
+    writeln!(out, "{}", pal.header.style(format!("{title}{fill}")))?;
+    let s = &c.summary;
+    writeln!(
+        out,
+        "identical {} · reworded {} · partial {} · added {} · dropped {} · {:.0}% of {bl} covered",
+        s.identical,
+        s.reworded,
+        s.partial,
+        s.added,
+        s.dropped,
+        s.base_coverage * 100.0
+    )?;
+    writeln!(
+        out,
+        "{}",
+        pal.dim.style(format!(
+            "= identical  ~ reworded  * partial  + only in {ol}  - only in {bl}"
+        ))
+    )?;
+
+    for row in rows(c, other) {
+        match row {
+            Row::Link(k) => {
+                let link = &c.links[k];
+                match link.kind {
+                    LinkKind::Identical => {
+                        let text = join_sentences(base, &link.base);
+                        write_wrapped(out, "= ", "  ", &[(text, Style::new())], width)?;
+                    }
+                    LinkKind::Reworded => {
+                        let pieces: Vec<Piece> = link
+                            .diff
+                            .iter()
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal))
+                            .collect();
+                        write_wrapped(
+                            out,
+                            &format!("{} ", pal.reworded.style("~")),
+                            "  ",
+                            &pieces,
+                            width,
+                        )?;
+                    }
+                    LinkKind::Partial => {
+                        let name_w = bl.width().max(ol.width());
+                        let base_pieces: Vec<Piece> = link
+                            .diff
+                            .iter()
+                            .filter(|ch| ch.op != DiffOp::Insert)
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal))
+                            .collect();
+                        let other_pieces: Vec<Piece> = link
+                            .diff
+                            .iter()
+                            .filter(|ch| ch.op != DiffOp::Delete)
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal))
+                            .collect();
+                        let indent = " ".repeat(name_w + 4);
+                        let first = format!("{} {bl:<name_w$}: ", pal.partial.style("*"));
+                        write_wrapped(out, &first, &indent, &base_pieces, width)?;
+                        let second = format!("  {ol:<name_w$}: ");
+                        write_wrapped(out, &second, &indent, &other_pieces, width)?;
+                    }
+                }
+            }
+            Row::Dropped(i) => {
+                let text = sanitize_for_terminal(&base.sentences[i].text);
+                write_wrapped(
+                    out,
+                    &format!("{} ", pal.delete.style("-")),
+                    "  ",
+                    &[(text, pal.delete)],
+                    width,
+                )?;
+            }
+            Row::Added(j) => {
+                let text = sanitize_for_terminal(&other.sentences[j].text);
+                write_wrapped(
+                    out,
+                    &format!("{} ", pal.insert.style("+")),
+                    "  ",
+                    &[(text, pal.insert)],
+                    width,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn join_sentences(a: &Article, idx: &[usize]) -> String {
+    let parts: Vec<String> = idx
+        .iter()
+        .filter_map(|&i| a.sentences.get(i))
+        .map(|s| sanitize_for_terminal(&s.text))
+        .collect();
+    parts.join(" ")
+}
+
+fn styled_chunk(op: DiffOp, text: &str, pal: &Palette) -> Piece {
+    let t = sanitize_for_terminal(text);
+    match op {
+        DiffOp::Equal => (t, Style::new()),
+        DiffOp::Delete if pal.marks => (format!("[-{t}-]"), pal.delete),
+        DiffOp::Insert if pal.marks => (format!("{{+{t}+}}"), pal.insert),
+        DiffOp::Delete => (t, pal.delete),
+        DiffOp::Insert => (t, pal.insert),
+    }
+}
+
+/// One displayed row.
+enum Row {
+    Link(usize),
+    Dropped(usize),
+    Added(usize),
+}
+
+/// Rows in base order, with each added sentence after the row of the other article's
+/// nearest earlier linked sentence (or first, when there is none).
+fn rows(c: &Comparison, other: &Article) -> Vec<Row> {
+    // Key: (base position, sub-order) so links/dropped sort by base index and added
+    // sentences follow their anchor.
+    let mut keyed: Vec<((usize, usize, usize), Row)> = Vec::new();
+    let mut anchor_of_other: Vec<Option<usize>> = vec![None; other.sentences.len()];
+    for (k, l) in c.links.iter().enumerate() {
+        let pos = l.base[0] + 1;
+        keyed.push(((pos, 0, 0), Row::Link(k)));
+        for &j in &l.other {
+            if let Some(slot) = anchor_of_other.get_mut(j) {
+                *slot = Some(pos);
+            }
+        }
+    }
+    for &i in &c.dropped {
+        keyed.push(((i + 1, 0, 0), Row::Dropped(i)));
+    }
+    for &j in &c.added {
+        let anchor = anchor_of_other[..j.min(anchor_of_other.len())]
+            .iter()
+            .rev()
+            .find_map(|x| *x)
+            .unwrap_or(0);
+        keyed.push(((anchor, 1, j), Row::Added(j)));
+    }
+    keyed.sort_by_key(|(k, _)| *k);
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Lay out styled pieces in lines of at most `width` columns: `first` prefixes the first
+/// line, `rest` the others. Words are never split unless one is wider than a line.
+fn write_wrapped(
+    out: &mut dyn Write,
+    first: &str,
+    rest: &str,
+    pieces: &[Piece],
+    width: usize,
+) -> io::Result<()> {
+    // Fragments: (text, style, glued to previous fragment).
+    let mut frags: Vec<(&str, Style, bool)> = Vec::new();
+    let mut pending_space = true;
+    for (text, style) in pieces {
+        let mut pos = 0;
+        for (i, ch) in text.char_indices() {
+            if ch == ' ' {
+                if pos < i {
+                    frags.push((&text[pos..i], *style, !pending_space));
+                }
+                pending_space = true;
+                pos = i + 1;
+            }
+        }
+        if pos < text.len() {
+            frags.push((&text[pos..], *style, !pending_space));
+            pending_space = false;
+        }
+    }
+    // Group glued fragments into words.
+    let mut words: Vec<Vec<(&str, Style)>> = Vec::new();
+    for (t, s, glued) in frags {
+        match words.last_mut() {
+            Some(w) if glued => w.push((t, s)),
+            _ => words.push(vec![(t, s)]),
+        }
+    }
+    let prefix_w = visible_width(first).max(visible_width(rest));
+    let avail = width.saturating_sub(prefix_w).max(10);
+    let mut line = String::new();
+    let mut line_w = 0usize;
+    let mut first_line = true;
+    let mut flush =
+        |line: &mut String, line_w: &mut usize, first_line: &mut bool| -> io::Result<()> {
+            let p = if *first_line { first } else { rest };
+            writeln!(out, "{p}{line}")?;
+            line.clear();
+            *line_w = 0;
+            *first_line = false;
+            Ok(())
+        };
+    for word in words {
+        let w: usize = word.iter().map(|(t, _)| t.width()).sum();
+        if line_w > 0 && line_w + 1 + w > avail {
+            flush(&mut line, &mut line_w, &mut first_line)?;
+        }
+        if line_w > 0 {
+            line.push(' ');
+            line_w += 1;
+        }
+        for (t, s) in word {
+            // A word wider than the line is cut at character boundaries.
+            let mut chunk = String::new();
+            for ch in t.chars() {
+                let cw = ch.to_string().width();
+                if line_w + cw > avail && line_w > 0 {
+                    line.push_str(&s.style(&chunk).to_string());
+                    chunk.clear();
+                    flush(&mut line, &mut line_w, &mut first_line)?;
+                }
+                chunk.push(ch);
+                line_w += cw;
+            }
+            line.push_str(&s.style(&chunk).to_string());
+        }
+    }
+    if line_w > 0 || first_line {
+        flush(&mut line, &mut line_w, &mut first_line)?;
+    }
+    Ok(())
+}
+
+/// Width of a prefix that may hold ANSI colour codes.
+fn visible_width(s: &str) -> usize {
+    let mut w = 0;
+    let mut in_esc = false;
+    for ch in s.chars() {
+        if in_esc {
+            if ch.is_ascii_alphabetic() {
+                in_esc = false;
+            }
+        } else if ch == '\u{1b}' {
+            in_esc = true;
+        } else {
+            w += ch.to_string().width();
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrap(pieces: &[Piece], width: usize) -> String {
+        let mut out = Vec::new();
+        write_wrapped(&mut out, "> ", "  ", pieces, width).unwrap_or(());
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn wraps_at_width_without_splitting_words() {
+        let text = "the quick brown fox jumps over the lazy dog again and again".to_string();
+        let s = wrap(&[(text, Style::new())], 22);
+        for line in s.lines() {
+            assert!(line.width() <= 22, "{line:?}");
+        }
+        assert!(s.starts_with("> the quick brown fox"));
+        let joined: Vec<&str> = s.split_whitespace().filter(|w| *w != ">").collect();
+        assert_eq!(
+            joined.join(" "),
+            "the quick brown fox jumps over the lazy dog again and again"
+        );
+    }
+
+    #[test]
+    fn glued_pieces_stay_together_and_long_words_are_cut() {
+        let s = wrap(
+            &[
+                ("[-Sergey-]".into(), Style::new()),
+                ("{+Sergei+} Lavrov".into(), Style::new()),
+            ],
+            40,
+        );
+        assert!(s.contains("[-Sergey-]{+Sergei+} Lavrov"), "{s}");
+        let s = wrap(&[("x".repeat(50), Style::new())], 20);
+        assert!(s.lines().all(|l| l.width() <= 20), "{s}");
+        assert_eq!(s.matches('x').count(), 50);
+    }
+}

@@ -1,0 +1,345 @@
+//! Segment: cut body text into paragraphs and sentences, each with its byte span.
+//!
+//! Paragraphs are blocks of lines between blank lines. A line break ends a sentence unless the
+//! next line starts in lower case (hard-wrapped text), so headlines and captions without final
+//! punctuation stand alone. Inside a line, a sentence ends at `.`, `!`, `?` or `…` (plus any
+//! closing quotes or brackets) when the next word starts a new sentence. Rules, in order:
+//! - a lower-case continuation (". writes Washington Post.") never starts a sentence;
+//! - titles, months and initials ("Mr.", "Jan.", "J.", "U.S.") do not end one, except an
+//!   initialism followed by a typical sentence opener ("… the U.S. The talks …");
+//! - an ellipsis inside an open quotation does not end one;
+//! - a full stop glued to a capitalised word ("intentions.Lavrov") does, when the word before
+//!   is lower case; decimals ("1.5") never do.
+//!
+//! Every non-white-space byte outside boilerplate lands in exactly one sentence.
+
+use crate::model::{Boilerplate, Sentence};
+
+/// Titles, months and other abbreviations whose full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "adm", "gov",
+    "sen", "rep", "rev", "st", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "no", "nos", "vs", "approx", "dept", "est", "fig", "mt", "ft",
+    "pres", "amb", "sec", "min",
+];
+
+/// Words that typically open a sentence; after "U.S." they mean the initialism ended it.
+const OPENERS: &[&str] = &[
+    "The", "He", "She", "It", "They", "We", "I", "But", "And", "In", "On", "This", "That", "A",
+    "An", "His", "Her", "Their", "There", "Its",
+];
+
+/// Split `text` into sentences, skipping the byte ranges of `boilerplate` (sorted, disjoint).
+pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
+    let mut sentences = Vec::new();
+    let mut paragraph = 0usize;
+    let mut in_paragraph = false;
+    let mut pending: Option<(usize, usize)> = None;
+    let mut bp = boilerplate.iter().peekable();
+    let mut line_start = 0usize;
+
+    for piece in text.split_inclusive('\n') {
+        let line_end = line_start + piece.trim_end_matches(['\n', '\r']).len();
+        let line = &text[line_start..line_end];
+        if line.trim().is_empty() {
+            if let Some((s, e)) = pending.take() {
+                split_region(text, s, e, paragraph, &mut sentences);
+            }
+            if in_paragraph {
+                paragraph += 1;
+                in_paragraph = false;
+            }
+            line_start += piece.len();
+            continue;
+        }
+        // Body pieces of this line: the line minus boilerplate spans.
+        let mut cursor = line_start;
+        let mut pieces = Vec::new();
+        while let Some(b) = bp.peek() {
+            if b.start >= line_end {
+                break;
+            }
+            if b.start > cursor {
+                pieces.push((cursor, b.start));
+            }
+            cursor = cursor.max(b.end);
+            bp.next();
+        }
+        if cursor < line_end {
+            pieces.push((cursor, line_end));
+        }
+        let pieces: Vec<(usize, usize)> = pieces
+            .into_iter()
+            .filter_map(|(s, e)| trim_span(text, s, e))
+            .collect();
+        if pieces.is_empty() {
+            line_start += piece.len();
+            continue;
+        }
+        in_paragraph = true;
+        for (k, &(s, e)) in pieces.iter().enumerate() {
+            let continues = k == 0
+                && pending.is_some()
+                && text[s..e].chars().next().is_some_and(char::is_lowercase);
+            match pending.take() {
+                Some((ps, _)) if continues => pending = Some((ps, e)),
+                Some((ps, pe)) => {
+                    split_region(text, ps, pe, paragraph, &mut sentences);
+                    pending = Some((s, e));
+                }
+                None => pending = Some((s, e)),
+            }
+        }
+        line_start += piece.len();
+    }
+    if let Some((s, e)) = pending.take() {
+        split_region(text, s, e, paragraph, &mut sentences);
+    }
+    for (i, s) in sentences.iter_mut().enumerate() {
+        s.index = i;
+    }
+    sentences
+}
+
+fn trim_span(text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+    let piece = &text[s..e];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if trimmed.is_empty() {
+        None
+    } else {
+        Some((s + lead, s + lead + trimmed.len()))
+    }
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '›')
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+
+/// Split the trimmed region `text[start..end]` into sentences.
+fn split_region(text: &str, start: usize, end: usize, paragraph: usize, out: &mut Vec<Sentence>) {
+    let region = &text[start..end];
+    let chars: Vec<(usize, char)> = region.char_indices().collect();
+    let mut sentence_start = 0usize;
+    let mut open_curly = 0i32;
+    let mut straight_open = false;
+    let mut i = 0usize;
+    while i < chars.len() {
+        let (_, c) = chars[i];
+        match c {
+            '“' | '«' | '„' => open_curly += 1,
+            '”' | '»' => open_curly = (open_curly - 1).max(0),
+            '"' => straight_open = !straight_open,
+            _ => {}
+        }
+        if !is_terminator(c) {
+            i += 1;
+            continue;
+        }
+        // The terminator run ("...", "?!") and any closing quotes/brackets after it.
+        let run_start = i;
+        let mut j = i;
+        while j < chars.len() && is_terminator(chars[j].1) {
+            j += 1;
+        }
+        let ellipsis = chars[run_start].1 == '…' || j - run_start >= 3;
+        while j < chars.len() && is_closer(chars[j].1) {
+            match chars[j].1 {
+                '"' => straight_open = !straight_open,
+                '”' | '»' => open_curly = (open_curly - 1).max(0),
+                _ => {}
+            }
+            j += 1;
+        }
+        let break_at = if j < chars.len() {
+            chars[j].0
+        } else {
+            region.len()
+        };
+        if j >= chars.len() {
+            break;
+        }
+        // What follows: white space then the next word, or a glued word.
+        let mut k = j;
+        while k < chars.len() && chars[k].1.is_whitespace() {
+            k += 1;
+        }
+        if k >= chars.len() {
+            break;
+        }
+        let glued = k == j;
+        let next = chars[k].1;
+        let prev_word = word_before(region, chars[run_start].0);
+        let single_stop = chars[run_start].1 == '.' && j - run_start == 1;
+        let is_break = if glued {
+            single_stop
+                && next.is_uppercase()
+                && chars.get(k + 1).is_some_and(|c| c.1.is_lowercase())
+                && prev_word.chars().count() >= 2
+                && prev_word.chars().all(char::is_lowercase)
+        } else if next.is_lowercase() || ",;:.)]".contains(next) {
+            false
+        } else if ellipsis {
+            open_curly == 0 && !straight_open && !next.is_numeric()
+        } else if single_stop && is_abbreviation(prev_word) {
+            is_initialism(prev_word) && OPENERS.contains(&next_word(region, chars[k].0))
+        } else {
+            true
+        };
+        if is_break {
+            push(text, start, sentence_start, break_at, paragraph, out);
+            sentence_start = chars[k].0;
+            open_curly = 0;
+            straight_open = false;
+        }
+        i = j.max(i + 1);
+    }
+    push(text, start, sentence_start, region.len(), paragraph, out);
+}
+
+fn push(text: &str, base: usize, s: usize, e: usize, paragraph: usize, out: &mut Vec<Sentence>) {
+    if let Some((s, e)) = trim_span(text, base + s, base + e) {
+        out.push(Sentence {
+            index: 0,
+            paragraph,
+            start: s,
+            end: e,
+            text: text[s..e].to_string(),
+        });
+    }
+}
+
+/// The run of letters and inner dots just before byte `pos` ("U.S" before the last dot).
+fn word_before(region: &str, pos: usize) -> &str {
+    let head = &region[..pos];
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '.')
+        .last()
+        .map_or(pos, |(i, _)| i);
+    head[start..].trim_start_matches('.')
+}
+
+fn next_word(region: &str, pos: usize) -> &str {
+    let tail = &region[pos..];
+    let end = tail
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(tail.len(), |(i, _)| i);
+    &tail[..end]
+}
+
+fn is_abbreviation(word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    if is_initialism(word) {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// A single initial ("J") or dotted initialism ("U.S", "U.N").
+fn is_initialism(word: &str) -> bool {
+    word.split('.')
+        .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<String> {
+        segment(t, &[]).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn titles_months_and_initials_do_not_end_sentences() {
+        assert_eq!(
+            texts("Mr. Grushko met Gen. Smith on Jan. 27 in the U.S. embassy. J. Doe said so."),
+            vec![
+                "Mr. Grushko met Gen. Smith on Jan. 27 in the U.S. embassy.",
+                "J. Doe said so."
+            ]
+        );
+    }
+
+    #[test]
+    fn initialism_then_a_sentence_opener_ends_the_sentence() {
+        assert_eq!(
+            texts("Talks went on in the U.S. The Russians left."),
+            vec!["Talks went on in the U.S.", "The Russians left."]
+        );
+    }
+
+    #[test]
+    fn decimals_and_thousands_stay_whole() {
+        assert_eq!(
+            texts("Growth was 1.5 percent. About 100,000 troops."),
+            vec!["Growth was 1.5 percent.", "About 100,000 troops."]
+        );
+    }
+
+    #[test]
+    fn closing_quote_after_full_stop_stays_with_its_sentence() {
+        assert_eq!(
+            texts("Russia described the talks as \"unsuccessful.\" The two rounds ended."),
+            vec![
+                "Russia described the talks as \"unsuccessful.\"",
+                "The two rounds ended."
+            ]
+        );
+    }
+
+    #[test]
+    fn headline_lines_stand_alone_and_wrapped_lines_join() {
+        assert_eq!(
+            texts("Put guarantees in writing, Russia urges US\n\nThe US and NATO need to\nwrite it down."),
+            vec![
+                "Put guarantees in writing, Russia urges US",
+                "The US and NATO need to\nwrite it down."
+            ]
+        );
+    }
+
+    #[test]
+    fn ellipsis_inside_quote_does_not_split() {
+        let t = "\u{201c}We want to see \u{2026} Russia pulling back its forces,\u{201d} she said.";
+        assert_eq!(texts(t).len(), 1);
+        let t = "\"Europe... the Russian deployment is wrong,\" she said.";
+        assert_eq!(texts(t).len(), 1);
+    }
+
+    #[test]
+    fn lowercase_fragment_after_full_stop_continues() {
+        assert_eq!(
+            texts("Lavrov said Russia expects a response by next week. writes Washington Post."),
+            vec!["Lavrov said Russia expects a response by next week. writes Washington Post."]
+        );
+    }
+
+    #[test]
+    fn glued_sentences_split_only_after_lowercase_words() {
+        assert_eq!(
+            texts("Russia denies any intentions.Lavrov spoke. The U.S.A. said no."),
+            vec![
+                "Russia denies any intentions.",
+                "Lavrov spoke.",
+                "The U.S.A. said no."
+            ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_counted() {
+        let s = segment("One. Two.\n\nThree.\nFour.", &[]);
+        let p: Vec<usize> = s.iter().map(|s| s.paragraph).collect();
+        assert_eq!(p, vec![0, 0, 1, 1]);
+    }
+}
