@@ -28,7 +28,7 @@ pub struct Thresholds {
     pub min_shared_weight: f64,
     /// A link whose Dice similarity reaches this is `reworded`; below it, `partial`.
     pub reworded_dice: f64,
-    /// A left-over sentence joins a link when this share of it is in the partner.
+    /// A left-over sentence joins a link when this share of its weight is in the partner.
     pub attach_containment: f64,
     /// Weight factor for names.
     pub name_boost: f64,
@@ -45,7 +45,7 @@ impl Default for Thresholds {
             link_containment: 0.50,
             min_shared_weight: 4.0,
             reworded_dice: 0.50,
-            attach_containment: 0.60,
+            attach_containment: 0.50,
             name_boost: 1.5,
             number_boost: 1.5,
             stop_weight: 0.1,
@@ -246,15 +246,19 @@ fn shared_weight(a: &[(u32, f64, bool)], b: &[(u32, f64, bool)]) -> f64 {
     s
 }
 
-/// Similarity of two weighted term sets: (Dice, containment of the smaller, shared weight).
-fn similarity(a: &Features, b: &Features) -> (f64, f64, f64) {
+/// Similarity of two weighted term sets: (Dice, containment of the smaller, shared weight,
+/// cosine). Dice and containment decide whether to link; cosine ranks candidates, since it
+/// neither favours a short headline contained in a long sentence (containment) nor punishes
+/// a long sentence that carries a short one (Dice) as much.
+fn similarity(a: &Features, b: &Features) -> (f64, f64, f64, f64) {
     let s = shared_weight(&a.terms, &b.terms);
     if s == 0.0 || a.total == 0.0 || b.total == 0.0 {
-        return (0.0, 0.0, s);
+        return (0.0, 0.0, s, 0.0);
     }
     let dice = 2.0 * s / (a.total + b.total);
     let containment = s / a.total.min(b.total);
-    (dice, containment.min(1.0), s)
+    let cosine = s / (a.total * b.total).sqrt();
+    (dice, containment.min(1.0), s, cosine)
 }
 
 fn merge(features: &[&Features]) -> Features {
@@ -281,7 +285,26 @@ struct Candidate {
     i: usize,
     j: usize,
     score: f64,
-    containment: f64,
+    /// Share of the base sentence's weight that the other sentence has.
+    base_in_other: f64,
+    /// Share of the other sentence's weight that the base sentence has.
+    other_in_base: f64,
+}
+
+/// Dice, containment and shared weight of every sentence pair sharing a content term
+/// (for calibration and diagnostics).
+pub fn pair_scores(base: &Article, other: &Article, t: &Thresholds) -> Vec<(usize, usize, f64, f64, f64)> {
+    let (fa, fb) = featurize(base, other, t);
+    let mut out = Vec::new();
+    for (i, a) in fa.iter().enumerate() {
+        for (j, b) in fb.iter().enumerate() {
+            let (d, c, s, _) = similarity(a, b);
+            if s > 0.0 {
+                out.push((i, j, d, c, s));
+            }
+        }
+    }
+    out
 }
 
 /// Align `other` against `base`.
@@ -309,15 +332,16 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
                     continue;
                 }
                 seen[j] = i;
-                let (dice, containment, shared) = similarity(a, &fb[j]);
+                let (dice, containment, shared, cosine) = similarity(a, &fb[j]);
                 let linked = dice >= t.link_dice
                     || (containment >= t.link_containment && shared >= t.min_shared_weight);
                 if linked {
                     candidates.push(Candidate {
                         i,
                         j,
-                        score: dice.max(containment * 0.8),
-                        containment,
+                        score: cosine,
+                        base_in_other: shared / a.total.max(f64::MIN_POSITIVE),
+                        other_in_base: shared / fb[j].total.max(f64::MIN_POSITIVE),
                     });
                 }
             }
@@ -343,15 +367,12 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     }
     // Left-over sentences join the link of a partner that contains them (split sentences).
     for c in &candidates {
-        if c.containment < t.attach_containment {
-            continue;
-        }
         match (group_of_base[c.i], group_of_other[c.j]) {
-            (None, Some(g)) if groups[g].1.len() == 1 => {
+            (None, Some(g)) if groups[g].1.len() == 1 && c.base_in_other >= t.attach_containment => {
                 groups[g].0.push(c.i);
                 group_of_base[c.i] = Some(g);
             }
-            (Some(g), None) if groups[g].0.len() == 1 => {
+            (Some(g), None) if groups[g].0.len() == 1 && c.other_in_base >= t.attach_containment => {
                 groups[g].1.push(c.j);
                 group_of_other[c.j] = Some(g);
             }
@@ -366,7 +387,7 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
             oj.sort_unstable();
             let ga = merge(&bi.iter().map(|&i| &fa[i]).collect::<Vec<_>>());
             let gb = merge(&oj.iter().map(|&j| &fb[j]).collect::<Vec<_>>());
-            let (dice, _, _) = similarity(&ga, &gb);
+            let (dice, _, _, _) = similarity(&ga, &gb);
             let kind = if ga.words == gb.words {
                 LinkKind::Identical
             } else if dice >= t.reworded_dice {

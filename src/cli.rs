@@ -28,6 +28,32 @@ pub struct Cli {
 pub enum Command {
     /// Compare two or more articles: each is aligned with the base (the first, or --base).
     Compare(CompareArgs),
+    /// Score the aligner against gold sentence pairs (format: docs/eval.md).
+    Eval(EvalArgs),
+}
+
+/// Arguments of `storydiff eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// Gold file: `{"articles": {label: path}, "pairs": [...]}`.
+    #[arg(value_name = "GOLD")]
+    pub gold: String,
+    /// Where an article of the gold is, as LABEL=PATH (default: its path in the gold,
+    /// relative to the gold file's folder or that folder's parent).
+    #[arg(long = "article", value_name = "LABEL=PATH")]
+    pub articles: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+/// Output format of `eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// One line of scores per article pair.
+    Text,
+    /// JSON for tooling.
+    Json,
 }
 
 /// Output format of `compare`.
@@ -125,6 +151,7 @@ fn resolve_width(arg: Option<usize>, to_terminal: bool) -> usize {
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Compare(args) => run_compare(args),
+        Command::Eval(args) => run_eval(args),
     };
     match result {
         Ok(()) => EXIT_OK,
@@ -201,6 +228,66 @@ fn run_compare(args: CompareArgs) -> Result<(), RunError> {
                 .map_err(|e| io_error(e, "standard output"))
         }
     }
+}
+
+fn resolve_gold_article(gold: &str, label: &str, listed: Option<&String>, overrides: &[String]) -> Result<String, RunError> {
+    for o in overrides {
+        if let Some((l, p)) = o.split_once('=') {
+            if l == label {
+                return Ok(p.to_string());
+            }
+        } else {
+            return Err(RunError::Fail(format!("--article {o}: expected LABEL=PATH")));
+        }
+    }
+    let listed = listed.ok_or_else(|| RunError::Fail(format!("{gold}: no article labelled {label}")))?;
+    let dir = std::path::Path::new(gold).parent().unwrap_or(std::path::Path::new("."));
+    let candidates = [dir.join(listed), dir.join("..").join(listed)];
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+        .ok_or_else(|| RunError::Fail(format!("{gold}: article {label} ({listed}) not found; give --article {label}=PATH")))
+}
+
+fn run_eval(args: EvalArgs) -> Result<(), RunError> {
+    let text = std::fs::read_to_string(&args.gold)
+        .map_err(|e| RunError::Fail(format!("{}: cannot read: {e}", args.gold)))?;
+    let gold: crate::eval::Gold = serde_json::from_str(&text)
+        .map_err(|e| RunError::Fail(format!("{}: not a gold file: {e}", args.gold)))?;
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<crate::eval::GoldPair>> =
+        Default::default();
+    for p in &gold.pairs {
+        groups.entry((p.a.clone(), p.b.clone())).or_default().push(p.clone());
+    }
+    let mut results = Vec::new();
+    for ((a, b), pairs) in groups {
+        let pa = resolve_gold_article(&args.gold, &a, gold.articles.get(&a), &args.articles)?;
+        let pb = resolve_gold_article(&args.gold, &b, gold.articles.get(&b), &args.articles)?;
+        let base = build_article(ingest::read_input(&pa, Some(&a))?, false)?;
+        let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
+        let cmp = crate::compare_pair(&base, &other, &Default::default());
+        let s = crate::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
+        results.push((a, b, s));
+    }
+    let mut out = io::stdout().lock();
+    let written = match args.format {
+        EvalFormat::Json => {
+            let v: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(a, b, s)| serde_json::json!({"a": a, "b": b, "scores": s}))
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        EvalFormat::Text => results.iter().try_for_each(|(a, b, s)| {
+            writeln!(
+                out,
+                "{a}-{b}: precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold pairs) F1 {:.3}",
+                s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
+            )
+        }),
+    };
+    written.map_err(|e| io_error(e, "standard output"))
 }
 
 #[cfg(test)]

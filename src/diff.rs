@@ -1,7 +1,9 @@
 //! Word diff inside a link, rendered from the original text.
 //!
-//! Both sides are cut into Unicode word-boundary segments (words, spaces, punctuation) and
-//! compared by a case- and quote-folded key with `similar`'s Myers diff. A cleanup pass then
+//! Both sides are cut into Unicode word-boundary segments (words and punctuation, each with
+//! the spaces after it) and
+//! compared by a case- and quote-folded key with `similar`'s Patience diff, which anchors on
+//! words that occur once on each side rather than on frequent function words. A cleanup pass then
 //! makes it read like an editor's markup: short equal runs of stop words, spaces or
 //! punctuation trapped between two edits are folded into the edit, and each changed region is
 //! shown as one deletion followed by one insertion. Tokens whose key matched but whose bytes
@@ -25,19 +27,27 @@ struct Segment<'a> {
     significant: bool,
 }
 
+/// Word and punctuation segments, each carrying the white space that follows it, so that the
+/// diff aligns words only (spaces never anchor a match).
 fn segments(text: &str) -> Vec<Segment<'_>> {
-    text.split_word_bounds()
-        .map(|w| {
-            let is_space = w.chars().all(char::is_whitespace);
-            let key = if is_space {
-                " ".to_string()
-            } else {
-                normalize::fold(w)
-            };
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (start, w) in text.split_word_bound_indices() {
+        let end = start + w.len();
+        match spans.last_mut() {
+            Some(last) if w.chars().all(char::is_whitespace) => last.1 = end,
+            _ => spans.push((start, end)),
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(s, e)| {
+            let piece = &text[s..e];
+            let word = piece.trim_end();
+            let key = if word.is_empty() { " ".to_string() } else { normalize::fold(word) };
             let significant =
-                w.chars().any(char::is_alphanumeric) && !normalize::is_stop_word(&key);
+                word.chars().any(char::is_alphanumeric) && !normalize::is_stop_word(&key);
             Segment {
-                text: w,
+                text: piece,
                 key,
                 significant,
             }
@@ -63,7 +73,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
     }
     let ka: Vec<&str> = a.iter().map(|s| s.key.as_str()).collect();
     let kb: Vec<&str> = b.iter().map(|s| s.key.as_str()).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, &ka, &kb);
+    let ops = capture_diff_slices(Algorithm::Patience, &ka, &kb);
 
     // Runs of equal and changed segments, as index ranges [start, end) on each side.
     let mut runs: Vec<Run> = Vec::new();
@@ -82,12 +92,15 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
                 new_index,
                 len,
             } => {
-                // Split the equal run where the original bytes differ.
+                // Split the equal run where the original words differ in bytes.
+                let same_word = |k: usize| {
+                    a[old_index + k].text.trim_end() == b[new_index + k].text.trim_end()
+                };
                 let mut k = 0;
                 while k < len {
-                    let same = a[old_index + k].text == b[new_index + k].text;
+                    let same = same_word(k);
                     let mut e = k + 1;
-                    while e < len && (a[old_index + e].text == b[new_index + e].text) == same {
+                    while e < len && same_word(e) == same {
                         e += 1;
                     }
                     if same {
@@ -155,7 +168,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
                     .filter(|s| s.text.chars().any(char::is_alphanumeric))
                     .count();
                 let significant = a[oa..oa + len].iter().any(|s| s.significant);
-                between && (!significant || words == 1 && len <= 2) && words <= 3
+                between && !significant && words <= 3
             }
             Run::Change(..) => false,
         };
@@ -178,25 +191,63 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
     let mut out: Vec<(DiffOp, String)> = Vec::new();
     for run in cleaned {
         match run {
-            Run::Equal(oa, _, len) => out.push((DiffOp::Equal, join(&a, oa, oa + len))),
+            Run::Equal(oa, ob, len) => {
+                // Same words; the spaces after them may differ (a line break, two spaces).
+                for k in 0..len {
+                    let (ta, tb) = (a[oa + k].text, b[ob + k].text);
+                    let word = ta.trim_end();
+                    let (wa, wb) = (&ta[word.len()..], &tb[tb.trim_end().len()..]);
+                    out.push((DiffOp::Equal, word.to_string()));
+                    if wa == wb {
+                        out.push((DiffOp::Equal, wa.to_string()));
+                    } else {
+                        out.push((DiffOp::Delete, wa.to_string()));
+                        out.push((DiffOp::Insert, wb.to_string()));
+                    }
+                }
+            }
             Run::Change(a0, a1, b0, b1) => {
-                if a1 > a0 {
-                    out.push((DiffOp::Delete, join(&a, a0, a1)));
+                let (mut old_text, mut new_text) = (join(&a, a0, a1), join(&b, b0, b1));
+                // White space both sides end with is shown as unchanged, outside the marks.
+                let mut tail = String::new();
+                if !old_text.is_empty() && !new_text.is_empty() {
+                    let common = common_ws_suffix(&old_text, &new_text);
+                    tail = old_text[old_text.len() - common..].to_string();
+                    old_text.truncate(old_text.len() - common);
+                    new_text.truncate(new_text.len() - common);
                 }
-                if b1 > b0 {
-                    out.push((DiffOp::Insert, join(&b, b0, b1)));
-                }
+                out.push((DiffOp::Delete, old_text));
+                out.push((DiffOp::Insert, new_text));
+                out.push((DiffOp::Equal, tail));
             }
         }
     }
     chunks(out)
 }
 
+/// Length in bytes of the white space both strings end with.
+fn common_ws_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y && x.is_whitespace())
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
+/// Drop empty chunks and merge neighbours with the same operation.
 fn chunks(ops: Vec<(DiffOp, String)>) -> Vec<DiffChunk> {
-    ops.into_iter()
-        .filter(|(_, t)| !t.is_empty())
-        .map(|(op, text)| DiffChunk { op, text })
-        .collect()
+    let mut out: Vec<DiffChunk> = Vec::with_capacity(ops.len());
+    for (op, text) in ops {
+        if text.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(&text),
+            _ => out.push(DiffChunk { op, text }),
+        }
+    }
+    out
 }
 
 /// The base side of a diff: `equal` and `delete` chunks in order.
@@ -263,6 +314,15 @@ mod tests {
         assert!(d
             .iter()
             .any(|c| c.op == DiffOp::Equal && c.text.contains("absolutely")));
+    }
+
+    #[test]
+    fn words_followed_by_other_spacing_stay_equal() {
+        let d = word_diff("a news conference about it", "a news conference.");
+        assert!(d.iter().any(|c| c.op == DiffOp::Equal && c.text.contains("conference")), "{d:?}");
+        let d = word_diff("Lavrov  said", "Lavrov\nsaid");
+        assert_eq!(old_side(&d), "Lavrov  said");
+        assert_eq!(new_side(&d), "Lavrov\nsaid");
     }
 
     #[test]

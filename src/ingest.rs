@@ -255,6 +255,9 @@ fn classify_line(t: &str) -> Option<BoilerplateKind> {
         "follow us",
         "join our",
         "download our app",
+        "to your inbox",
+        "privacy policy",
+        "cookie",
     ];
     if w.len() <= 15 && NEWSLETTER.iter().any(|k| lower.contains(k)) {
         return Some(BoilerplateKind::Newsletter);
@@ -298,9 +301,8 @@ fn is_control_line(w: &[&str]) -> bool {
         .map(|x| x.chars().filter(|c| c.is_alphabetic()).count())
         .max()
         .unwrap_or(0);
-    let has_symbol = w
-        .iter()
-        .any(|x| x.chars().any(|c| !c.is_alphanumeric() && c != '.'));
+    let has_symbol = w.iter().any(|x| x.chars().any(|c| "+|/•·×=<>«»".contains(c)))
+        || w.iter().any(|x| x.ends_with('-') && x.len() <= 3);
     if letters_max <= 2 && has_symbol {
         return true;
     }

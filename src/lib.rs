@@ -35,6 +35,7 @@ pub mod align;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod model;
 pub mod normalize;

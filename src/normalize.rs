@@ -316,6 +316,47 @@ fn split_glued(word: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Groups of news words that report the same thing, each folded to its first member's stem:
+/// irregular forms the stemmer misses ("wrote", "written") and the common paraphrases of
+/// wire copy ("response" for "answer", "negotiations" for "talks").
+const LEXICON: &[&[&str]] = &[
+    &["write", "wrote", "written", "writing"],
+    &["answer", "respons", "repli", "respond", "reaction"],
+    &["talk", "negoti", "negotiation", "discuss", "discussion", "dialogu", "consult", "consultation"],
+    &["guarante", "assur", "assurance"],
+    &["demand", "request", "call", "urg", "ask", "insist"],
+    &["expand", "expans", "enlarg", "enlarge", "enlargement", "expansion"],
+    &["attack", "aggress", "aggression", "offens", "invad", "invas", "invasion", "assault"],
+    &["troop", "forc", "soldier", "armi", "militari"],
+    &["border", "frontier"],
+    &["confer", "conference", "briefing", "brief"],
+    &["warn", "threaten", "caution"],
+    &["meet", "meeting", "met", "summit"],
+    &["agreement", "accord", "deal", "treati", "pact", "agre"],
+    &["sanction", "penalti", "restrict"],
+    &["kill", "dead", "death", "die", "fatal"],
+    &["injur", "wound", "hurt"],
+    &["arrest", "detain", "detent", "custodi"],
+    &["elect", "vote", "ballot", "poll"],
+    &["declin", "refus", "reject", "deni", "dismiss"],
+    &["hope", "expect", "wait", "await"],
+    &["year", "annual"],
+    &["wish", "want", "seek", "desir"],
+];
+
+/// The lexicon's canonical stem for `stem`, if it belongs to a group.
+fn lexicon(stem: &str) -> Option<&'static str> {
+    static MAP: OnceLock<std::collections::HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        LEXICON
+            .iter()
+            .flat_map(|g| g.iter().map(move |w| (*w, g[0])))
+            .collect()
+    })
+    .get(stem)
+    .copied()
+}
+
 /// The word tokens of `text`, with byte spans relative to `text`.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
@@ -339,7 +380,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
             } else if is_stop_word(&norm) {
                 (TokenClass::Stop, norm.clone())
             } else {
-                (TokenClass::Word, stemmer().stem(&norm).into_owned())
+                let stem = stemmer().stem(&norm);
+                let stem = lexicon(&stem).or_else(|| lexicon(&norm)).map_or(stem.into_owned(), str::to_string);
+                (TokenClass::Word, stem)
             };
             out.push(Token {
                 start,

@@ -37,6 +37,8 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
     let mut pending: Option<(usize, usize)> = None;
     let mut bp = boilerplate.iter().peekable();
     let mut line_start = 0usize;
+    // Start of the latest boilerplate span consumed: text never continues across one.
+    let mut last_chrome: Option<usize> = None;
 
     for piece in text.split_inclusive('\n') {
         let line_end = line_start + piece.trim_end_matches(['\n', '\r']).len();
@@ -63,6 +65,7 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
                 pieces.push((cursor, b.start));
             }
             cursor = cursor.max(b.end);
+            last_chrome = Some(b.start);
             bp.next();
         }
         if cursor < line_end {
@@ -78,8 +81,10 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
         }
         in_paragraph = true;
         for (k, &(s, e)) in pieces.iter().enumerate() {
+            let chrome_between = matches!((pending, last_chrome), (Some((_, pe)), Some(c)) if c >= pe);
             let continues = k == 0
                 && pending.is_some()
+                && !chrome_between
                 && text[s..e].chars().next().is_some_and(char::is_lowercase);
             match pending.take() {
                 Some((ps, _)) if continues => pending = Some((ps, e)),
@@ -334,6 +339,14 @@ mod tests {
                 "The U.S.A. said no."
             ]
         );
+    }
+
+    #[test]
+    fn text_never_continues_across_boilerplate() {
+        let t = "Mr. Smith\nRead also: x\nwent home.";
+        let b = crate::ingest::detect_boilerplate(t);
+        let s: Vec<String> = segment(t, &b).into_iter().map(|s| s.text).collect();
+        assert_eq!(s, vec!["Mr. Smith", "went home."]);
     }
 
     #[test]

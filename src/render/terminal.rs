@@ -86,7 +86,7 @@ fn render_article_line(
         a.sentences.len(),
         a.word_count()
     );
-    writeln!(out, "{}", pal.header.style(head))?;
+    write_wrapped(out, "", "  ", &[(head, pal.header)], width)?;
     for b in &a.boilerplate {
         let text = format!(
             "set aside ({}): {}",
@@ -116,11 +116,10 @@ fn render_comparison(
     let bl = sanitize_for_terminal(&base.label);
     let ol = sanitize_for_terminal(&other.label);
     let title = format!("== {ol} against {bl} (base) ");
-    let fill = "=".repeat(width.saturating_sub(title.width()).min(80));
-    writeln!(out, "{}", pal.header.style(format!("{title}{fill}")))?;
+    let fill = "=".repeat(width.saturating_sub(title.width()));
+    write_wrapped(out, "", "", &[(format!("{title}{fill}"), pal.header)], width)?;
     let s = &c.summary;
-    writeln!(
-        out,
+    let line = format!(
         "identical {} · reworded {} · partial {} · added {} · dropped {} · {:.0}% of {bl} covered",
         s.identical,
         s.reworded,
@@ -128,14 +127,10 @@ fn render_comparison(
         s.added,
         s.dropped,
         s.base_coverage * 100.0
-    )?;
-    writeln!(
-        out,
-        "{}",
-        pal.dim.style(format!(
-            "= identical  ~ reworded  * partial  + only in {ol}  - only in {bl}"
-        ))
-    )?;
+    );
+    write_wrapped(out, "", "", &[(line, Style::new())], width)?;
+    let legend = format!("= identical · ~ reworded · * partial · + only in {ol} · - only in {bl}");
+    write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
 
     for row in rows(c, other) {
         match row {
@@ -218,6 +213,11 @@ fn join_sentences(a: &Article, idx: &[usize]) -> String {
 
 fn styled_chunk(op: DiffOp, text: &str, pal: &Palette) -> Piece {
     let t = sanitize_for_terminal(text);
+    // A change of spacing only is not worth a mark: show the base's spacing.
+    if op != DiffOp::Equal && t.trim().is_empty() {
+        let shown = if op == DiffOp::Delete { t } else { String::new() };
+        return (shown, Style::new());
+    }
     match op {
         DiffOp::Equal => (t, Style::new()),
         DiffOp::Delete if pal.marks => (format!("[-{t}-]"), pal.delete),

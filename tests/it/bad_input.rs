@@ -1,0 +1,131 @@
+//! Bad input: one clear line on stderr naming the input, exit code 2, never a panic.
+
+use std::io::Write;
+
+use crate::{storydiff, trio};
+
+fn temp_file(name: &str, bytes: &[u8]) -> (tempdir::Dir, String) {
+    let dir = tempdir::Dir::new(name);
+    let path = dir.path.join(name);
+    let mut f = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
+    f.write_all(bytes).unwrap_or_else(|e| panic!("{e}"));
+    let p = path.to_string_lossy().into_owned();
+    (dir, p)
+}
+
+/// A throw-away directory under the target dir, removed on drop.
+mod tempdir {
+    pub struct Dir {
+        pub path: std::path::PathBuf,
+    }
+    impl Dir {
+        pub fn new(tag: &str) -> Self {
+            let path = std::env::temp_dir().join(format!("storydiff-test-{}-{tag}", std::process::id()));
+            std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
+            Dir { path }
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Run compare on `bad` plus a good article; expect exit 2 and one stderr line containing
+/// every string of `expect`.
+fn fails_with(bad: &str, expect: &[&str]) {
+    let out = storydiff()
+        .args(["compare", &trio()[0], bad])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("storydiff: error: "), "{err}");
+    for e in expect {
+        assert!(err.contains(e), "{err:?} lacks {e:?}");
+    }
+    assert!(!err.contains("panicked"));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn missing_file() {
+    fails_with("no/such/article.txt", &["no/such/article.txt", "no such file"]);
+}
+
+#[test]
+fn directory() {
+    let d = tempdir::Dir::new("dir");
+    let p = d.path.to_string_lossy().into_owned();
+    fails_with(&p, &[&p, "is a directory"]);
+}
+
+#[test]
+fn empty_and_blank_files() {
+    let (_d, p) = temp_file("empty.txt", b"");
+    fails_with(&p, &[&p, "empty file"]);
+    let (_d2, p2) = temp_file("blank.txt", b"  \n\r\n\t\n");
+    fails_with(&p2, &[&p2, "empty file"]);
+}
+
+#[test]
+fn only_boilerplate() {
+    let (_d, p) = temp_file("chrome.txt", b"A+ A-\n\nRead also: something else\n");
+    fails_with(&p, &[&p, "no body text", "2 boilerplate"]);
+}
+
+#[test]
+fn binary_data() {
+    let (_d, p) = temp_file("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    fails_with(&p, &[&p, "binary data", "offset 8"]);
+}
+
+#[test]
+fn non_utf8_names_the_offset() {
+    let (_d, p) = temp_file("latin1.txt", b"The pound sign \xa3 is Latin-1.");
+    fails_with(&p, &[&p, "not valid UTF-8", "offset 15"]);
+}
+
+#[test]
+fn a_single_article() {
+    let out = storydiff().args(["compare", &trio()[0]]).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("need at least two articles"), "{err}");
+}
+
+#[test]
+fn label_count_and_unknown_base() {
+    let t = trio();
+    let out = storydiff()
+        .args(["compare", "--label", "a", &t[0], &t[1]])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--label given 1 time(s) for 2 input(s)"));
+    let out = storydiff()
+        .args(["compare", "--base", "reuters", &t[0], &t[1]])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--base reuters: no article has this label (labels: kuna, epa)"));
+}
+
+#[test]
+fn enormous_lines_are_handled() {
+    // 3 MB in one line with no sentence end, and 20,000 short sentences on one line.
+    let one = "word ".repeat(600_000);
+    let many = "Lavrov met Blinken in Geneva. ".repeat(20_000);
+    let (_d, p1) = temp_file("one.txt", one.as_bytes());
+    let (_d2, p2) = temp_file("many.txt", many.as_bytes());
+    let out = storydiff()
+        .args(["compare", "--format", "json", &p1, &p2, &trio()[0]])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["articles"][1]["sentences"].as_array().map(Vec::len), Some(20_000));
+}

@@ -1,0 +1,44 @@
+//! Integration tests, one binary: the CLI end to end, invariants over the fixtures, snapshots.
+
+mod bad_input;
+mod cli;
+mod fixtures;
+mod properties;
+mod snapshots;
+
+use std::path::PathBuf;
+
+/// Path of a shipped fixture, relative to the crate root.
+pub fn fixture(rel: &str) -> String {
+    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", rel].iter().collect();
+    p.to_string_lossy().into_owned()
+}
+
+/// The three Jan-14 articles in the order the README uses: KUNA (base), EPA, Brasov.
+pub fn trio() -> Vec<String> {
+    ["kuna", "epa", "brasov"]
+        .iter()
+        .map(|o| fixture(&format!("lavrov-2022-01-14/{o}.txt")))
+        .collect()
+}
+
+/// All five seed articles.
+pub fn all_five() -> Vec<String> {
+    let mut v = trio();
+    v.push(fixture("other-events/nato-russia-council-2022-01-12.txt"));
+    v.push(fixture("other-events/aa-lavrov-reports-to-putin-2022-02-14.txt"));
+    v
+}
+
+/// Read and build an article from a path, panicking with the error on failure.
+pub fn load(path: &str) -> storydiff::Article {
+    let raw = storydiff::ingest::read_input(path, None).unwrap_or_else(|e| panic!("{e}"));
+    storydiff::build_article(raw, false).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The storydiff binary, with colour-related variables cleared.
+pub fn storydiff() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("storydiff").unwrap_or_else(|e| panic!("{e}"));
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("COLUMNS");
+    c
+}

@@ -1,0 +1,29 @@
+//! Snapshots of the renderers on the three Jan-14 fixtures (colour off and on, JSON).
+
+use crate::{storydiff, trio};
+
+fn run(extra: &[&str]) -> String {
+    let t = trio();
+    let mut args = vec!["compare"];
+    args.extend_from_slice(extra);
+    args.extend(t.iter().map(String::as_str));
+    let out = storydiff().args(&args).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    // Paths differ between machines: show them relative to the crate.
+    String::from_utf8_lossy(&out.stdout).replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "")
+}
+
+#[test]
+fn terminal_plain() {
+    insta::assert_snapshot!(run(&["--color", "never", "--width", "100"]));
+}
+
+#[test]
+fn terminal_colour() {
+    insta::assert_snapshot!(run(&["--color", "always", "--width", "80"]).replace('\u{1b}', "<ESC>"));
+}
+
+#[test]
+fn json() {
+    insta::assert_snapshot!(run(&["--format", "json"]));
+}
