@@ -293,7 +293,11 @@ struct Candidate {
 
 /// Dice, containment and shared weight of every sentence pair sharing a content term
 /// (for calibration and diagnostics).
-pub fn pair_scores(base: &Article, other: &Article, t: &Thresholds) -> Vec<(usize, usize, f64, f64, f64)> {
+pub fn pair_scores(
+    base: &Article,
+    other: &Article,
+    t: &Thresholds,
+) -> Vec<(usize, usize, f64, f64, f64)> {
     let (fa, fb) = featurize(base, other, t);
     let mut out = Vec::new();
     for (i, a) in fa.iter().enumerate() {
@@ -368,11 +372,15 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     // Left-over sentences join the link of a partner that contains them (split sentences).
     for c in &candidates {
         match (group_of_base[c.i], group_of_other[c.j]) {
-            (None, Some(g)) if groups[g].1.len() == 1 && c.base_in_other >= t.attach_containment => {
+            (None, Some(g))
+                if groups[g].1.len() == 1 && c.base_in_other >= t.attach_containment =>
+            {
                 groups[g].0.push(c.i);
                 group_of_base[c.i] = Some(g);
             }
-            (Some(g), None) if groups[g].0.len() == 1 && c.other_in_base >= t.attach_containment => {
+            (Some(g), None)
+                if groups[g].0.len() == 1 && c.other_in_base >= t.attach_containment =>
+            {
                 groups[g].1.push(c.j);
                 group_of_other[c.j] = Some(g);
             }

@@ -230,24 +230,38 @@ fn run_compare(args: CompareArgs) -> Result<(), RunError> {
     }
 }
 
-fn resolve_gold_article(gold: &str, label: &str, listed: Option<&String>, overrides: &[String]) -> Result<String, RunError> {
+fn resolve_gold_article(
+    gold: &str,
+    label: &str,
+    listed: Option<&String>,
+    overrides: &[String],
+) -> Result<String, RunError> {
     for o in overrides {
         if let Some((l, p)) = o.split_once('=') {
             if l == label {
                 return Ok(p.to_string());
             }
         } else {
-            return Err(RunError::Fail(format!("--article {o}: expected LABEL=PATH")));
+            return Err(RunError::Fail(format!(
+                "--article {o}: expected LABEL=PATH"
+            )));
         }
     }
-    let listed = listed.ok_or_else(|| RunError::Fail(format!("{gold}: no article labelled {label}")))?;
-    let dir = std::path::Path::new(gold).parent().unwrap_or(std::path::Path::new("."));
+    let listed =
+        listed.ok_or_else(|| RunError::Fail(format!("{gold}: no article labelled {label}")))?;
+    let dir = std::path::Path::new(gold)
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
     let candidates = [dir.join(listed), dir.join("..").join(listed)];
     candidates
         .iter()
         .find(|p| p.is_file())
         .map(|p| p.to_string_lossy().into_owned())
-        .ok_or_else(|| RunError::Fail(format!("{gold}: article {label} ({listed}) not found; give --article {label}=PATH")))
+        .ok_or_else(|| {
+            RunError::Fail(format!(
+                "{gold}: article {label} ({listed}) not found; give --article {label}=PATH"
+            ))
+        })
 }
 
 fn run_eval(args: EvalArgs) -> Result<(), RunError> {
@@ -258,7 +272,10 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     let mut groups: std::collections::BTreeMap<(String, String), Vec<crate::eval::GoldPair>> =
         Default::default();
     for p in &gold.pairs {
-        groups.entry((p.a.clone(), p.b.clone())).or_default().push(p.clone());
+        groups
+            .entry((p.a.clone(), p.b.clone()))
+            .or_default()
+            .push(p.clone());
     }
     let mut results = Vec::new();
     for ((a, b), pairs) in groups {

@@ -43,7 +43,11 @@ fn segments(text: &str) -> Vec<Segment<'_>> {
         .map(|(s, e)| {
             let piece = &text[s..e];
             let word = piece.trim_end();
-            let key = if word.is_empty() { " ".to_string() } else { normalize::fold(word) };
+            let key = if word.is_empty() {
+                " ".to_string()
+            } else {
+                normalize::fold(word)
+            };
             let significant =
                 word.chars().any(char::is_alphanumeric) && !normalize::is_stop_word(&key);
             Segment {
@@ -93,9 +97,8 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
                 len,
             } => {
                 // Split the equal run where the original words differ in bytes.
-                let same_word = |k: usize| {
-                    a[old_index + k].text.trim_end() == b[new_index + k].text.trim_end()
-                };
+                let same_word =
+                    |k: usize| a[old_index + k].text.trim_end() == b[new_index + k].text.trim_end();
                 let mut k = 0;
                 while k < len {
                     let same = same_word(k);
@@ -319,7 +322,11 @@ mod tests {
     #[test]
     fn words_followed_by_other_spacing_stay_equal() {
         let d = word_diff("a news conference about it", "a news conference.");
-        assert!(d.iter().any(|c| c.op == DiffOp::Equal && c.text.contains("conference")), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|c| c.op == DiffOp::Equal && c.text.contains("conference")),
+            "{d:?}"
+        );
         let d = word_diff("Lavrov  said", "Lavrov\nsaid");
         assert_eq!(old_side(&d), "Lavrov  said");
         assert_eq!(new_side(&d), "Lavrov\nsaid");

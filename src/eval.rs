@@ -138,8 +138,14 @@ mod tests {
     fn precision_and_recall_follow_the_overlap_rule() {
         let r = compare_texts(
             &[
-                ("a", "Lavrov met Blinken in Geneva on Friday. Oil rose in Asia."),
-                ("b", "Lavrov met Blinken in Geneva on Friday. Gold fell in Europe."),
+                (
+                    "a",
+                    "Lavrov met Blinken in Geneva on Friday. Oil rose in Asia.",
+                ),
+                (
+                    "b",
+                    "Lavrov met Blinken in Geneva on Friday. Gold fell in Europe.",
+                ),
             ],
             &CompareOptions::default(),
         )

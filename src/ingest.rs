@@ -301,7 +301,9 @@ fn is_control_line(w: &[&str]) -> bool {
         .map(|x| x.chars().filter(|c| c.is_alphabetic()).count())
         .max()
         .unwrap_or(0);
-    let has_symbol = w.iter().any(|x| x.chars().any(|c| "+|/•·×=<>«»".contains(c)))
+    let has_symbol = w
+        .iter()
+        .any(|x| x.chars().any(|c| "+|/•·×=<>«»".contains(c)))
         || w.iter().any(|x| x.ends_with('-') && x.len() <= 3);
     if letters_max <= 2 && has_symbol {
         return true;

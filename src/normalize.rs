@@ -322,11 +322,36 @@ fn split_glued(word: &str) -> Vec<(usize, &str)> {
 const LEXICON: &[&[&str]] = &[
     &["write", "wrote", "written", "writing"],
     &["answer", "respons", "repli", "respond", "reaction"],
-    &["talk", "negoti", "negotiation", "discuss", "discussion", "dialogu", "consult", "consultation"],
+    &[
+        "talk",
+        "negoti",
+        "negotiation",
+        "discuss",
+        "discussion",
+        "dialogu",
+        "consult",
+        "consultation",
+    ],
     &["guarante", "assur", "assurance"],
     &["demand", "request", "call", "urg", "ask", "insist"],
-    &["expand", "expans", "enlarg", "enlarge", "enlargement", "expansion"],
-    &["attack", "aggress", "aggression", "offens", "invad", "invas", "invasion", "assault"],
+    &[
+        "expand",
+        "expans",
+        "enlarg",
+        "enlarge",
+        "enlargement",
+        "expansion",
+    ],
+    &[
+        "attack",
+        "aggress",
+        "aggression",
+        "offens",
+        "invad",
+        "invas",
+        "invasion",
+        "assault",
+    ],
     &["troop", "forc", "soldier", "armi", "militari"],
     &["border", "frontier"],
     &["confer", "conference", "briefing", "brief"],
@@ -381,7 +406,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 (TokenClass::Stop, norm.clone())
             } else {
                 let stem = stemmer().stem(&norm);
-                let stem = lexicon(&stem).or_else(|| lexicon(&norm)).map_or(stem.into_owned(), str::to_string);
+                let stem = lexicon(&stem)
+                    .or_else(|| lexicon(&norm))
+                    .map_or(stem.into_owned(), str::to_string);
                 (TokenClass::Word, stem)
             };
             out.push(Token {

@@ -81,7 +81,8 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
         }
         in_paragraph = true;
         for (k, &(s, e)) in pieces.iter().enumerate() {
-            let chrome_between = matches!((pending, last_chrome), (Some((_, pe)), Some(c)) if c >= pe);
+            let chrome_between =
+                matches!((pending, last_chrome), (Some((_, pe)), Some(c)) if c >= pe);
             let continues = k == 0
                 && pending.is_some()
                 && !chrome_between

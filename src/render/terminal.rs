@@ -117,7 +117,13 @@ fn render_comparison(
     let ol = sanitize_for_terminal(&other.label);
     let title = format!("== {ol} against {bl} (base) ");
     let fill = "=".repeat(width.saturating_sub(title.width()));
-    write_wrapped(out, "", "", &[(format!("{title}{fill}"), pal.header)], width)?;
+    write_wrapped(
+        out,
+        "",
+        "",
+        &[(format!("{title}{fill}"), pal.header)],
+        width,
+    )?;
     let s = &c.summary;
     let line = format!(
         "identical {} · reworded {} · partial {} · added {} · dropped {} · {:.0}% of {bl} covered",
@@ -215,7 +221,11 @@ fn styled_chunk(op: DiffOp, text: &str, pal: &Palette) -> Piece {
     let t = sanitize_for_terminal(text);
     // A change of spacing only is not worth a mark: show the base's spacing.
     if op != DiffOp::Equal && t.trim().is_empty() {
-        let shown = if op == DiffOp::Delete { t } else { String::new() };
+        let shown = if op == DiffOp::Delete {
+            t
+        } else {
+            String::new()
+        };
         return (shown, Style::new());
     }
     match op {

@@ -20,7 +20,8 @@ mod tempdir {
     }
     impl Dir {
         pub fn new(tag: &str) -> Self {
-            let path = std::env::temp_dir().join(format!("storydiff-test-{}-{tag}", std::process::id()));
+            let path =
+                std::env::temp_dir().join(format!("storydiff-test-{}-{tag}", std::process::id()));
             std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
             Dir { path }
         }
@@ -52,7 +53,10 @@ fn fails_with(bad: &str, expect: &[&str]) {
 
 #[test]
 fn missing_file() {
-    fails_with("no/such/article.txt", &["no/such/article.txt", "no such file"]);
+    fails_with(
+        "no/such/article.txt",
+        &["no/such/article.txt", "no such file"],
+    );
 }
 
 #[test]
@@ -90,7 +94,10 @@ fn non_utf8_names_the_offset() {
 
 #[test]
 fn a_single_article() {
-    let out = storydiff().args(["compare", &trio()[0]]).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = storydiff()
+        .args(["compare", &trio()[0]])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("need at least two articles"), "{err}");
@@ -110,7 +117,8 @@ fn label_count_and_unknown_base() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--base reuters: no article has this label (labels: kuna, epa)"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--base reuters: no article has this label (labels: kuna, epa)"));
 }
 
 #[test]
@@ -125,7 +133,16 @@ fn enormous_lines_are_handled() {
         .timeout(std::time::Duration::from_secs(120))
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(v["articles"][1]["sentences"].as_array().map(Vec::len), Some(20_000));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v["articles"][1]["sentences"].as_array().map(Vec::len),
+        Some(20_000)
+    );
 }

@@ -11,7 +11,12 @@ fn stdout_of(args: &[&str], env: &[(&str, &str)]) -> String {
         c.env(k, v);
     }
     let out = c.output().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -43,7 +48,10 @@ fn colour_always_and_environment() {
     // … unless forced; NO_COLOR beats CLICOLOR_FORCE.
     let s = stdout_of(&trio_args(&t, &[]), &[("CLICOLOR_FORCE", "1")]);
     assert!(s.contains('\u{1b}'));
-    let s = stdout_of(&trio_args(&t, &[]), &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    let s = stdout_of(
+        &trio_args(&t, &[]),
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    );
     assert!(!s.contains('\u{1b}'));
 }
 
@@ -54,7 +62,10 @@ fn width_is_respected() {
         let s = stdout_of(&trio_args(&t, &["--color", "never", "--width", w]), &[]);
         let w: usize = w.parse().unwrap_or(0);
         for line in s.lines() {
-            assert!(unicode_width::UnicodeWidthStr::width(line) <= w, "{w}: {line:?}");
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= w,
+                "{w}: {line:?}"
+            );
         }
     }
 }
@@ -63,13 +74,28 @@ fn width_is_respected() {
 fn article_text_cannot_inject_escape_sequences() {
     let evil = "Lavrov met Blinken in Geneva on Friday \u{1b}[2J\u{1b}]0;pwned\u{7} today.\nOil \u{9b}31m rose.";
     let out = storydiff()
-        .args(["compare", "--color", "always", "--label", "evil\u{1b}[5m", "--label", "kuna", "-", &trio()[0]])
+        .args([
+            "compare",
+            "--color",
+            "always",
+            "--label",
+            "evil\u{1b}[5m",
+            "--label",
+            "kuna",
+            "-",
+            &trio()[0],
+        ])
         .write_stdin(evil)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(0));
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(!s.contains("\u{1b}[2J") && !s.contains("\u{1b}]0") && !s.contains('\u{9b}') && !s.contains('\u{7}'));
+    assert!(
+        !s.contains("\u{1b}[2J")
+            && !s.contains("\u{1b}]0")
+            && !s.contains('\u{9b}')
+            && !s.contains('\u{7}')
+    );
     assert!(!s.contains("\u{1b}[5m"));
     assert!(s.contains("\u{FFFD}[2J"));
 }
@@ -78,7 +104,17 @@ fn article_text_cannot_inject_escape_sequences() {
 fn stdin_and_labels() {
     let kuna = std::fs::read_to_string(&trio()[0]).unwrap_or_default();
     let out = storydiff()
-        .args(["compare", "--format", "json", "--label", "wire", "--label", "site", "-", &trio()[1]])
+        .args([
+            "compare",
+            "--format",
+            "json",
+            "--label",
+            "wire",
+            "--label",
+            "site",
+            "-",
+            &trio()[1],
+        ])
         .write_stdin(kuna)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -93,14 +129,28 @@ fn stdin_and_labels() {
 #[test]
 fn base_and_all_pairs_choose_the_comparisons() {
     let t = trio();
-    let s = stdout_of(&trio_args(&t, &["--format", "json", "--base", "brasov"]), &[]);
+    let s = stdout_of(
+        &trio_args(&t, &["--format", "json", "--base", "brasov"]),
+        &[],
+    );
     let r: Report = serde_json::from_str(&s).unwrap_or_else(|e| panic!("{e}"));
-    let pairs: Vec<(&str, &str)> = r.comparisons.iter().map(|c| (c.base.as_str(), c.other.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = r
+        .comparisons
+        .iter()
+        .map(|c| (c.base.as_str(), c.other.as_str()))
+        .collect();
     assert_eq!(pairs, vec![("brasov", "kuna"), ("brasov", "epa")]);
     let s = stdout_of(&trio_args(&t, &["--format", "json", "--all-pairs"]), &[]);
     let r: Report = serde_json::from_str(&s).unwrap_or_else(|e| panic!("{e}"));
-    let pairs: Vec<(&str, &str)> = r.comparisons.iter().map(|c| (c.base.as_str(), c.other.as_str())).collect();
-    assert_eq!(pairs, vec![("kuna", "epa"), ("kuna", "brasov"), ("epa", "brasov")]);
+    let pairs: Vec<(&str, &str)> = r
+        .comparisons
+        .iter()
+        .map(|c| (c.base.as_str(), c.other.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![("kuna", "epa"), ("kuna", "brasov"), ("epa", "brasov")]
+    );
 }
 
 #[test]
@@ -154,9 +204,21 @@ fn closed_pipe_is_not_an_error() {
         t[1],
         t[2]
     );
-    let out = std::process::Command::new("bash").args(["-c", &script]).output().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -164,7 +226,19 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
     let gold = fixture("gold/kuna-epa.json");
     let kuna = format!("kuna={}", trio()[0]);
     let epa = format!("epa={}", trio()[1]);
-    let s = stdout_of(&["eval", &gold, "--article", &kuna, "--article", &epa, "--format", "json"], &[]);
+    let s = stdout_of(
+        &[
+            "eval",
+            &gold,
+            "--article",
+            &kuna,
+            "--article",
+            &epa,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
     let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
     let p = v[0]["scores"]["precision"].as_f64().unwrap_or(-1.0);
     let r = v[0]["scores"]["recall"].as_f64().unwrap_or(-1.0);

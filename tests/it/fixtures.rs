@@ -5,7 +5,11 @@ use storydiff::model::BoilerplateKind;
 use crate::{all_five, fixture, load};
 
 fn sentence_texts(rel: &str) -> Vec<String> {
-    load(&fixture(rel)).sentences.into_iter().map(|s| s.text).collect()
+    load(&fixture(rel))
+        .sentences
+        .into_iter()
+        .map(|s| s.text)
+        .collect()
 }
 
 fn chrome(rel: &str) -> Vec<(BoilerplateKind, String)> {
@@ -27,14 +31,21 @@ fn kuna_chrome_is_font_controls_and_end_code() {
         ]
     );
     let s = sentence_texts("lavrov-2022-01-14/kuna.txt");
-    assert!(s.last().is_some_and(|t| t.ends_with("at NATO headquarters.")), "{s:?}");
+    assert!(
+        s.last()
+            .is_some_and(|t| t.ends_with("at NATO headquarters.")),
+        "{s:?}"
+    );
 }
 
 #[test]
 fn epa_chrome_is_the_photo_caption_and_its_title() {
     let c = chrome("lavrov-2022-01-14/epa.txt");
     assert_eq!(c.len(), 2, "{c:?}");
-    assert_eq!(c[0], (BoilerplateKind::Caption, "Christine Lambrecht".to_string()));
+    assert_eq!(
+        c[0],
+        (BoilerplateKind::Caption, "Christine Lambrecht".to_string())
+    );
     assert!(c[1].1.ends_with("-EPA"));
     let s = sentence_texts("lavrov-2022-01-14/epa.txt");
     assert_eq!(s[0], "Put guarantees in writing, Russia urges US");
@@ -88,7 +99,10 @@ fn aa_byline_and_credit_are_set_aside_bullets_are_body() {
     assert_eq!(
         c,
         vec![
-            (BoilerplateKind::Byline, "By Elena Teslova and Agnes Szucs".to_string()),
+            (
+                BoilerplateKind::Byline,
+                "By Elena Teslova and Agnes Szucs".to_string()
+            ),
             (BoilerplateKind::Caption, "Credit | AA".to_string()),
         ]
     );
@@ -107,8 +121,14 @@ fn every_seed_keeps_every_body_line() {
                 continue;
             }
             let start = line.as_ptr() as usize - a.text.as_ptr() as usize;
-            let in_body = a.sentences.iter().any(|s| s.start < start + line.len() && start < s.end);
-            let in_chrome = a.boilerplate.iter().any(|b| b.start < start + line.len() && start < b.end);
+            let in_body = a
+                .sentences
+                .iter()
+                .any(|s| s.start < start + line.len() && start < s.end);
+            let in_chrome = a
+                .boilerplate
+                .iter()
+                .any(|b| b.start < start + line.len() && start < b.end);
             assert!(in_body || in_chrome, "{path}:{}: lost line {line:?}", k + 1);
         }
     }
@@ -117,27 +137,46 @@ fn every_seed_keeps_every_body_line() {
 #[test]
 fn machine_translation_debris_stays_in_its_sentence() {
     let s = sentence_texts("lavrov-2022-01-14/brasov.txt");
-    assert!(s.iter().any(|t| t.starts_with("The Russian Federation is not ready")
-        && t.ends_with("expressed in the negotiationsLavrov said.")));
-    assert!(s.iter().any(|t| t.starts_with("Lavrov said Russia expects Washington")
-        && t.ends_with("by next week. writes Washington Post.")));
-    assert!(s.iter().any(|t| t.ends_with("the Russian official said. this dialogue, according to the Russian agency TASS.")));
-    assert!(s.iter().any(|t| t.ends_with("Kiev claims were orchestrated by the Kremlin. .")));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("The Russian Federation is not ready")
+            && t.ends_with("expressed in the negotiationsLavrov said.")));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("Lavrov said Russia expects Washington")
+            && t.ends_with("by next week. writes Washington Post.")));
+    assert!(s.iter().any(|t| t.ends_with(
+        "the Russian official said. this dialogue, according to the Russian agency TASS."
+    )));
+    assert!(s
+        .iter()
+        .any(|t| t.ends_with("Kiev claims were orchestrated by the Kremlin. .")));
 }
 
 #[test]
 fn glued_words_are_two_tokens_for_matching() {
-    let toks = storydiff::normalize::tokens("every proposal expressed in the negotiationsLavrov said.");
+    let toks =
+        storydiff::normalize::tokens("every proposal expressed in the negotiationsLavrov said.");
     let norms: Vec<&str> = toks.iter().map(|t| t.norm.as_str()).collect();
-    assert!(norms.contains(&"negotiations") && norms.contains(&"lavrov"), "{norms:?}");
+    assert!(
+        norms.contains(&"negotiations") && norms.contains(&"lavrov"),
+        "{norms:?}"
+    );
 }
 
 #[test]
 fn closing_quote_after_full_stop_and_headlines() {
     let s = sentence_texts("lavrov-2022-01-14/kuna.txt");
-    assert_eq!(s[0], "Russia hopes for negotiations with US over security guarantees");
-    assert!(s.iter().any(|t| t.ends_with("with the US and NATO as \"unsuccessful.\"")));
-    assert!(s.iter().any(|t| t.starts_with("The two rounds of negotiations - between Russia")));
+    assert_eq!(
+        s[0],
+        "Russia hopes for negotiations with US over security guarantees"
+    );
+    assert!(s
+        .iter()
+        .any(|t| t.ends_with("with the US and NATO as \"unsuccessful.\"")));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("The two rounds of negotiations - between Russia")));
     let s = sentence_texts("lavrov-2022-01-14/brasov.txt");
     assert!(s.contains(&"Moscow mobilizes troops in bases in the Far East".to_string()));
 }
@@ -145,20 +184,36 @@ fn closing_quote_after_full_stop_and_headlines() {
 #[test]
 fn abbreviated_months_ellipses_and_thousands() {
     let s = sentence_texts("other-events/aa-lavrov-reports-to-putin-2022-02-14.txt");
-    assert!(s.iter().any(|t| t.starts_with("On Jan. 27, after a series of talks")));
-    assert!(s.iter().any(|t| t.starts_with("The US nuclear submarine of Virginia type") && t.contains("Feb. 12 near the Urup Island")));
-    assert!(s.iter().any(|t| t.starts_with("Russia has amassed more than 100,000 troops")));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("On Jan. 27, after a series of talks")));
+    assert!(s.iter().any(
+        |t| t.starts_with("The US nuclear submarine of Virginia type")
+            && t.contains("Feb. 12 near the Urup Island")
+    ));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("Russia has amassed more than 100,000 troops")));
     let s = sentence_texts("other-events/nato-russia-council-2022-01-12.txt");
-    assert!(s.iter().any(|t| t.starts_with("\u{201c}We want to see \u{2026} Russia pulling back") && t.contains("100,000 troops")));
+    assert!(s.iter().any(
+        |t| t.starts_with("\u{201c}We want to see \u{2026} Russia pulling back")
+            && t.contains("100,000 troops")
+    ));
     let s = sentence_texts("lavrov-2022-01-14/epa.txt");
-    assert!(s.iter().any(|t| t.starts_with("\"The security of our allies") && t.ends_with("she said.")));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("\"The security of our allies") && t.ends_with("she said.")));
     let s = sentence_texts("lavrov-2022-01-14/kuna.txt");
-    assert!(s.iter().any(|t| t.contains("Ms Olga Stefanishyna, at NATO headquarters.")));
+    assert!(s
+        .iter()
+        .any(|t| t.contains("Ms Olga Stefanishyna, at NATO headquarters.")));
 }
 
 #[test]
 fn quotes_split_at_sentence_ends_like_the_gold() {
     let s = sentence_texts("lavrov-2022-01-14/epa.txt");
     assert!(s.contains(&"\"We wish to see a position stated on paper.".to_string()));
-    assert!(s.iter().any(|t| t.starts_with("We wish to have answers article by article")));
+    assert!(s
+        .iter()
+        .any(|t| t.starts_with("We wish to have answers article by article")));
 }

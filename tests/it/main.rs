@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 /// Path of a shipped fixture, relative to the crate root.
 pub fn fixture(rel: &str) -> String {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", rel].iter().collect();
+    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", rel]
+        .iter()
+        .collect();
     p.to_string_lossy().into_owned()
 }
 
@@ -26,7 +28,9 @@ pub fn trio() -> Vec<String> {
 pub fn all_five() -> Vec<String> {
     let mut v = trio();
     v.push(fixture("other-events/nato-russia-council-2022-01-12.txt"));
-    v.push(fixture("other-events/aa-lavrov-reports-to-putin-2022-02-14.txt"));
+    v.push(fixture(
+        "other-events/aa-lavrov-reports-to-putin-2022-02-14.txt",
+    ));
     v
 }
 
@@ -39,6 +43,8 @@ pub fn load(path: &str) -> storydiff::Article {
 /// The storydiff binary, with colour-related variables cleared.
 pub fn storydiff() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("storydiff").unwrap_or_else(|e| panic!("{e}"));
-    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("COLUMNS");
+    c.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS");
     c
 }

@@ -13,7 +13,11 @@ fn assert_covers(text: &str, a: &storydiff::Article) {
         .sentences
         .iter()
         .map(|s| (s.start, s.end, s.text.as_str()))
-        .chain(a.boilerplate.iter().map(|b| (b.start, b.end, b.text.as_str())));
+        .chain(
+            a.boilerplate
+                .iter()
+                .map(|b| (b.start, b.end, b.text.as_str())),
+        );
     for (s, e, t) in spans {
         assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
         assert_eq!(&text[s..e], t);
@@ -25,12 +29,19 @@ fn assert_covers(text: &str, a: &storydiff::Article) {
         let ws = b.is_ascii_whitespace();
         if !ws {
             // Bytes of multi-byte white space (NBSP) may be outside spans too.
-            let ch_start = (0..=i).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+            let ch_start = (0..=i)
+                .rev()
+                .find(|&k| text.is_char_boundary(k))
+                .unwrap_or(0);
             let ch = text[ch_start..].chars().next().unwrap_or(' ');
             if ch.is_whitespace() {
                 continue;
             }
-            assert_eq!(owner[i], 1, "byte {i} ({:?}) covered {} times", ch, owner[i]);
+            assert_eq!(
+                owner[i], 1,
+                "byte {i} ({:?}) covered {} times",
+                ch, owner[i]
+            );
         } else {
             assert!(owner[i] <= 1);
         }
@@ -105,7 +116,10 @@ proptest! {
 fn fixture_link_diffs_reconstruct_both_sides() {
     let paths = all_five();
     let articles: Vec<_> = paths.iter().map(|p| load(p)).collect();
-    let opts = CompareOptions { all_pairs: true, ..Default::default() };
+    let opts = CompareOptions {
+        all_pairs: true,
+        ..Default::default()
+    };
     let r = storydiff::compare(articles, &opts).unwrap_or_else(|e| panic!("{e}"));
     let mut n = 0;
     for c in &r.comparisons {
@@ -135,7 +149,16 @@ fn reruns_are_byte_identical() {
     for fmt in ["terminal", "json"] {
         let run = || {
             storydiff()
-                .args(["compare", "--all-pairs", "--color", "always", "--width", "90", "--format", fmt])
+                .args([
+                    "compare",
+                    "--all-pairs",
+                    "--color",
+                    "always",
+                    "--width",
+                    "90",
+                    "--format",
+                    fmt,
+                ])
                 .args(trio())
                 .output()
                 .unwrap_or_else(|e| panic!("{e}"))

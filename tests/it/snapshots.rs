@@ -7,7 +7,10 @@ fn run(extra: &[&str]) -> String {
     let mut args = vec!["compare"];
     args.extend_from_slice(extra);
     args.extend(t.iter().map(String::as_str));
-    let out = storydiff().args(&args).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = storydiff()
+        .args(&args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(0));
     // Paths differ between machines: show them relative to the crate.
     String::from_utf8_lossy(&out.stdout).replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "")
