@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::model::Severity;
 use crate::render::{self, Format, RenderOptions};
 use crate::{build_article, compare, ingest, CompareOptions, Error};
 
@@ -28,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Compare two or more articles: each is aligned with the base (the first, or --base).
     Compare(CompareArgs),
+    /// Compare and write the editorial review checklist (same as compare --format checklist).
+    Check(CompareArgs),
     /// Score the aligner against gold sentence pairs (format: docs/eval.md).
     Eval(EvalArgs),
 }
@@ -63,6 +66,19 @@ pub enum FormatArg {
     Terminal,
     /// Versioned JSON (docs/json.md).
     Json,
+    /// Markdown review checklist of the findings.
+    Checklist,
+}
+
+/// A finding severity, for `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Only high.
+    High,
+    /// High or medium.
+    Medium,
+    /// Any finding.
+    Low,
 }
 
 /// When to colour terminal output.
@@ -106,6 +122,31 @@ pub struct CompareArgs {
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+    /// Exit with code 1 when a finding at or above this severity remains (after --accept).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// File of finding ids an editor has dismissed (one per line, `#` starts a comment);
+    /// they are left out of every output.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<String>,
+}
+
+/// Exit code: a finding at or above `--fail-on` remains.
+pub const EXIT_FINDINGS: i32 = 1;
+
+/// Read an `--accept` file: the first word of each line that is not blank or a comment.
+pub fn read_accept_file(path: &str) -> Result<std::collections::BTreeSet<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => format!("{path}: no such file"),
+        io::ErrorKind::InvalidData => format!("{path}: not valid UTF-8"),
+        _ => format!("{path}: cannot read: {e}"),
+    })?;
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect())
 }
 
 /// Decide colour: --color, then NO_COLOR (non-empty), then CLICOLOR_FORCE, then whether the
@@ -151,10 +192,14 @@ fn resolve_width(arg: Option<usize>, to_terminal: bool) -> usize {
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Compare(args) => run_compare(args),
-        Command::Eval(args) => run_eval(args),
+        Command::Check(mut args) => {
+            args.format = FormatArg::Checklist;
+            run_compare(args)
+        }
+        Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
     };
     match result {
-        Ok(()) => EXIT_OK,
+        Ok(code) => code,
         Err(RunError::Pipe) => EXIT_OK,
         Err(RunError::Fail(msg)) => {
             let _ = writeln!(io::stderr(), "storydiff: error: {msg}");
@@ -183,7 +228,7 @@ fn io_error(e: io::Error, what: &str) -> RunError {
     }
 }
 
-fn run_compare(args: CompareArgs) -> Result<(), RunError> {
+fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
     if !args.labels.is_empty() && args.labels.len() != args.inputs.len() {
         return Err(Error::LabelCount {
             labels: args.labels.len(),
@@ -205,10 +250,25 @@ fn run_compare(args: CompareArgs) -> Result<(), RunError> {
         keep_boilerplate: args.keep_boilerplate,
         thresholds: Default::default(),
     };
-    let report = compare(articles, &opts)?;
+    let mut report = compare(articles, &opts)?;
+    if let Some(path) = &args.accept {
+        let accepted = read_accept_file(path).map_err(RunError::Fail)?;
+        let before = report.findings.len();
+        report.findings.retain(|f| !accepted.contains(&f.id));
+        report.dismissed = before - report.findings.len();
+    }
+    let gate_failed = args.fail_on.is_some_and(|level| {
+        let worst = match level {
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+        };
+        report.findings.iter().any(|f| f.severity <= worst)
+    });
     let format = match args.format {
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
+        FormatArg::Checklist => Format::Checklist,
     };
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let env = |k: &str| std::env::var(k).ok();
@@ -220,14 +280,15 @@ fn run_compare(args: CompareArgs) -> Result<(), RunError> {
     render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
     match &args.output {
         Some(path) => std::fs::write(path, &buf)
-            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}"))),
+            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?,
         None => {
             let mut out = io::stdout().lock();
             out.write_all(&buf)
                 .and_then(|_| out.flush())
-                .map_err(|e| io_error(e, "standard output"))
+                .map_err(|e| io_error(e, "standard output"))?
         }
     }
+    Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 fn resolve_gold_article(

@@ -11,7 +11,9 @@
 //!                                               ▼
 //!                               diff (word diff inside each link)
 //!                                               ▼
-//!                          Report { articles, comparisons } ─► render::{terminal, json}
+//!                               findings (quotes, numbers, dates, names, attribution, hedges)
+//!                                               ▼
+//!              Report { articles, comparisons, findings } ─► render::{terminal, json, checklist}
 //! ```
 //!
 //! Glossary:
@@ -36,6 +38,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod eval;
+pub mod findings;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
@@ -182,14 +185,17 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             }
         }
     }
-    let comparisons = pairs
+    let comparisons: Vec<Comparison> = pairs
         .into_iter()
         .map(|(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
         .collect();
+    let findings = findings::find(&articles, &comparisons);
     Ok(Report {
         version: model::SCHEMA_VERSION,
         articles,
         comparisons,
+        findings,
+        dismissed: 0,
     })
 }
 

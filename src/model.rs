@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A half-open byte range `[start, end)` into an article's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -193,6 +193,88 @@ pub struct Comparison {
     pub summary: Summary,
 }
 
+/// What an editorial finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// The same remark quoted in different words.
+    QuoteWording,
+    /// A direct quote only one outlet has.
+    QuoteOnlyIn,
+    /// One outlet quotes directly what the other paraphrases.
+    QuoteToParaphrase,
+    /// A quantity differs between linked sentences.
+    Number,
+    /// A day, date or time differs for the same claim.
+    DateTime,
+    /// One name spelled more than one way.
+    NameSpelling,
+    /// The claim is credited to a different source, or credited in one outlet only.
+    Attribution,
+    /// Certainty changed: a hedge or a loaded reporting verb added or removed.
+    Hedge,
+    /// A specific claim (with a number or date) carried by one outlet only.
+    OnlyIn,
+}
+
+/// How urgently an editor should look at a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Could be an error of fact or a misquote.
+    High,
+    /// Worth checking.
+    Medium,
+    /// Style or minor.
+    Low,
+}
+
+/// A sentence of an article, by label and index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SentenceRef {
+    /// Article label.
+    pub article: String,
+    /// Sentence index in that article.
+    pub index: usize,
+}
+
+/// The exact text a finding rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Article label.
+    pub article: String,
+    /// Sentence index the text is in (the first, when it spans several).
+    pub sentence: usize,
+    /// First byte in the article text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The text.
+    pub text: String,
+}
+
+/// A difference an editor should check: the output of the findings stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable id: the same finding gets the same id on every run and when unrelated text
+    /// changes (a hash of the kind and the normalised evidence).
+    pub id: String,
+    /// What it is about.
+    pub kind: FindingKind,
+    /// How urgent.
+    pub severity: Severity,
+    /// Outlets involved, in input order.
+    pub articles: Vec<String>,
+    /// Sentences involved.
+    pub sentences: Vec<SentenceRef>,
+    /// The exact evidence, one or more spans per outlet.
+    pub evidence: Vec<Evidence>,
+    /// One line for a person.
+    pub explanation: String,
+    /// Word diff between the first two pieces of evidence (quote wording); empty otherwise.
+    pub diff: Vec<DiffChunk>,
+}
+
 /// Everything one `compare` run found; the single input of every renderer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -202,6 +284,10 @@ pub struct Report {
     pub articles: Vec<Article>,
     /// One entry per compared pair.
     pub comparisons: Vec<Comparison>,
+    /// Editorial findings, most severe first, without those dismissed with `--accept`.
+    pub findings: Vec<Finding>,
+    /// How many findings `--accept` dismissed.
+    pub dismissed: usize,
 }
 
 impl Report {

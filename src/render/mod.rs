@@ -1,6 +1,7 @@
 //! Render: turn a [`Report`] into text. Renderers only read the report; they never align
 //! or diff again, so every format shows the same result.
 
+pub mod checklist;
 pub mod json;
 pub mod terminal;
 
@@ -15,6 +16,8 @@ pub enum Format {
     Terminal,
     /// The versioned JSON document described in docs/json.md.
     Json,
+    /// A Markdown review checklist of the findings.
+    Checklist,
 }
 
 /// Settings every renderer may use.
@@ -36,6 +39,7 @@ pub fn render(
     match format {
         Format::Terminal => terminal::render(report, opts, out),
         Format::Json => json::render(report, out),
+        Format::Checklist => checklist::render(report, out),
     }
 }
 

@@ -13,7 +13,7 @@ use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::{sanitize_for_terminal, RenderOptions};
-use crate::model::{Article, Comparison, DiffOp, LinkKind, Report};
+use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
 struct Palette {
@@ -69,6 +69,69 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         };
         writeln!(out)?;
         render_comparison(c, base, other, &pal, width, out)?;
+    }
+    render_findings(report, &pal, width, out)
+}
+
+/// The findings after the diff: severity, id, kind and explanation, then the evidence.
+fn render_findings(
+    report: &Report,
+    pal: &Palette,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    writeln!(out)?;
+    let title = format!(
+        "== findings: {} high · {} medium · {} low{} ",
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        if report.dismissed > 0 {
+            format!(" · {} dismissed", report.dismissed)
+        } else {
+            String::new()
+        }
+    );
+    let fill = "=".repeat(width.saturating_sub(title.width()));
+    write_wrapped(
+        out,
+        "",
+        "",
+        &[(format!("{title}{fill}"), pal.header)],
+        width,
+    )?;
+    for f in &report.findings {
+        let (tag, style) = match f.severity {
+            Severity::High => ("high", pal.delete),
+            Severity::Medium => ("medium", pal.reworded),
+            Severity::Low => ("low", pal.dim),
+        };
+        let kind = serde_json::to_value(f.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let head = format!(
+            "{} {} {kind}: {}",
+            f.id,
+            tag,
+            sanitize_for_terminal(&f.explanation)
+        );
+        write_wrapped(
+            out,
+            &format!("{} ", style.style("!")),
+            "  ",
+            &[(head, Style::new())],
+            width,
+        )?;
+        for e in f.evidence.iter().take(6) {
+            let text = format!(
+                "{}: \u{201c}{}\u{201d}",
+                sanitize_for_terminal(&e.article),
+                sanitize_for_terminal(&e.text)
+            );
+            write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
+        }
     }
     Ok(())
 }

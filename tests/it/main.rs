@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod findings;
 mod fixtures;
 mod properties;
 mod snapshots;

@@ -30,3 +30,8 @@ fn terminal_colour() {
 fn json() {
     insta::assert_snapshot!(run(&["--format", "json"]));
 }
+
+#[test]
+fn checklist() {
+    insta::assert_snapshot!(run(&["--format", "checklist"]));
+}

@@ -1,0 +1,609 @@
+//! What one sentence states, as far as the editorial checks need it: numbers with their unit
+//! and modifier, dates and times, hedges and loaded reporting verbs, and who it is attributed
+//! to. Computed once per sentence, then compared across linked sentences.
+
+use crate::normalize::{self, Token, TokenClass};
+
+/// A quantity in a sentence: "more than 100,000 troops" → modifier ">", value "100000",
+/// unit "troop".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantity {
+    /// Canonical value: digits ("100000") or a vague amount ("tens of thousands").
+    pub value: String,
+    /// "", ">", "~", "<~", ">=", "<=", "<" for none, more than, about, nearly, at least, up to,
+    /// fewer than.
+    pub modifier: &'static str,
+    /// Stem of the counted noun ("troop", "round"); empty when none follows.
+    pub unit: String,
+    /// Byte span in the sentence text, modifier included.
+    pub span: (usize, usize),
+}
+
+/// A day, date or time reference: "on Friday", "January 12", "this week".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateRef {
+    /// Canonical form: "friday", "january 12", "this week", "2014".
+    pub value: String,
+    /// What sort of reference it is, so only like is compared with like.
+    pub kind: DateKind,
+    /// Byte span in the sentence text.
+    pub span: (usize, usize),
+}
+
+/// Sorts of date references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DateKind {
+    /// Monday … Sunday.
+    Weekday,
+    /// Month and day.
+    MonthDay,
+    /// A year.
+    Year,
+    /// this week, last week, yesterday, …
+    Relative,
+}
+
+/// A word that changes certainty or colours a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    /// Folded word or phrase ("reportedly", "claimed").
+    pub word: String,
+    /// Byte span in the sentence text.
+    pub span: (usize, usize),
+}
+
+/// Who a sentence is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Name keys of the source's name words ("sergei", "lavrov"); empty when only a role or a
+    /// pronoun that could not be resolved was found.
+    pub keys: Vec<String>,
+    /// The source as written ("Kremlin spokesman Dmitry Peskov", "TASS").
+    pub text: String,
+    /// Byte span in the sentence text.
+    pub span: (usize, usize),
+}
+
+/// Everything the checks need from one sentence.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Quantities.
+    pub quantities: Vec<Quantity>,
+    /// Dates and times.
+    pub dates: Vec<DateRef>,
+    /// Hedges: reportedly, allegedly, could, may, …
+    pub hedges: Vec<Marker>,
+    /// Reporting verbs, neutral or loaded.
+    pub verbs: Vec<Marker>,
+    /// Sources the sentence is attributed to.
+    pub sources: Vec<Source>,
+}
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+const MONTHS: &[(&str, &str)] = &[
+    ("january", "january"),
+    ("jan", "january"),
+    ("february", "february"),
+    ("feb", "february"),
+    ("march", "march"),
+    ("mar", "march"),
+    ("april", "april"),
+    ("apr", "april"),
+    ("may", "may"),
+    ("june", "june"),
+    ("jun", "june"),
+    ("july", "july"),
+    ("jul", "july"),
+    ("august", "august"),
+    ("aug", "august"),
+    ("september", "september"),
+    ("sep", "september"),
+    ("sept", "september"),
+    ("october", "october"),
+    ("oct", "october"),
+    ("november", "november"),
+    ("nov", "november"),
+    ("december", "december"),
+    ("dec", "december"),
+];
+const RELATIVE: &[&str] = &["yesterday", "today", "tomorrow", "tonight"];
+const HEDGES: &[&str] = &[
+    "reportedly",
+    "allegedly",
+    "apparently",
+    "purportedly",
+    "supposedly",
+    "likely",
+    "unlikely",
+    "possibly",
+    "probably",
+    "perhaps",
+    "could",
+    "may",
+    "might",
+    "unconfirmed",
+    "alleged",
+];
+const HEDGE_PHRASES: &[&[&str]] = &[
+    &["is", "said", "to"],
+    &["are", "said", "to"],
+    &["is", "believed", "to"],
+    &["are", "believed", "to"],
+    &["appears", "to"],
+    &["appear", "to"],
+    &["sources", "say"],
+];
+/// Reporting verbs that only report.
+pub const NEUTRAL_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "noted",
+    "notes",
+    "stated",
+    "states",
+    "explained",
+    "announced",
+    "reported",
+    "reports",
+    "writes",
+    "wrote",
+    "according",
+    "cited",
+    "citing",
+    "pointed",
+    "continued",
+    "reiterated",
+    "declared",
+    "called",
+    "urged",
+    "expressed",
+    "described",
+    "blamed",
+    "asked",
+    "replied",
+    "responded",
+    "commented",
+    "indicated",
+    "suggested",
+    "proposed",
+    "recalled",
+    "mentioned",
+    "declined",
+    "spoke",
+];
+/// Reporting verbs that colour the claim or shift its certainty.
+pub const LOADED_VERBS: &[&str] = &[
+    "claimed",
+    "claims",
+    "claim",
+    "insisted",
+    "insists",
+    "admitted",
+    "admits",
+    "conceded",
+    "concedes",
+    "alleged",
+    "alleges",
+    "warned",
+    "warns",
+    "stressed",
+    "stresses",
+    "denied",
+    "denies",
+    "acknowledged",
+    "acknowledges",
+    "threatened",
+    "threatens",
+    "boasted",
+    "argued",
+    "argues",
+    "assured",
+    "asserted",
+];
+/// Words that name a role, not a person: a source made only of these is unresolved.
+const ROLE_WORDS: &[&str] = &[
+    "minister",
+    "foreign",
+    "deputy",
+    "prime",
+    "president",
+    "secretary",
+    "general",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "head",
+    "chief",
+    "ambassador",
+    "envoy",
+    "official",
+    "officials",
+    "russian",
+    "american",
+    "us",
+    "u.s",
+    "state",
+    "defence",
+    "defense",
+    "kremlin",
+    "white",
+    "house",
+    "ministry",
+    "undersecretary",
+    "representative",
+    "high",
+    "affairs",
+    "the",
+    "of",
+    "for",
+    "and",
+    "media",
+    "agency",
+    "news",
+    "diplomacy",
+    "leader",
+    "government",
+];
+const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
+
+fn month(norm: &str) -> Option<&'static str> {
+    MONTHS.iter().find(|(k, _)| *k == norm).map(|(_, v)| *v)
+}
+
+fn modifier(prev2: Option<&str>, prev1: Option<&str>) -> (&'static str, usize) {
+    match (prev2, prev1) {
+        (Some("more"), Some("than")) => (">", 2),
+        (Some("at"), Some("least")) => (">=", 2),
+        (Some("up"), Some("to")) => ("<=", 2),
+        (Some("fewer" | "less"), Some("than")) => ("<", 2),
+        (_, Some("over")) => (">", 1),
+        (_, Some("about" | "around" | "approximately" | "roughly" | "some")) => ("~", 1),
+        (_, Some("nearly" | "almost")) => ("<~", 1),
+        _ => ("", 0),
+    }
+}
+
+fn is_year(t: &Token) -> bool {
+    t.class == TokenClass::Number
+        && t.stem.len() == 4
+        && t.stem
+            .parse::<u32>()
+            .is_ok_and(|y| (1800..=2100).contains(&y))
+}
+
+/// Analyse one sentence. `previous_source` resolves a pronoun ("he said") to the last named
+/// source of the article.
+pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
+    let toks = normalize::tokens(text);
+    let mut f = Facts::default();
+    let norm = |k: usize| toks.get(k).map(|t| t.norm.as_str());
+    let mut k = 0;
+    while k < toks.len() {
+        let t = &toks[k];
+        // Dates.
+        if WEEKDAYS.contains(&t.norm.as_str()) && t.capitalised {
+            f.dates.push(DateRef {
+                value: t.norm.clone(),
+                kind: DateKind::Weekday,
+                span: (t.start, t.end),
+            });
+        } else if let Some(m) = month(&t.norm).filter(|_| t.capitalised) {
+            let day = toks
+                .get(k + 1)
+                .filter(|n| n.class == TokenClass::Number && n.stem.len() <= 2)
+                .map(|n| (n.stem.clone(), n.end));
+            let before = k
+                .checked_sub(1)
+                .and_then(|p| toks.get(p))
+                .filter(|n| n.class == TokenClass::Number && n.stem.len() <= 2)
+                .map(|n| (n.stem.clone(), n.start));
+            if let Some((d, end)) = day {
+                f.dates.push(DateRef {
+                    value: format!("{m} {}", d.trim_start_matches('0')),
+                    kind: DateKind::MonthDay,
+                    span: (t.start, end),
+                });
+                k += 2;
+                continue;
+            } else if let Some((d, start)) = before {
+                f.dates.push(DateRef {
+                    value: format!("{m} {}", d.trim_start_matches('0')),
+                    kind: DateKind::MonthDay,
+                    span: (start, t.end),
+                });
+            }
+        } else if is_year(t) {
+            f.dates.push(DateRef {
+                value: t.stem.clone(),
+                kind: DateKind::Year,
+                span: (t.start, t.end),
+            });
+        } else if RELATIVE.contains(&t.norm.as_str()) {
+            f.dates.push(DateRef {
+                value: t.norm.clone(),
+                kind: DateKind::Relative,
+                span: (t.start, t.end),
+            });
+        } else if matches!(t.norm.as_str(), "this" | "last" | "next")
+            && matches!(norm(k + 1), Some("week" | "month" | "year" | "weekend"))
+        {
+            let n = &toks[k + 1];
+            f.dates.push(DateRef {
+                value: format!("{} {}", t.norm, n.norm),
+                kind: DateKind::Relative,
+                span: (t.start, n.end),
+            });
+            k += 2;
+            continue;
+        }
+        // Quantities (numbers that are not part of a date).
+        let vague = matches!(
+            t.norm.as_str(),
+            "tens" | "hundreds" | "thousands" | "dozens"
+        ) && norm(k + 1) == Some("of");
+        if vague || (t.class == TokenClass::Number && !is_year(t) && !is_date_number(&toks, k)) {
+            let (value, mut last) = if vague {
+                let mut v = t.norm.clone();
+                let mut j = k + 1;
+                while norm(j) == Some("of")
+                    && matches!(norm(j + 1), Some("thousands" | "millions" | "hundreds"))
+                {
+                    v = format!("{v} of {}", toks[j + 1].norm);
+                    j += 2;
+                }
+                (v, j.saturating_sub(1).max(k))
+            } else {
+                (t.stem.clone(), k)
+            };
+            let (m, back) = modifier(
+                k.checked_sub(2).and_then(norm),
+                k.checked_sub(1).and_then(norm),
+            );
+            let start = toks[k - back].start;
+            // The counted noun: the next content word within two tokens, skipping "of".
+            let mut unit = String::new();
+            let window = (last + 3).min(toks.len());
+            for (j, n) in toks.iter().enumerate().take(window).skip(last + 1) {
+                if n.class == TokenClass::Word {
+                    unit = n.stem.clone();
+                    last = j;
+                    break;
+                }
+                if n.norm != "of" && n.class != TokenClass::Stop {
+                    break;
+                }
+            }
+            f.quantities.push(Quantity {
+                value,
+                modifier: m,
+                unit,
+                span: (start, toks[last].end),
+            });
+            k = last + 1;
+            continue;
+        }
+        // Hedges and reporting verbs.
+        if HEDGES.contains(&t.norm.as_str())
+            && !(t.norm == "may" && t.capitalised && month(&t.norm).is_some() && !t.initial)
+        {
+            f.hedges.push(Marker {
+                word: t.norm.clone(),
+                span: (t.start, t.end),
+            });
+        }
+        for phrase in HEDGE_PHRASES {
+            if phrase
+                .iter()
+                .enumerate()
+                .all(|(o, w)| norm(k + o) == Some(*w))
+            {
+                let end = toks[k + phrase.len() - 1].end;
+                f.hedges.push(Marker {
+                    word: phrase.join(" "),
+                    span: (t.start, end),
+                });
+            }
+        }
+        let is_verb =
+            NEUTRAL_VERBS.contains(&t.norm.as_str()) || LOADED_VERBS.contains(&t.norm.as_str());
+        // "United States" is no verb: reporting verbs are lower case inside a sentence.
+        if is_verb && (!t.capitalised || t.initial) {
+            f.verbs.push(Marker {
+                word: t.norm.clone(),
+                span: (t.start, t.end),
+            });
+            if let Some(s) = source_near(text, &toks, k, previous_source) {
+                if !f.sources.iter().any(|x| x.span == s.span) {
+                    f.sources.push(s);
+                }
+            }
+        }
+        k += 1;
+    }
+    f
+}
+
+fn is_date_number(toks: &[Token], k: usize) -> bool {
+    let prev_month = k
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|t| t.capitalised && month(&t.norm).is_some());
+    let next_month = toks
+        .get(k + 1)
+        .is_some_and(|t| t.capitalised && month(&t.norm).is_some());
+    prev_month || next_month
+}
+
+/// A run of capitalised, non-initial-stop tokens `[a, b]` as a source.
+fn source_from(text: &str, toks: &[Token], a: usize, b: usize) -> Source {
+    let keys: Vec<String> = toks[a..=b]
+        .iter()
+        .filter(|t| t.capitalised && !ROLE_WORDS.contains(&t.norm.as_str()))
+        .map(|t| normalize::name_key(&t.norm))
+        .collect();
+    Source {
+        keys,
+        text: text[toks[a].start..toks[b].end].to_string(),
+        span: (toks[a].start, toks[b].end),
+    }
+}
+
+fn is_name_like(t: &Token) -> bool {
+    t.capitalised && t.class == TokenClass::Word
+}
+
+/// The source next to the reporting verb at `v`: a capitalised run just before it ("Peskov
+/// said", "Reuters reports"), just after it ("said Lavrov", "writes Washington Post",
+/// "according to TASS"), or a pronoun resolved to `previous`.
+fn source_near(text: &str, toks: &[Token], v: usize, previous: Option<&Source>) -> Option<Source> {
+    let verb = toks[v].norm.as_str();
+    let leads = matches!(verb, "according" | "citing" | "cited" | "writes" | "wrote");
+    if leads {
+        return source_after(text, toks, v).or_else(|| source_before(text, toks, v, previous));
+    }
+    // "Peskov said …" first; "…, said Lavrov." only when the name ends the clause.
+    source_before(text, toks, v, previous).or_else(|| {
+        let s = source_after(text, toks, v)?;
+        let rest = text[s.span.1..].trim_start();
+        (rest.is_empty() || rest.starts_with([',', '.', ';'])).then_some(s)
+    })
+}
+
+/// "according to (a report by) X", "citing X", "writes X", "said X".
+fn source_after(text: &str, toks: &[Token], v: usize) -> Option<Source> {
+    let searching = matches!(toks[v].norm.as_str(), "according" | "citing" | "cited");
+    let start = if toks[v].norm == "according" {
+        v + 2
+    } else {
+        v + 1
+    };
+    let limit = (start + 6).min(toks.len());
+    let mut j = start;
+    while j < limit && !is_name_like(&toks[j]) && searching {
+        j += 1;
+    }
+    if j >= limit || !is_name_like(&toks[j]) {
+        return None;
+    }
+    let mut e = j;
+    while e + 1 < toks.len() && is_name_like(&toks[e + 1]) {
+        e += 1;
+    }
+    Some(source_from(text, toks, j, e))
+}
+
+/// "Peskov said", "Reuters reports", "Stoltenberg Monday said", or a pronoun resolved to
+/// `previous`.
+fn source_before(
+    text: &str,
+    toks: &[Token],
+    v: usize,
+    previous: Option<&Source>,
+) -> Option<Source> {
+    let mut e = v;
+    while e > 0 {
+        let t = &toks[e - 1];
+        if WEEKDAYS.contains(&t.norm.as_str()) || t.norm == "on" || t.norm == "also" {
+            e -= 1;
+        } else {
+            break;
+        }
+    }
+    if e == 0 {
+        return None;
+    }
+    if PRONOUNS.contains(&toks[e - 1].norm.as_str()) {
+        return previous.cloned();
+    }
+    if !is_name_like(&toks[e - 1]) {
+        return None;
+    }
+    let end = e - 1;
+    let mut s = end;
+    while s > 0 && is_name_like(&toks[s - 1]) {
+        s -= 1;
+    }
+    Some(source_from(text, toks, s, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_with_units_and_modifiers() {
+        let f = analyse(
+            "Russia has amassed more than 100,000 troops near Ukraine.",
+            None,
+        );
+        assert_eq!(f.quantities.len(), 1);
+        let q = &f.quantities[0];
+        assert_eq!(
+            (q.value.as_str(), q.modifier, q.unit.as_str()),
+            ("100000", ">", "troop")
+        );
+        let f = analyse("The two rounds of negotiations ended.", None);
+        assert_eq!(f.quantities[0].value, "2");
+        assert_eq!(f.quantities[0].unit, "round");
+        let f = analyse(
+            "It continues with tens of thousands of combat-ready troops.",
+            None,
+        );
+        assert_eq!(f.quantities[0].value, "tens of thousands");
+    }
+
+    #[test]
+    fn dates_are_not_quantities() {
+        let f = analyse(
+            "Russia and the US met on January 10, and NATO on Jan 12 in 2022.",
+            None,
+        );
+        assert!(f.quantities.is_empty(), "{:?}", f.quantities);
+        let v: Vec<&str> = f.dates.iter().map(|d| d.value.as_str()).collect();
+        assert_eq!(v, vec!["january 10", "january 12", "2022"]);
+        let f = analyse("Lavrov said on Thursday evening this week.", None);
+        let v: Vec<&str> = f.dates.iter().map(|d| d.value.as_str()).collect();
+        assert_eq!(v, vec!["thursday", "this week"]);
+    }
+
+    #[test]
+    fn sources_before_after_and_pronouns() {
+        let f = analyse("Kremlin spokesman Dmitry Peskov told reporters.", None);
+        assert_eq!(f.sources[0].keys, vec!["dmitri", "peskov"]);
+        let f = analyse(
+            "Lavrov said Russia expects an answer. writes Washington Post.",
+            None,
+        );
+        let texts: Vec<&str> = f.sources.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, vec!["Lavrov", "Washington Post"]);
+        let f = analyse(
+            "According to a report by Russia's TASS news agency, he spoke.",
+            None,
+        );
+        assert_eq!(f.sources[0].text, "Russia's TASS");
+        let prev = analyse("Peskov said so.", None).sources[0].clone();
+        let f = analyse("He said the alliance cannot dictate.", Some(&prev));
+        assert_eq!(f.sources[0].keys, vec!["peskov"]);
+    }
+
+    #[test]
+    fn hedges_and_loaded_verbs() {
+        let f = analyse("Moscow could reportedly deploy troops, he claimed.", None);
+        let h: Vec<&str> = f.hedges.iter().map(|m| m.word.as_str()).collect();
+        assert_eq!(h, vec!["could", "reportedly"]);
+        assert!(f.verbs.iter().any(|v| v.word == "claimed"));
+    }
+}

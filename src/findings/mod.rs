@@ -1,0 +1,964 @@
+//! Findings: the differences an editor should check, read off the alignment (never a second
+//! alignment pass).
+//!
+//! - Linked sentences are compared for quantities ([`Number`](FindingKind::Number)), days and
+//!   dates, hedges and loaded reporting verbs, and sources (attribution).
+//! - Quotes are found in every article and matched across outlets by content words: the same
+//!   remark in other words is `quote-wording`; a quote no other outlet has is
+//!   `quote-only-in`, or `quote-to-paraphrase` when the other outlet reports it indirectly.
+//! - Names spelled two ways, across outlets or inside one article, are `name-spelling`.
+//! - A sentence with a number or a date that no compared outlet carries is `only-in`, high
+//!   when nobody is credited with it.
+//!
+//! Each finding's id hashes its kind and normalised evidence, so it survives reruns and edits
+//! elsewhere in the articles.
+
+pub mod facts;
+pub mod names;
+pub mod quotes;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use crate::diff;
+use crate::model::{
+    Article, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef, Severity,
+};
+use crate::normalize;
+use facts::{DateKind, Facts};
+
+/// Quotes match when this share of the smaller quote's content words is in the other.
+pub const QUOTE_MATCH: f64 = 0.5;
+
+/// Hedges that mark a claim as unconfirmed (others are modal verbs: lower severity).
+const STRONG_HEDGES: &[&str] = &[
+    "reportedly",
+    "allegedly",
+    "apparently",
+    "purportedly",
+    "supposedly",
+    "unconfirmed",
+    "alleged",
+    "is said to",
+    "are said to",
+    "is believed to",
+    "are believed to",
+    "sources say",
+];
+
+/// The short prefix of a kind in finding ids.
+fn id_prefix(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::QuoteWording => "qw",
+        FindingKind::QuoteOnlyIn => "qo",
+        FindingKind::QuoteToParaphrase => "qp",
+        FindingKind::Number => "nu",
+        FindingKind::DateTime => "dt",
+        FindingKind::NameSpelling => "ns",
+        FindingKind::Attribution => "at",
+        FindingKind::Hedge => "he",
+        FindingKind::OnlyIn => "oi",
+    }
+}
+
+/// FNV-1a, 64 bits: small, fixed and the same on every platform and run.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A finding's id: kind and the sorted, normalised (label, text) evidence.
+fn finding_id(kind: FindingKind, evidence: &[Evidence]) -> String {
+    let mut parts: Vec<String> = evidence
+        .iter()
+        .map(|e| format!("{}\u{1f}{}", e.article, normalize::fold(&e.text)))
+        .collect();
+    parts.sort();
+    parts.dedup();
+    let key = format!("{kind:?}\u{1e}{}", parts.join("\u{1e}"));
+    format!(
+        "{}-{:010x}",
+        id_prefix(kind),
+        fnv1a(key.as_bytes()) & 0xff_ffff_ffff
+    )
+}
+
+struct Builder<'a> {
+    articles: &'a [Article],
+    out: Vec<Finding>,
+    seen: HashSet<String>,
+}
+
+impl Builder<'_> {
+    fn order(&self, label: &str) -> usize {
+        self.articles
+            .iter()
+            .position(|a| a.label == label)
+            .unwrap_or(usize::MAX)
+    }
+
+    fn push(
+        &mut self,
+        kind: FindingKind,
+        severity: Severity,
+        evidence: Vec<Evidence>,
+        explanation: String,
+        diff: Vec<crate::model::DiffChunk>,
+    ) {
+        let id = finding_id(kind, &evidence);
+        if !self.seen.insert(id.clone()) {
+            return;
+        }
+        let mut articles: Vec<String> = evidence.iter().map(|e| e.article.clone()).collect();
+        articles.sort_by_key(|l| self.order(l));
+        articles.dedup();
+        let mut sentences: Vec<SentenceRef> = evidence
+            .iter()
+            .map(|e| SentenceRef {
+                article: e.article.clone(),
+                index: e.sentence,
+            })
+            .collect();
+        sentences.sort_by_key(|s| (self.order(&s.article), s.index));
+        sentences.dedup();
+        self.out.push(Finding {
+            id,
+            kind,
+            severity,
+            articles,
+            sentences,
+            evidence,
+            explanation,
+            diff,
+        });
+    }
+}
+
+fn evidence(a: &Article, sentence: usize, span: (usize, usize)) -> Evidence {
+    let s = &a.sentences[sentence];
+    let (start, end) = (s.start + span.0, s.start + span.1);
+    Evidence {
+        article: a.label.clone(),
+        sentence,
+        start,
+        end,
+        text: a.text[start..end].to_string(),
+    }
+}
+
+fn whole_sentence(a: &Article, sentence: usize) -> Evidence {
+    let s = &a.sentences[sentence];
+    evidence(a, sentence, (0, s.end - s.start))
+}
+
+/// Facts of every sentence of an article, pronouns resolved to the last named source.
+fn article_facts(a: &Article) -> Vec<Facts> {
+    let mut last: Option<facts::Source> = None;
+    a.sentences
+        .iter()
+        .map(|s| {
+            let f = facts::analyse(&s.text, last.as_ref());
+            if let Some(src) = f.sources.iter().rev().find(|x| !x.keys.is_empty()) {
+                last = Some(src.clone());
+            }
+            f
+        })
+        .collect()
+}
+
+/// Compute the findings of a report's articles and comparisons.
+pub fn find(articles: &[Article], comparisons: &[Comparison]) -> Vec<Finding> {
+    let facts: BTreeMap<&str, Vec<Facts>> = articles
+        .iter()
+        .map(|a| (a.label.as_str(), article_facts(a)))
+        .collect();
+    let by_label = |l: &str| articles.iter().find(|a| a.label == l);
+    let mut b = Builder {
+        articles,
+        out: Vec::new(),
+        seen: HashSet::new(),
+    };
+    for c in comparisons {
+        let (Some(base), Some(other)) = (by_label(&c.base), by_label(&c.other)) else {
+            continue;
+        };
+        let (fa, fo) = (&facts[base.label.as_str()], &facts[other.label.as_str()]);
+        for link in &c.links {
+            if link.kind == LinkKind::Identical {
+                continue;
+            }
+            let side_a: Vec<(usize, &Facts)> = link.base.iter().map(|&i| (i, &fa[i])).collect();
+            let side_b: Vec<(usize, &Facts)> = link.other.iter().map(|&j| (j, &fo[j])).collect();
+            compare_numbers(&mut b, base, other, &side_a, &side_b);
+            compare_dates(&mut b, base, other, &side_a, &side_b);
+            compare_hedges(&mut b, base, other, &side_a, &side_b);
+            compare_sources(&mut b, base, other, &side_a, &side_b, link.kind);
+        }
+    }
+    quote_findings(&mut b, articles, comparisons);
+    name_findings(&mut b, articles);
+    only_in_findings(&mut b, articles, comparisons, &facts);
+    let mut out = b.out;
+    let order = |l: &str| {
+        articles
+            .iter()
+            .position(|a| a.label == l)
+            .unwrap_or(usize::MAX)
+    };
+    out.sort_by(|x, y| {
+        let key = |f: &Finding| {
+            let first = f.sentences.first();
+            (
+                f.severity,
+                f.kind,
+                first.map_or(usize::MAX, |s| order(&s.article)),
+                first.map_or(0, |s| s.index),
+            )
+        };
+        key(x).cmp(&key(y)).then_with(|| x.id.cmp(&y.id))
+    });
+    out
+}
+
+fn compare_numbers(
+    b: &mut Builder,
+    base: &Article,
+    other: &Article,
+    side_a: &[(usize, &Facts)],
+    side_b: &[(usize, &Facts)],
+) {
+    let collect = |side: &[(usize, &Facts)]| {
+        let mut m: BTreeMap<String, Vec<(usize, facts::Quantity)>> = BTreeMap::new();
+        for (i, f) in side {
+            for q in &f.quantities {
+                if !q.unit.is_empty() {
+                    m.entry(q.unit.clone()).or_default().push((*i, q.clone()));
+                }
+            }
+        }
+        m
+    };
+    let (qa, qb) = (collect(side_a), collect(side_b));
+    for (unit, xs) in &qa {
+        let Some(ys) = qb.get(unit) else { continue };
+        let va: BTreeSet<(&str, &str)> = xs
+            .iter()
+            .map(|(_, q)| (q.modifier, q.value.as_str()))
+            .collect();
+        let vb: BTreeSet<(&str, &str)> = ys
+            .iter()
+            .map(|(_, q)| (q.modifier, q.value.as_str()))
+            .collect();
+        if va == vb {
+            continue;
+        }
+        let values_a: BTreeSet<&str> = va.iter().map(|x| x.1).collect();
+        let values_b: BTreeSet<&str> = vb.iter().map(|x| x.1).collect();
+        let severity = if values_a == values_b {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
+        let ev: Vec<Evidence> = xs
+            .iter()
+            .map(|(i, q)| evidence(base, *i, q.span))
+            .chain(ys.iter().map(|(j, q)| evidence(other, *j, q.span)))
+            .collect();
+        let say = |e: &[Evidence], label: &str| {
+            e.iter()
+                .filter(|x| x.article == label)
+                .map(|x| format!("\"{}\"", x.text))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let explanation = format!(
+            "number differs: {} says {}, {} says {}",
+            base.label,
+            say(&ev, &base.label),
+            other.label,
+            say(&ev, &other.label)
+        );
+        b.push(FindingKind::Number, severity, ev, explanation, Vec::new());
+    }
+}
+
+fn compare_dates(
+    b: &mut Builder,
+    base: &Article,
+    other: &Article,
+    side_a: &[(usize, &Facts)],
+    side_b: &[(usize, &Facts)],
+) {
+    for kind in [DateKind::Weekday, DateKind::MonthDay, DateKind::Year] {
+        let pick = |side: &[(usize, &Facts)]| -> Vec<(usize, facts::DateRef)> {
+            side.iter()
+                .flat_map(|(i, f)| {
+                    f.dates
+                        .iter()
+                        .filter(|d| d.kind == kind)
+                        .map(move |d| (*i, d.clone()))
+                })
+                .collect()
+        };
+        let (da, db) = (pick(side_a), pick(side_b));
+        if da.is_empty() || db.is_empty() {
+            continue;
+        }
+        let va: BTreeSet<&str> = da.iter().map(|(_, d)| d.value.as_str()).collect();
+        let vb: BTreeSet<&str> = db.iter().map(|(_, d)| d.value.as_str()).collect();
+        if !va.is_disjoint(&vb) {
+            continue;
+        }
+        let ev: Vec<Evidence> = da
+            .iter()
+            .map(|(i, d)| evidence(base, *i, d.span))
+            .chain(db.iter().map(|(j, d)| evidence(other, *j, d.span)))
+            .collect();
+        let explanation = format!(
+            "date or day differs for the same claim: {} says {}, {} says {}",
+            base.label,
+            va.into_iter().collect::<Vec<_>>().join(", "),
+            other.label,
+            vb.into_iter().collect::<Vec<_>>().join(", ")
+        );
+        b.push(
+            FindingKind::DateTime,
+            Severity::Medium,
+            ev,
+            explanation,
+            Vec::new(),
+        );
+    }
+}
+
+fn compare_hedges(
+    b: &mut Builder,
+    base: &Article,
+    other: &Article,
+    side_a: &[(usize, &Facts)],
+    side_b: &[(usize, &Facts)],
+) {
+    let words = |side: &[(usize, &Facts)], pick: fn(&Facts) -> &Vec<facts::Marker>| {
+        side.iter()
+            .flat_map(|(i, f)| pick(f).iter().map(move |m| (*i, m.clone())))
+            .collect::<Vec<_>>()
+    };
+    let (ha, hb) = (words(side_a, |f| &f.hedges), words(side_b, |f| &f.hedges));
+    let set = |v: &[(usize, facts::Marker)]| -> BTreeSet<String> {
+        v.iter().map(|(_, m)| m.word.clone()).collect()
+    };
+    let (sa, sb) = (set(&ha), set(&hb));
+    let only_a: Vec<&String> = sa.difference(&sb).collect();
+    let only_b: Vec<&String> = sb.difference(&sa).collect();
+    if !only_a.is_empty() || !only_b.is_empty() {
+        let strong = only_a
+            .iter()
+            .chain(&only_b)
+            .any(|w| STRONG_HEDGES.contains(&w.as_str()));
+        let ev: Vec<Evidence> = ha
+            .iter()
+            .filter(|(_, m)| only_a.contains(&&m.word))
+            .map(|(i, m)| evidence(base, *i, m.span))
+            .chain(
+                hb.iter()
+                    .filter(|(_, m)| only_b.contains(&&m.word))
+                    .map(|(j, m)| evidence(other, *j, m.span)),
+            )
+            .collect();
+        let mut parts = Vec::new();
+        if !only_a.is_empty() {
+            parts.push(format!(
+                "only {} hedges with {}",
+                base.label,
+                quoted(&only_a)
+            ));
+        }
+        if !only_b.is_empty() {
+            parts.push(format!(
+                "only {} hedges with {}",
+                other.label,
+                quoted(&only_b)
+            ));
+        }
+        let severity = if strong {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        b.push(
+            FindingKind::Hedge,
+            severity,
+            ev,
+            format!("certainty differs: {}", parts.join("; ")),
+            Vec::new(),
+        );
+    }
+    // Loaded reporting verbs on one side where the other only reports.
+    let (va, vb) = (words(side_a, |f| &f.verbs), words(side_b, |f| &f.verbs));
+    let loaded = |v: &[(usize, facts::Marker)]| -> Vec<(usize, facts::Marker)> {
+        v.iter()
+            .filter(|(_, m)| facts::LOADED_VERBS.contains(&m.word.as_str()))
+            .cloned()
+            .collect()
+    };
+    let neutral_only = |v: &[(usize, facts::Marker)]| {
+        !v.is_empty()
+            && v.iter()
+                .all(|(_, m)| facts::NEUTRAL_VERBS.contains(&m.word.as_str()))
+    };
+    for (la, lab, lother, art, oart) in [
+        (loaded(&va), &base.label, neutral_only(&vb), base, other),
+        (loaded(&vb), &other.label, neutral_only(&va), other, base),
+    ] {
+        if la.is_empty() || !lother {
+            continue;
+        }
+        let words: Vec<&String> = la.iter().map(|(_, m)| &m.word).collect();
+        let ev: Vec<Evidence> = la.iter().map(|(i, m)| evidence(art, *i, m.span)).collect();
+        b.push(
+            FindingKind::Hedge,
+            Severity::Low,
+            ev,
+            format!(
+                "{lab} reports with {} where {} only says it was said",
+                quoted(&words),
+                oart.label
+            ),
+            Vec::new(),
+        );
+    }
+}
+
+fn quoted(words: &[&String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn compare_sources(
+    b: &mut Builder,
+    base: &Article,
+    other: &Article,
+    side_a: &[(usize, &Facts)],
+    side_b: &[(usize, &Facts)],
+    kind: LinkKind,
+) {
+    let sources = |side: &[(usize, &Facts)]| -> Vec<(usize, facts::Source)> {
+        side.iter()
+            .flat_map(|(i, f)| {
+                f.sources
+                    .iter()
+                    .filter(|s| !s.keys.is_empty())
+                    .map(move |s| (*i, s.clone()))
+            })
+            .collect()
+    };
+    let has_verbs = |side: &[(usize, &Facts)]| side.iter().any(|(_, f)| !f.verbs.is_empty());
+    let (sa, sb) = (sources(side_a), sources(side_b));
+    let keys = |v: &[(usize, facts::Source)]| -> BTreeSet<String> {
+        v.iter().flat_map(|(_, s)| s.keys.iter().cloned()).collect()
+    };
+    let (ka, kb) = (keys(&sa), keys(&sb));
+    let names = |v: &[(usize, facts::Source)]| {
+        let mut n: Vec<String> = v.iter().map(|(_, s)| s.text.clone()).collect();
+        n.dedup();
+        n.join(", ")
+    };
+    if !sa.is_empty() && !sb.is_empty() {
+        let matched = ka
+            .iter()
+            .any(|x| kb.iter().any(|y| normalize::names_match(x, y)));
+        if !matched {
+            let ev: Vec<Evidence> = sa
+                .iter()
+                .map(|(i, s)| evidence(base, *i, s.span))
+                .chain(sb.iter().map(|(j, s)| evidence(other, *j, s.span)))
+                .collect();
+            let severity = if kind == LinkKind::Partial {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
+            b.push(
+                FindingKind::Attribution,
+                severity,
+                ev,
+                format!(
+                    "credited to different sources: {} cites {}, {} cites {}",
+                    base.label,
+                    names(&sa),
+                    other.label,
+                    names(&sb)
+                ),
+                Vec::new(),
+            );
+        }
+        return;
+    }
+    for (src, art, bare_side, bare_art) in [(&sa, base, side_b, other), (&sb, other, side_a, base)]
+    {
+        if src.is_empty() || has_verbs(bare_side) || bare_side.is_empty() {
+            continue;
+        }
+        // Headlines never carry attribution; a side that names the source is attributed.
+        let src_keys = keys(src);
+        let bare_is_claim = bare_side.iter().all(|(j, _)| {
+            let text = &bare_art.sentences[*j].text;
+            let headline = !text.trim_end().ends_with(['.', '!', '?', '"', '\u{201d}']);
+            let names_source = normalize::tokens(text)
+                .iter()
+                .any(|t| src_keys.contains(&normalize::name_key(&t.norm)));
+            !headline && !names_source
+        });
+        if !bare_is_claim {
+            continue;
+        }
+        let ev: Vec<Evidence> = src
+            .iter()
+            .map(|(i, s)| evidence(art, *i, s.span))
+            .chain(bare_side.iter().map(|(j, _)| whole_sentence(bare_art, *j)))
+            .collect();
+        b.push(
+            FindingKind::Attribution,
+            Severity::Medium,
+            ev,
+            format!(
+                "{} credits this to {}; {} states it as fact",
+                art.label,
+                names(src),
+                bare_art.label
+            ),
+            Vec::new(),
+        );
+    }
+}
+
+fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparison]) {
+    let quotes: Vec<Vec<quotes::Quote>> = articles.iter().map(quotes::find).collect();
+    let stems: Vec<Vec<BTreeSet<String>>> = quotes
+        .iter()
+        .map(|qs| qs.iter().map(quotes::Quote::stems).collect())
+        .collect();
+    let mut matched: Vec<Vec<bool>> = quotes.iter().map(|q| vec![false; q.len()]).collect();
+    for x in 0..articles.len() {
+        for y in x + 1..articles.len() {
+            // Best pairs first, each quote used once per article pair.
+            let mut cands = Vec::new();
+            for (i, si) in stems[x].iter().enumerate() {
+                for (j, sj) in stems[y].iter().enumerate() {
+                    let s = quotes::match_score(si, sj);
+                    if s >= QUOTE_MATCH {
+                        cands.push((s, i, j));
+                    }
+                }
+            }
+            cands.sort_by(|p, q| q.0.total_cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+            let (mut used_x, mut used_y) = (HashSet::new(), HashSet::new());
+            for (_, i, j) in cands {
+                if !used_x.insert(i) || !used_y.insert(j) {
+                    continue;
+                }
+                matched[x][i] = true;
+                matched[y][j] = true;
+                let (qa, qb) = (&quotes[x][i], &quotes[y][j]);
+                let words = |q: &quotes::Quote| -> Vec<String> {
+                    normalize::tokens(&q.text)
+                        .into_iter()
+                        .map(|t| t.norm)
+                        .collect()
+                };
+                if words(qa) == words(qb) {
+                    continue;
+                }
+                let d = diff::word_diff(&qa.text, &qb.text);
+                let ev = vec![
+                    quote_evidence(&articles[x], qa),
+                    quote_evidence(&articles[y], qb),
+                ];
+                let changed_numbers = {
+                    let nums = |q: &quotes::Quote| -> BTreeSet<String> {
+                        normalize::tokens(&q.text)
+                            .into_iter()
+                            .filter(|t| {
+                                t.class == normalize::TokenClass::Number
+                                    || matches!(t.norm.as_str(), "not" | "no" | "never")
+                            })
+                            .map(|t| t.stem)
+                            .collect()
+                    };
+                    nums(qa) != nums(qb)
+                };
+                let severity = if changed_numbers {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                b.push(
+                    FindingKind::QuoteWording,
+                    severity,
+                    ev,
+                    format!(
+                        "{} and {} quote the same remark in different words",
+                        articles[x].label, articles[y].label
+                    ),
+                    d,
+                );
+            }
+        }
+    }
+    // Quotes no other outlet has: quoted here, paraphrased or absent elsewhere.
+    for (x, qs) in quotes.iter().enumerate() {
+        if articles.len() < 2 {
+            break;
+        }
+        for (i, q) in qs.iter().enumerate() {
+            if matched[x][i] {
+                continue;
+            }
+            let label = &articles[x].label;
+            let linked_to: Vec<&str> = comparisons
+                .iter()
+                .filter_map(|c| {
+                    let (mine, theirs) = if &c.base == label {
+                        (true, c.other.as_str())
+                    } else if &c.other == label {
+                        (false, c.base.as_str())
+                    } else {
+                        return None;
+                    };
+                    c.links
+                        .iter()
+                        .any(|l| {
+                            let side = if mine { &l.base } else { &l.other };
+                            side.iter().any(|s| q.sentences.contains(s))
+                        })
+                        .then_some(theirs)
+                })
+                .collect();
+            let ev = vec![quote_evidence(&articles[x], q)];
+            if linked_to.is_empty() {
+                b.push(
+                    FindingKind::QuoteOnlyIn,
+                    Severity::Medium,
+                    ev,
+                    format!("only {label} has this quote"),
+                    Vec::new(),
+                );
+            } else {
+                b.push(
+                    FindingKind::QuoteToParaphrase,
+                    Severity::Low,
+                    ev,
+                    format!(
+                        "{label} quotes this directly; {} reports it without this quote",
+                        linked_to.join(", ")
+                    ),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+}
+
+fn quote_evidence(a: &Article, q: &quotes::Quote) -> Evidence {
+    Evidence {
+        article: a.label.clone(),
+        sentence: q.sentences.first().copied().unwrap_or(0),
+        start: q.start,
+        end: q.end,
+        text: q.text.clone(),
+    }
+}
+
+fn name_findings(b: &mut Builder, articles: &[Article]) {
+    for group in names::variants(articles) {
+        let mut ev = Vec::new();
+        let mut parts = Vec::new();
+        let mut inside_one = false;
+        for occs in group.spellings.values() {
+            let mut per_article: BTreeMap<usize, usize> = BTreeMap::new();
+            for o in occs {
+                *per_article.entry(b.order(&o.article)).or_default() += 1;
+            }
+            let first = &occs[0];
+            ev.push(Evidence {
+                article: first.article.clone(),
+                sentence: first.sentence,
+                start: first.start,
+                end: first.end,
+                text: first.text.clone(),
+            });
+            let wheres: Vec<String> = per_article
+                .iter()
+                .filter_map(|(k, n)| articles.get(*k).map(|a| format!("{} ×{n}", a.label)))
+                .collect();
+            parts.push(format!("{} ({})", first.text, wheres.join(", ")));
+        }
+        // The same article using two spellings is an inconsistency, not house style.
+        for a in articles {
+            let spellings = group
+                .spellings
+                .values()
+                .filter(|o| o.iter().any(|x| x.article == a.label))
+                .count();
+            inside_one |= spellings > 1;
+        }
+        let severity = if inside_one {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        b.push(
+            FindingKind::NameSpelling,
+            severity,
+            ev,
+            format!(
+                "one name, {} spellings: {}",
+                group.spellings.len(),
+                parts.join("; ")
+            ),
+            Vec::new(),
+        );
+    }
+}
+
+fn only_in_findings(
+    b: &mut Builder,
+    articles: &[Article],
+    comparisons: &[Comparison],
+    facts: &BTreeMap<&str, Vec<Facts>>,
+) {
+    // A sentence is only in its outlet when it is unlinked in every comparison it is in.
+    let mut unlinked: BTreeMap<(usize, usize), (usize, Vec<String>)> = BTreeMap::new();
+    let mut involved: BTreeMap<usize, usize> = BTreeMap::new();
+    let order = |l: &str| articles.iter().position(|a| a.label == l);
+    for c in comparisons {
+        let (Some(ba), Some(oa)) = (order(&c.base), order(&c.other)) else {
+            continue;
+        };
+        *involved.entry(ba).or_default() += 1;
+        *involved.entry(oa).or_default() += 1;
+        for &i in &c.dropped {
+            let e = unlinked.entry((ba, i)).or_default();
+            e.0 += 1;
+            e.1.push(c.other.clone());
+        }
+        for &j in &c.added {
+            let e = unlinked.entry((oa, j)).or_default();
+            e.0 += 1;
+            e.1.push(c.base.clone());
+        }
+    }
+    for ((ai, si), (n, others)) in unlinked {
+        if involved.get(&ai) != Some(&n) {
+            continue;
+        }
+        let a = &articles[ai];
+        let Some(f) = facts.get(a.label.as_str()).and_then(|v| v.get(si)) else {
+            continue;
+        };
+        let specific = f.quantities.iter().any(|q| !q.unit.is_empty())
+            || f.dates.iter().any(|d| d.kind != DateKind::Relative);
+        if !specific {
+            continue;
+        }
+        let attributed = !f.verbs.is_empty() || !f.sources.is_empty();
+        let severity = if attributed {
+            Severity::Low
+        } else {
+            Severity::High
+        };
+        let how = if attributed {
+            "attributed"
+        } else {
+            "unattributed"
+        };
+        b.push(
+            FindingKind::OnlyIn,
+            severity,
+            vec![whole_sentence(a, si)],
+            format!(
+                "only {} has this {how} claim (not in {})",
+                a.label,
+                others.join(", ")
+            ),
+            Vec::new(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{compare_texts, CompareOptions};
+
+    fn findings(a: &str, b: &str) -> Vec<Finding> {
+        compare_texts(&[("a", a), ("b", b)], &CompareOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .findings
+    }
+
+    fn kinds(f: &[Finding]) -> Vec<FindingKind> {
+        f.iter().map(|x| x.kind).collect()
+    }
+
+    #[test]
+    fn number_change_is_found_and_spelling_of_a_number_is_not() {
+        // KUNA: "The two rounds of negotiations"; Brasov: "all three rounds of talks".
+        let f = findings(
+            "The two rounds of negotiations between Russia and the US revealed differences.",
+            "The three rounds of negotiations between Russia and the US revealed differences.",
+        );
+        assert_eq!(kinds(&f), vec![FindingKind::Number]);
+        assert_eq!(f[0].severity, Severity::High);
+        assert!(
+            f[0].explanation.contains("\"two rounds\"")
+                && f[0].explanation.contains("\"three rounds\"")
+        );
+        let f = findings(
+            "Russia has amassed 100,000 troops near Ukraine's borders, officials counted.",
+            "Russia has amassed 100000 troops near Ukraine's borders, officials counted.",
+        );
+        assert!(!kinds(&f).contains(&FindingKind::Number), "{f:?}");
+        let f = findings(
+            "Russia has amassed 100,000 troops near Ukraine's borders, officials counted.",
+            "Russia has amassed more than 100,000 troops near Ukraine's borders, officials counted.",
+        );
+        assert_eq!(f[0].kind, FindingKind::Number);
+        assert_eq!(f[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn weekday_change_is_a_date_finding() {
+        let f = findings(
+            "Lavrov said on Thursday that Moscow would not withdraw its troops to the barracks.",
+            "Lavrov said on Friday that Moscow would not withdraw its troops to the barracks.",
+        );
+        assert_eq!(kinds(&f), vec![FindingKind::DateTime]);
+    }
+
+    #[test]
+    fn said_versus_says_is_no_hedge_but_claimed_and_reportedly_are() {
+        let f = findings(
+            "Lavrov said the talks on security guarantees in Geneva had failed completely.",
+            "Lavrov says the talks on security guarantees in Geneva had failed completely.",
+        );
+        assert!(f.is_empty(), "{f:?}");
+        let f = findings(
+            "Lavrov said the talks on security guarantees in Geneva had failed completely.",
+            "Lavrov claimed the talks on security guarantees in Geneva had reportedly failed.",
+        );
+        let k = kinds(&f);
+        assert!(k.contains(&FindingKind::Hedge), "{f:?}");
+        assert!(f.iter().any(|x| x.explanation.contains("reportedly")));
+        assert!(f.iter().any(|x| x.explanation.contains("claimed")));
+    }
+
+    #[test]
+    fn attribution_to_a_different_speaker_or_to_nobody() {
+        let f = findings(
+            "Lavrov said Russia was waiting for written answers on the security guarantees.",
+            "Peskov said Russia was waiting for written answers on the security guarantees.",
+        );
+        assert_eq!(kinds(&f), vec![FindingKind::Attribution]);
+        assert_eq!(f[0].severity, Severity::High);
+        let f = findings(
+            "Russia is waiting for written answers on the security guarantees from Washington.",
+            "Russia is waiting for written answers on the security guarantees from Washington, according to TASS.",
+        );
+        assert_eq!(kinds(&f), vec![FindingKind::Attribution]);
+        assert!(f[0].explanation.contains("states it as fact"));
+    }
+
+    #[test]
+    fn names_and_possessives() {
+        let f = findings(
+            "Russia's Foreign Minister Sergey Lavrov spoke in Moscow on security guarantees.",
+            "Russian Foreign Minister Sergei Lavrov's remarks in Moscow on security guarantees.",
+        );
+        let names: Vec<&Finding> = f
+            .iter()
+            .filter(|x| x.kind == FindingKind::NameSpelling)
+            .collect();
+        assert_eq!(names.len(), 1, "{f:?}");
+        assert!(names[0].explanation.contains("Sergey") && names[0].explanation.contains("Sergei"));
+        assert_eq!(names[0].severity, Severity::Low);
+    }
+
+    #[test]
+    fn same_remark_in_other_words_is_quote_wording() {
+        // EPA and Brasov translating the same Lavrov remark.
+        let f = findings(
+            "\"Everybody understands that the prospects for achieving accord depend on the United States,\" Lavrov said.",
+            "\u{201c}We are aware that the prospects for reaching a consensus depend on the United States,\u{201d} the Russian official said.",
+        );
+        let q: Vec<&Finding> = f
+            .iter()
+            .filter(|x| x.kind == FindingKind::QuoteWording)
+            .collect();
+        assert_eq!(q.len(), 1, "{f:?}");
+        assert!(q[0]
+            .diff
+            .iter()
+            .any(|c| c.op == crate::model::DiffOp::Delete && c.text.contains("achieving accord")));
+        assert!(q[0].diff.iter().any(|c| c.op == crate::model::DiffOp::Equal
+            && c.text.contains("depend on the United States")));
+    }
+
+    #[test]
+    fn a_quote_one_outlet_alone_has() {
+        let f = findings(
+            "\"Russia has no veto when it comes to alliance issues and cannot blackmail us,\" she said in parliament in Berlin.",
+            "Oil prices rose in Asian trading on strong demand.",
+        );
+        assert!(
+            f.iter()
+                .any(|x| x.kind == FindingKind::QuoteOnlyIn && x.articles == vec!["a"]),
+            "{f:?}"
+        );
+        // A scare quote of one word is not a quote finding.
+        let f = findings(
+            "Russia described the talks with the US and NATO as \"unsuccessful.\"",
+            "Oil prices rose in Asian trading on strong demand.",
+        );
+        assert!(!f.iter().any(|x| x.kind == FindingKind::QuoteOnlyIn));
+    }
+
+    #[test]
+    fn an_unattributed_claim_only_one_outlet_has_is_high() {
+        let f = findings(
+            "At a meeting in Brest, the foreign ministers of the European Union agreed on a 10-point plan for Russia.",
+            "Oil prices rose in Asian trading on strong demand.",
+        );
+        let o: Vec<&Finding> = f.iter().filter(|x| x.kind == FindingKind::OnlyIn).collect();
+        assert_eq!(o.len(), 1, "{f:?}");
+        assert_eq!(o[0].severity, Severity::High);
+        assert!(o[0]
+            .explanation
+            .contains("only a has this unattributed claim"));
+    }
+
+    #[test]
+    fn ids_are_stable_under_unrelated_edits() {
+        let a =
+            "Lavrov said on Thursday that Moscow would not withdraw its troops to the barracks.";
+        let b = "Lavrov said on Friday that Moscow would not withdraw its troops to the barracks.";
+        let f1 = findings(a, b);
+        let f2 = findings(
+            &format!("Oil prices fell sharply in Asia.\n\n{a}"),
+            &format!("{b}\n\nThe weather was mild."),
+        );
+        let id = |f: &[Finding]| {
+            f.iter()
+                .find(|x| x.kind == FindingKind::DateTime)
+                .map(|x| x.id.clone())
+        };
+        assert!(id(&f1).is_some());
+        assert_eq!(id(&f1), id(&f2));
+    }
+}
