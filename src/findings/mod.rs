@@ -540,32 +540,56 @@ fn compare_sources(
 
 fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparison]) {
     let quotes: Vec<Vec<quotes::Quote>> = articles.iter().map(quotes::find).collect();
-    let stems: Vec<Vec<BTreeSet<String>>> = quotes
+    // Each quote's sentence pieces with their content stems: remarks are matched piece by
+    // piece, so a long quote matches the one remark another outlet carries.
+    type Pieces = Vec<Vec<(quotes::Quote, BTreeSet<String>)>>;
+    let pieces: Vec<Pieces> = quotes
         .iter()
-        .map(|qs| qs.iter().map(quotes::Quote::stems).collect())
+        .zip(articles)
+        .map(|(qs, a)| {
+            qs.iter()
+                .map(|q| {
+                    q.pieces(a)
+                        .into_iter()
+                        .map(|p| {
+                            let st = p.stems();
+                            (p, st)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
         .collect();
     let mut matched: Vec<Vec<bool>> = quotes.iter().map(|q| vec![false; q.len()]).collect();
     for x in 0..articles.len() {
         for y in x + 1..articles.len() {
             // Best pairs first, each quote used once per article pair.
             let mut cands = Vec::new();
-            for (i, si) in stems[x].iter().enumerate() {
-                for (j, sj) in stems[y].iter().enumerate() {
-                    let s = quotes::match_score(si, sj);
-                    if s >= QUOTE_MATCH {
-                        cands.push((s, i, j));
+            for (i, pi) in pieces[x].iter().enumerate() {
+                for (j, pj) in pieces[y].iter().enumerate() {
+                    let mut best: Option<(f64, usize, usize)> = None;
+                    for (a, (_, sa)) in pi.iter().enumerate() {
+                        for (b, (_, sb)) in pj.iter().enumerate() {
+                            let s = quotes::match_score(sa, sb);
+                            if s >= QUOTE_MATCH && best.is_none_or(|x| s > x.0) {
+                                best = Some((s, a, b));
+                            }
+                        }
+                    }
+                    if let Some((s, a, b)) = best {
+                        cands.push((s, i, j, a, b));
                     }
                 }
             }
             cands.sort_by(|p, q| q.0.total_cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
             let (mut used_x, mut used_y) = (HashSet::new(), HashSet::new());
-            for (_, i, j) in cands {
+            for (_, i, j, pa, pb) in cands {
                 if !used_x.insert(i) || !used_y.insert(j) {
                     continue;
                 }
                 matched[x][i] = true;
                 matched[y][j] = true;
-                let (qa, qb) = (&quotes[x][i], &quotes[y][j]);
+                let (qa, qb) = (&pieces[x][i][pa].0, &pieces[y][j][pb].0);
                 let words = |q: &quotes::Quote| -> Vec<String> {
                     normalize::tokens(&q.text)
                         .into_iter()

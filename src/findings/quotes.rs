@@ -24,6 +24,33 @@ pub struct Quote {
 }
 
 impl Quote {
+    /// The quote cut at sentence boundaries (a long quote carries several remarks); each piece
+    /// is a quote of its own, marks and edge punctuation trimmed. A one-sentence quote is its
+    /// own only piece.
+    pub fn pieces(&self, article: &Article) -> Vec<Quote> {
+        if self.sentences.len() <= 1 {
+            return vec![self.clone()];
+        }
+        self.sentences
+            .iter()
+            .filter_map(|&i| article.sentences.get(i))
+            .filter_map(|s| {
+                let (a, b) = (s.start.max(self.start), s.end.min(self.end));
+                let raw = article.text.get(a..b)?;
+                let body = raw.trim_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '“' | '”' | '«' | '»' | ',' | '.')
+                });
+                let off = a + raw.find(body).unwrap_or(0);
+                (body.split_whitespace().count() >= 3).then(|| Quote {
+                    start: off,
+                    end: off + body.len(),
+                    sentences: vec![s.index],
+                    text: body.to_string(),
+                })
+            })
+            .collect()
+    }
+
     /// Content-word stems: what two quotes are matched by.
     pub fn stems(&self) -> BTreeSet<String> {
         normalize::tokens(&self.text)
