@@ -68,6 +68,8 @@ pub enum FormatArg {
     Json,
     /// Markdown review checklist of the findings.
     Checklist,
+    /// One self-contained HTML report (no network access; use -o report.html).
+    Html,
 }
 
 /// A finding severity, for `--fail-on`.
@@ -116,6 +118,10 @@ pub struct CompareArgs {
     /// Wrap terminal output to N columns (default: the terminal's width, COLUMNS, or 80).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
+    /// Print the generation time in the HTML report (otherwise reports are byte-identical
+    /// across runs).
+    #[arg(long)]
+    pub timestamp: bool,
     /// Keep site chrome (captions, "Read also", end codes…) in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
@@ -269,12 +275,16 @@ fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
         FormatArg::Checklist => Format::Checklist,
+        FormatArg::Html => Format::Html,
     };
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let env = |k: &str| std::env::var(k).ok();
     let ropts = RenderOptions {
         color: resolve_color(args.color, to_terminal, &env),
         width: resolve_width(args.width, to_terminal),
+        timestamp: args
+            .timestamp
+            .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
     };
     let mut buf = Vec::new();
     render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;

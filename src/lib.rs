@@ -34,6 +34,7 @@
 //! ```
 
 pub mod align;
+pub mod claims;
 pub mod cli;
 pub mod diff;
 pub mod error;

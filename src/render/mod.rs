@@ -2,6 +2,7 @@
 //! or diff again, so every format shows the same result.
 
 pub mod checklist;
+pub mod html;
 pub mod json;
 pub mod terminal;
 
@@ -18,15 +19,19 @@ pub enum Format {
     Json,
     /// A Markdown review checklist of the findings.
     Checklist,
+    /// One self-contained HTML page.
+    Html,
 }
 
 /// Settings every renderer may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Emit ANSI colour (terminal only).
     pub color: bool,
     /// Wrap prose to this many columns (terminal only).
     pub width: usize,
+    /// Generation time to print (HTML only); none keeps output byte-identical across runs.
+    pub timestamp: Option<String>,
 }
 
 /// Write `report` in `format` to `out`.
@@ -40,6 +45,7 @@ pub fn render(
         Format::Terminal => terminal::render(report, opts, out),
         Format::Json => json::render(report, out),
         Format::Checklist => checklist::render(report, out),
+        Format::Html => html::render(report, opts, out),
     }
 }
 

@@ -300,8 +300,8 @@ fn styled_chunk(op: DiffOp, text: &str, pal: &Palette) -> Piece {
     }
 }
 
-/// One displayed row.
-enum Row {
+/// One displayed row (shared with the HTML side-by-side view).
+pub(crate) enum Row {
     Link(usize),
     Dropped(usize),
     Added(usize),
@@ -309,7 +309,7 @@ enum Row {
 
 /// Rows in base order, with each added sentence after the row of the other article's
 /// nearest earlier linked sentence (or first, when there is none).
-fn rows(c: &Comparison, other: &Article) -> Vec<Row> {
+pub(crate) fn rows(c: &Comparison, other: &Article) -> Vec<Row> {
     // Key: (base position, sub-order) so links/dropped sort by base index and added
     // sentences follow their anchor.
     let mut keyed: Vec<((usize, usize, usize), Row)> = Vec::new();

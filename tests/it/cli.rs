@@ -264,3 +264,40 @@ fn eval_reports_a_gold_text_missing_from_the_article() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("gold text not in kuna"));
 }
+
+#[test]
+fn html_report_is_escaped_self_contained_and_timestamped_only_on_request() {
+    let evil = "Lavrov met Blinken <script>alert(1)</script> in Geneva on Friday </style> now.";
+    let out = storydiff()
+        .args([
+            "compare",
+            "--format",
+            "html",
+            "--label",
+            "<b>x</b>",
+            "--label",
+            "kuna",
+            "-",
+            &trio()[0],
+        ])
+        .write_stdin(evil)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<script>alert"));
+    assert!(!page.contains("<b>x</b>") && page.contains("&lt;b&gt;x&lt;/b&gt;"));
+    assert_eq!(page.matches("</style>").count(), 1);
+    assert!(page.contains("Content-Security-Policy") && page.contains("default-src 'none'"));
+    for remote in ["http://", "https://", "//fonts", "@import", "src=\"http"] {
+        assert!(!page.contains(remote), "{remote}");
+    }
+    assert!(!page.contains("generated"));
+    let t = trio();
+    let stamped = stdout_of(
+        &["compare", "--format", "html", "--timestamp", &t[0], &t[1]],
+        &[],
+    );
+    assert!(stamped.contains(" · generated 20"));
+}

@@ -146,7 +146,7 @@ fn fixture_link_diffs_reconstruct_both_sides() {
 
 #[test]
 fn reruns_are_byte_identical() {
-    for fmt in ["terminal", "json"] {
+    for fmt in ["terminal", "json", "checklist", "html"] {
         let run = || {
             storydiff()
                 .args([

@@ -35,3 +35,10 @@ fn json() {
 fn checklist() {
     insta::assert_snapshot!(run(&["--format", "checklist"]));
 }
+
+#[test]
+fn html() {
+    let page = run(&["--format", "html"]);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    insta::assert_snapshot!(page);
+}

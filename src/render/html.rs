@@ -1,0 +1,452 @@
+//! HTML renderer: one self-contained page (inline CSS and JS, no fonts, no network) with a
+//! header, a coverage matrix of claims by outlet, a side-by-side view per comparison, the
+//! findings and the boilerplate set aside.
+//!
+//! All article text goes through `html-escape` (text and attribute encoders), and the page's
+//! Content-Security-Policy allows only its own script, by hash, and no network access at all:
+//! even text that slipped past escaping could neither run a script nor fetch anything.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use base64::Engine as _;
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use sha2::{Digest, Sha256};
+
+use super::RenderOptions;
+use crate::claims::{self, Carry};
+use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
+
+const CSS: &str = include_str!("report.css");
+const JS: &str = include_str!("report.js");
+
+/// Write the HTML report of `report`.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let mut h = String::with_capacity(64 * 1024);
+    let base = report
+        .comparisons
+        .first()
+        .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
+        .unwrap_or(0);
+    let claims = claims::claims(report, base);
+    let claim_of = claim_index(report, &claims);
+    let script_hash =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(JS.as_bytes()));
+    let labels: Vec<String> = report.articles.iter().map(|a| a.label.clone()).collect();
+
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:; \
+         form-action 'none'; base-uri 'none'\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <title>storydiff: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        text(&labels.join(" · "))
+    );
+    header(&mut h, report, base, opts);
+    controls(&mut h, report);
+    matrix(&mut h, report, &claims, base);
+    let position = |l: &str| report.articles.iter().position(|a| a.label == l);
+    for (k, c) in report.comparisons.iter().enumerate() {
+        if let (Some(ba), Some(oa)) = (position(&c.base), position(&c.other)) {
+            let pair = Pair {
+                base: &report.articles[ba],
+                other: &report.articles[oa],
+                ba,
+                oa,
+            };
+            side_by_side(&mut h, k, c, &pair, &claim_of);
+        }
+    }
+    findings(&mut h, report);
+    boilerplate(&mut h, report);
+    let _ = write!(h, "<script>{JS}</script>\n</body>\n</html>\n");
+    out.write_all(h.as_bytes())
+}
+
+/// Claim number of every (article, sentence).
+fn claim_index(report: &Report, claims: &[claims::Claim]) -> Vec<Vec<usize>> {
+    let mut idx: Vec<Vec<usize>> = report
+        .articles
+        .iter()
+        .map(|a| vec![usize::MAX; a.sentences.len()])
+        .collect();
+    for (k, c) in claims.iter().enumerate() {
+        for (a, (sents, _)) in c.cells.iter().enumerate() {
+            for &s in sents {
+                if let Some(slot) = idx.get_mut(a).and_then(|v| v.get_mut(s)) {
+                    *slot = k;
+                }
+            }
+        }
+    }
+    idx
+}
+
+fn header(h: &mut String, report: &Report, base: usize, opts: &RenderOptions) {
+    let _ = write!(
+        h,
+        "<header>\n<h1>storydiff report</h1>\n<p class=\"meta\">storydiff {}",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(ts) = &opts.timestamp {
+        let _ = write!(h, " · generated {}", text(ts));
+    }
+    let _ = write!(
+        h,
+        "</p>\n<div class=\"scroll\"><table class=\"inputs\">\n<caption>Articles compared</caption>\n<thead><tr><th scope=\"col\">outlet</th><th scope=\"col\">file</th><th scope=\"col\">sentences</th><th scope=\"col\">words</th><th scope=\"col\">boilerplate</th></tr></thead>\n<tbody>\n"
+    );
+    for (k, a) in report.articles.iter().enumerate() {
+        let role = if k == base {
+            " <span class=\"badge\">base</span>"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th scope=\"row\">{}{role}</th><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            text(&a.label),
+            text(&a.path),
+            a.sentences.len(),
+            a.word_count(),
+            a.boilerplate.len()
+        );
+    }
+    h.push_str("</tbody>\n</table></div>\n</header>\n");
+}
+
+fn controls(h: &mut String, report: &Report) {
+    h.push_str(
+        "<nav class=\"controls\" aria-label=\"Filters\">\n\
+         <label><input type=\"checkbox\" id=\"only-diff\"> show only differences</label>\n\
+         <label>additions of <select id=\"only-outlet\"><option value=\"\">every outlet</option>",
+    );
+    for a in &report.articles {
+        let _ = write!(
+            h,
+            "<option value=\"{}\">{}</option>",
+            attr(&a.label),
+            text(&a.label)
+        );
+    }
+    h.push_str(
+        "</select></label>\n</nav>\n\
+         <p class=\"legend\" id=\"legend\"><b>Legend:</b> \
+         <span class=\"cell base\">B</span> base carries it · \
+         <span class=\"cell identical\">=</span> identical · \
+         <span class=\"cell reworded\">~</span> reworded · \
+         <span class=\"cell partial\">P</span> partly · \
+         <span class=\"cell only\">+</span> only this outlet · \
+         <span class=\"cell absent\">\u{2013}</span> not carried. \
+         In the side-by-side view, <del>struck</del> words are only in the base and \
+         <ins>underlined</ins> words only in the other outlet. Hover, focus or click a sentence \
+         to light up its partners.</p>\n",
+    );
+}
+
+fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize) {
+    h.push_str("<section id=\"matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
+    for a in &report.articles {
+        let _ = write!(
+            h,
+            "<th scope=\"col\" data-outlet=\"{}\">{}</th>",
+            attr(&a.label),
+            text(&a.label)
+        );
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (k, c) in claims.iter().enumerate() {
+        // The claim's text: the base's sentence, else the first outlet's.
+        let (a, sents) = c
+            .cells
+            .get(base)
+            .filter(|x| !x.0.is_empty())
+            .map(|x| (base, &x.0))
+            .or_else(|| {
+                c.cells
+                    .iter()
+                    .enumerate()
+                    .find(|x| !x.1 .0.is_empty())
+                    .map(|(a, x)| (a, &x.0))
+            })
+            .unwrap_or((0, &c.cells[0].0));
+        let sample = sents
+            .first()
+            .and_then(|&i| report.articles.get(a).and_then(|x| x.sentences.get(i)))
+            .map(|s| short(&s.text, 110))
+            .unwrap_or_default();
+        let diff = if c
+            .cells
+            .iter()
+            .all(|x| matches!(x.1, Carry::Base | Carry::Identical))
+        {
+            "same"
+        } else {
+            "diff"
+        };
+        let owners: Vec<&str> = c
+            .cells
+            .iter()
+            .zip(&report.articles)
+            .filter(|(x, _)| x.1 == Carry::Only)
+            .map(|(_, a)| a.label.as_str())
+            .collect();
+        let _ = write!(
+            h,
+            "<tr class=\"claim\" data-claim=\"c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
+            attr(&owners.join(" ")),
+            text(&sample)
+        );
+        for (cell, a) in c.cells.iter().zip(&report.articles) {
+            let _ = write!(
+                h,
+                "<td class=\"cell {}\" data-outlet=\"{}\" title=\"{}: {}\">{}</td>",
+                cell.1.name(),
+                attr(&a.label),
+                attr(&a.label),
+                cell.1.name(),
+                cell.1.letter()
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n<tfoot><tr><th scope=\"row\">claims carried</th>");
+    for (a, _) in report.articles.iter().enumerate() {
+        let carried = claims
+            .iter()
+            .filter(|c| c.cells[a].1 != Carry::Absent)
+            .count();
+        let pct = if claims.is_empty() {
+            0.0
+        } else {
+            carried as f64 * 100.0 / claims.len() as f64
+        };
+        let _ = write!(h, "<td>{carried}/{} ({pct:.0}%)</td>", claims.len());
+    }
+    h.push_str("</tr></tfoot>\n</table></div>\n</section>\n");
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{}\u{2026}", cut.trim_end())
+}
+
+fn sentence_span(
+    h: &mut String,
+    a: &Article,
+    i: usize,
+    claim_of: &[Vec<usize>],
+    art: usize,
+    body: &str,
+) {
+    let claim = claim_of
+        .get(art)
+        .and_then(|v| v.get(i))
+        .copied()
+        .unwrap_or(usize::MAX);
+    let _ = write!(
+        h,
+        "<span class=\"s\" tabindex=\"0\" data-claim=\"c{claim}\" data-s=\"{}:{i}\">{body}</span> ",
+        attr(&a.label)
+    );
+}
+
+/// Articles of a comparison with their positions in the report.
+struct Pair<'a> {
+    base: &'a Article,
+    other: &'a Article,
+    ba: usize,
+    oa: usize,
+}
+
+fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[Vec<usize>]) {
+    let (base, other, ba, oa) = (p.base, p.other, p.ba, p.oa);
+    let s = &c.summary;
+    let _ = write!(
+        h,
+        "<section class=\"pair\" id=\"pair-{k}\" data-base=\"{}\" data-other=\"{}\">\n<h2>{} against {} (base)</h2>\n\
+         <p class=\"summary\">identical <b data-count=\"identical\">{}</b> · reworded <b data-count=\"reworded\">{}</b> · \
+         partial <b data-count=\"partial\">{}</b> · added <b data-count=\"added\">{}</b> · dropped <b data-count=\"dropped\">{}</b> · \
+         {:.0}% of {} covered</p>\n<div class=\"scroll\"><table class=\"sbs\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        attr(&c.base),
+        attr(&c.other),
+        text(&c.other),
+        text(&c.base),
+        s.identical,
+        s.reworded,
+        s.partial,
+        s.added,
+        s.dropped,
+        s.base_coverage * 100.0,
+        text(&c.base),
+        text(&c.base),
+        text(&c.other)
+    );
+    for row in super::terminal::rows(c, other) {
+        match row {
+            super::terminal::Row::Link(li) => {
+                let l = &c.links[li];
+                let kind = match l.kind {
+                    LinkKind::Identical => "identical",
+                    LinkKind::Reworded => "reworded",
+                    LinkKind::Partial => "partial",
+                };
+                let _ = write!(h, "<tr data-kind=\"{kind}\"><td>");
+                side_cells(h, base, &l.base, &l.diff, DiffOp::Delete, claim_of, ba);
+                h.push_str("</td><td>");
+                side_cells(h, other, &l.other, &l.diff, DiffOp::Insert, claim_of, oa);
+                let _ = writeln!(
+                    h,
+                    "<span class=\"score\">{kind} · {:.2}</span></td></tr>",
+                    l.score
+                );
+            }
+            super::terminal::Row::Dropped(i) => {
+                h.push_str("<tr data-kind=\"dropped\"><td class=\"dropped\">");
+                sentence_span(h, base, i, claim_of, ba, &text(&base.sentences[i].text));
+                h.push_str("</td><td class=\"empty\"></td></tr>\n");
+            }
+            super::terminal::Row::Added(j) => {
+                let _ = write!(h, "<tr data-kind=\"added\" data-owner=\"{}\"><td class=\"empty\"></td><td class=\"added\">", attr(&other.label));
+                sentence_span(h, other, j, claim_of, oa, &text(&other.sentences[j].text));
+                h.push_str("</td></tr>\n");
+            }
+        }
+    }
+    h.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// One side of a link: its sentences, with the side's own changes marked. The diff joins the
+/// side's sentences with one space, so the diff text is cut back into sentences by length.
+fn side_cells(
+    h: &mut String,
+    a: &Article,
+    idx: &[usize],
+    diff: &[crate::model::DiffChunk],
+    mine: DiffOp,
+    claim_of: &[Vec<usize>],
+    art: usize,
+) {
+    let tag = if mine == DiffOp::Delete { "del" } else { "ins" };
+    // Pieces of this side in order, with whether they changed.
+    let pieces: Vec<(&str, bool)> = diff
+        .iter()
+        .filter(|c| c.op == DiffOp::Equal || c.op == mine)
+        .map(|c| (c.text.as_str(), c.op == mine))
+        .collect();
+    let mut pos = 0usize; // byte position in the joined side text
+    let mut piece = 0usize;
+    let mut offset_in_piece = 0usize;
+    for (n, &i) in idx.iter().enumerate() {
+        let Some(s) = a.sentences.get(i) else {
+            continue;
+        };
+        let end = pos + s.text.len();
+        let mut body = String::new();
+        while pos < end && piece < pieces.len() {
+            let (t, changed) = pieces[piece];
+            let avail = t.len() - offset_in_piece;
+            let take = avail.min(end - pos);
+            let chunk = t.get(offset_in_piece..offset_in_piece + take).unwrap_or("");
+            if changed && !chunk.trim().is_empty() {
+                let _ = write!(body, "<{tag}>{}</{tag}>", text(chunk));
+            } else {
+                body.push_str(&text(chunk));
+            }
+            pos += take;
+            offset_in_piece += take;
+            if offset_in_piece == t.len() {
+                piece += 1;
+                offset_in_piece = 0;
+            }
+        }
+        sentence_span(h, a, i, claim_of, art, &body);
+        // Skip the joining space between sentences.
+        if n + 1 < idx.len() {
+            let mut skip = 1;
+            while skip > 0 && piece < pieces.len() {
+                let t = pieces[piece].0;
+                let take = (t.len() - offset_in_piece).min(skip);
+                offset_in_piece += take;
+                skip -= take;
+                pos += take;
+                if offset_in_piece == t.len() {
+                    piece += 1;
+                    offset_in_piece = 0;
+                }
+            }
+        }
+    }
+}
+
+fn findings(h: &mut String, report: &Report) {
+    let _ = write!(
+        h,
+        "<section id=\"findings\">\n<h2>Findings ({})</h2>\n",
+        report.findings.len()
+    );
+    if report.findings.is_empty() {
+        h.push_str("<p>No findings.</p>\n</section>\n");
+        return;
+    }
+    h.push_str("<ol class=\"findings\">\n");
+    for f in &report.findings {
+        let sev = match f.severity {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        };
+        let kind = serde_json::to_value(f.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = write!(
+            h,
+            "<li class=\"finding {sev}\" data-severity=\"{sev}\"><span class=\"sev\">{sev}</span> <code>{}</code> <b>{}</b>: {}<ul>",
+            text(&f.id),
+            text(&kind),
+            text(&f.explanation)
+        );
+        for e in f.evidence.iter().take(6) {
+            let _ = write!(
+                h,
+                "<li><b>{}</b>: \u{201c}{}\u{201d}</li>",
+                text(&e.article),
+                text(&e.text)
+            );
+        }
+        h.push_str("</ul></li>\n");
+    }
+    h.push_str("</ol>\n</section>\n");
+}
+
+fn boilerplate(h: &mut String, report: &Report) {
+    h.push_str("<section id=\"boilerplate\">\n<h2>Boilerplate set aside</h2>\n");
+    for a in &report.articles {
+        let _ = write!(
+            h,
+            "<details><summary>{} ({})</summary><ul>",
+            text(&a.label),
+            a.boilerplate.len()
+        );
+        for b in &a.boilerplate {
+            let kind = serde_json::to_value(b.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let _ = write!(
+                h,
+                "<li><span class=\"kind\">{}</span> {}</li>",
+                text(&kind),
+                text(&b.text)
+            );
+        }
+        h.push_str("</ul></details>\n");
+    }
+    h.push_str("</section>\n");
+}

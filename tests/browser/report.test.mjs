@@ -1,0 +1,176 @@
+// Browser tests of storydiff's HTML report, in Debian's headless Chromium driven by
+// playwright-core. Run by scripts/test (`node --test tests/browser/`), after cargo has built
+// the binary. Screenshots are written to ci-artifacts/ and their paths printed.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync, statSync, existsSync, copyFileSync } from "node:fs";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bin = process.env.STORYDIFF_BIN || join(root, "target", "debug", "storydiff");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const artifacts = join(root, "ci-artifacts");
+const trio = ["kuna", "epa", "brasov"].map((o) => join(root, "fixtures", "lavrov-2022-01-14", `${o}.txt`));
+
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(bin), `storydiff binary missing at ${bin}: run cargo build first`);
+  assert.ok(existsSync(chromiumPath), `Chromium missing at ${chromiumPath}: scripts/test installs it`);
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+function storydiff(args) {
+  return execFileSync(bin, args, { cwd: root, maxBuffer: 64 << 20 });
+}
+
+/** Open a report; record console errors, page errors, dialogs and any non-file request. */
+async function open(file, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = { console: [], errors: [], requests: [], dialogs: [] };
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.console.push(m.text()); });
+  page.on("pageerror", (e) => problems.errors.push(String(e)));
+  page.on("dialog", async (d) => { problems.dialogs.push(d.message()); await d.dismiss(); });
+  page.on("request", (r) => { if (!r.url().startsWith("file:")) problems.requests.push(r.url()); });
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  return { page, problems };
+}
+
+/** Claims computed independently from the JSON links: connected groups of linked sentences. */
+function claimCount(report) {
+  const parent = new Map();
+  const find = (x) => { while (parent.get(x) !== x) { parent.set(x, parent.get(parent.get(x))); x = parent.get(x); } return x; };
+  for (const a of report.articles) for (const s of a.sentences) parent.set(`${a.label}:${s.index}`, `${a.label}:${s.index}`);
+  for (const c of report.comparisons) for (const l of c.links) {
+    const nodes = [...l.base.map((i) => `${c.base}:${i}`), ...l.other.map((j) => `${c.other}:${j}`)];
+    for (let k = 1; k < nodes.length; k++) { const a = find(nodes[k - 1]), b = find(nodes[k]); if (a !== b) parent.set(b, a); }
+  }
+  return new Set([...parent.keys()].map(find)).size;
+}
+
+test("trio report: matrix, counts agree with JSON, no errors, no network, fast, small", async () => {
+  const file = join(artifacts, "report-trio.html");
+  storydiff(["compare", "--format", "html", "-o", file, ...trio]);
+  const json = JSON.parse(storydiff(["compare", "--format", "json", ...trio]).toString());
+  const size = statSync(file).size;
+  console.log(`report size: ${size} bytes`);
+  assert.ok(size < 300 * 1024, `report is ${size} bytes`);
+
+  const { page, problems } = await open(file);
+  const loadMs = await page.evaluate(() => {
+    const n = performance.getEntriesByType("navigation")[0];
+    return n.loadEventEnd - n.startTime;
+  });
+  console.log(`report render (navigation start to load end): ${loadMs.toFixed(1)} ms`);
+  assert.ok(loadMs < 200, `render took ${loadMs} ms`);
+
+  // One matrix column per outlet, one row per claim.
+  const cols = await page.$$eval(".matrix thead th[data-outlet]", (e) => e.map((x) => x.textContent));
+  assert.deepEqual(cols, json.articles.map((a) => a.label));
+  const rows = await page.$$eval(".matrix tbody tr.claim", (e) => e.length);
+  assert.equal(rows, claimCount(json));
+
+  // Side-by-side rows per comparison match the JSON summary.
+  for (const c of json.comparisons) {
+    const counts = await page.evaluate(([b, o]) => {
+      const sec = [...document.querySelectorAll("section.pair")].find((s) => s.dataset.base === b && s.dataset.other === o);
+      const n = (k) => sec.querySelectorAll(`tbody tr[data-kind="${k}"]`).length;
+      return { identical: n("identical"), reworded: n("reworded"), partial: n("partial"), added: n("added"), dropped: n("dropped") };
+    }, [c.base, c.other]);
+    for (const k of ["identical", "reworded", "partial", "added", "dropped"]) {
+      assert.equal(counts[k], c.summary[k], `${c.other} ${k}`);
+    }
+  }
+  const findings = await page.$$eval("li.finding", (e) => e.length);
+  assert.equal(findings, json.findings.length);
+
+  assert.deepEqual(problems.console, []);
+  assert.deepEqual(problems.errors, []);
+  assert.deepEqual(problems.requests, [], "the report must not make network requests");
+
+  const shot = join(artifacts, "report-trio.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot: ${shot}`);
+  if (process.env.STORYDIFF_DOCS_SCREENSHOT) {
+    await page.screenshot({ path: join(root, "docs", "report.png") });
+  }
+  await page.close();
+});
+
+test("hover, click and keyboard light up partners; filters hide rows", async () => {
+  const file = join(artifacts, "report-trio.html");
+  const { page } = await open(file);
+  const linked = page.locator("section.pair tr[data-kind=partial] .s").first();
+  const claim = await linked.getAttribute("data-claim");
+  await linked.hover();
+  const lit = await page.$$eval(`[data-claim="${claim}"].hl`, (e) => e.length);
+  assert.ok(lit >= 3, `hover lit ${lit} elements`); // matrix row + both sides
+  await page.mouse.move(0, 0);
+  await page.locator(".matrix tr.claim").first().focus();
+  const focused = await page.$$eval(".hl", (e) => e.length);
+  assert.ok(focused >= 1);
+  await page.keyboard.press("Enter");
+
+  await page.selectOption("#only-outlet", "epa");
+  const visible = await page.$$eval("section.pair tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => [r.dataset.kind, r.dataset.owner]));
+  assert.ok(visible.length > 0);
+  assert.ok(visible.every(([k, o]) => k === "added" && o === "epa"), JSON.stringify(visible.slice(0, 3)));
+  await page.selectOption("#only-outlet", "");
+  await page.check("#only-diff");
+  const identicalShown = await page.$$eval("tr[data-kind=identical]", (rows) => rows.filter((r) => !r.hidden).length);
+  assert.equal(identicalShown, 0);
+  await page.close();
+});
+
+test("readable at 320 px: no page-wide horizontal scroll", async () => {
+  const { page } = await open(join(artifacts, "report-trio.html"), { width: 320, height: 640 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 330, `page is ${width} px wide at a 320 px viewport`);
+  await page.screenshot({ path: join(artifacts, "report-320.png") });
+  await page.close();
+});
+
+test("article text cannot inject markup or script", async () => {
+  const dir = join(artifacts, "inject");
+  mkdirSync(dir, { recursive: true });
+  const evil = join(dir, "evil.txt");
+  writeFileSync(
+    evil,
+    "Lavrov met Blinken in Geneva <script>document.title='pwned'</script> on Friday.\n\n" +
+      "The talks <img src=x onerror=\"document.title='pwned2'\"> ended </style><b>bold</b> early.\n\n" +
+      "Read the text at javascript:alert(1) and <a href=\"javascript:alert(2)\">here</a> now.\n",
+  );
+  const labelled = join(dir, "<img src=x onerror=alert(3)>.txt");
+  copyFileSync(trio[0], labelled);
+  const file = join(dir, "report.html");
+  storydiff(["compare", "--format", "html", "-o", file, evil, labelled]);
+  const { page, problems } = await open(file);
+  const title = await page.title();
+  assert.ok(title.startsWith("storydiff:"), title);
+  assert.ok(!title.includes("pwned"));
+  const body = await page.evaluate(() => document.body.textContent);
+  assert.ok(body.includes("<script>document.title='pwned'</script>"), "script shown as text");
+  assert.ok(body.includes("<img src=x onerror=alert(3)>"), "label shown as text");
+  assert.equal(await page.$$eval("script", (s) => s.length), 1, "only the report's own script");
+  assert.equal(await page.$$eval("img, a, i", (e) => e.length), 0, "no element from article text");
+  assert.ok(!(await page.$$eval("b", (e) => e.some((x) => x.textContent === "bold"))));
+  assert.deepEqual(problems.dialogs, []);
+  assert.deepEqual(problems.requests, []);
+  assert.deepEqual(problems.errors, []);
+  await page.close();
+});
