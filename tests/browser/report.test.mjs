@@ -14,7 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const bin = process.env.STORYDIFF_BIN || join(root, "target", "debug", "storydiff");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const artifacts = join(root, "ci-artifacts");
-const trio = ["kuna", "epa", "brasov"].map((o) => join(root, "fixtures", "lavrov-2022-01-14", `${o}.txt`));
+const trio = ["kuna", "epa", "brasov"].map((o) => join("fixtures", "lavrov-2022-01-14", `${o}.txt`));
 
 let browser;
 
@@ -156,7 +156,7 @@ test("article text cannot inject markup or script", async () => {
       "Read the text at javascript:alert(1) and <a href=\"javascript:alert(2)\">here</a> now.\n",
   );
   const labelled = join(dir, "<img src=x onerror=alert(3)>.txt");
-  copyFileSync(trio[0], labelled);
+  copyFileSync(join(root, trio[0]), labelled);
   const file = join(dir, "report.html");
   storydiff(["compare", "--format", "html", "-o", file, evil, labelled]);
   const { page, problems } = await open(file);
