@@ -31,8 +31,36 @@ pub enum Command {
     Compare(CompareArgs),
     /// Compare and write the editorial review checklist (same as compare --format checklist).
     Check(CompareArgs),
-    /// Score the aligner against gold sentence pairs (format: docs/eval.md).
+    /// Score the aligner against gold sentence pairs.
     Eval(EvalArgs),
+    /// Group a pile of articles (files and directories) by the event they report.
+    Group(GroupArgs),
+}
+
+/// Arguments of `storydiff group`.
+#[derive(Debug, clap::Args)]
+pub struct GroupArgs {
+    /// Article files, or directories walked for .txt and .md files (sorted, hidden skipped).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GroupFormat::Text)]
+    pub format: GroupFormat,
+    /// Articles join an event while their average similarity to its members reaches this.
+    #[arg(long, value_name = "X", default_value_t = crate::group::GroupParams::default().min_similarity)]
+    pub min_similarity: f64,
+    /// Keep site chrome in the body.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+}
+
+/// Output format of `group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupFormat {
+    /// A readable list of events.
+    Text,
+    /// JSON (docs/group.md).
+    Json,
 }
 
 /// Arguments of `storydiff eval`.
@@ -109,6 +137,13 @@ pub struct CompareArgs {
     /// Compare every pair of articles, not only each with the base.
     #[arg(long)]
     pub all_pairs: bool,
+    /// Group the inputs (files or directories) by event first, then compare within each
+    /// event of two or more articles.
+    #[arg(long)]
+    pub by_event: bool,
+    /// With --by-event: the grouping threshold (see `storydiff group`).
+    #[arg(long, value_name = "X", default_value_t = crate::group::GroupParams::default().min_similarity)]
+    pub min_similarity: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
     pub format: FormatArg,
@@ -203,6 +238,7 @@ pub fn run(cli: Cli) -> i32 {
             run_compare(args)
         }
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
+        Command::Group(args) => run_group(args).map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => code,
@@ -214,9 +250,10 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-enum RunError {
+pub enum RunError {
     /// The reader went away (`| head`): not an error.
     Pipe,
+    /// A failure, with its one-line message.
     Fail(String),
 }
 
@@ -244,6 +281,9 @@ fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
     }
     if args.inputs.iter().filter(|p| *p == "-").count() > 1 {
         return Err(Error::StdinTwice.into());
+    }
+    if args.by_event {
+        return run_compare_by_event(&args);
     }
     let mut articles = Vec::with_capacity(args.inputs.len());
     for (k, path) in args.inputs.iter().enumerate() {
@@ -288,6 +328,243 @@ fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
     };
     let mut buf = Vec::new();
     render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buf)
+            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&buf)
+                .and_then(|_| out.flush())
+                .map_err(|e| io_error(e, "standard output"))?
+        }
+    }
+    Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Expand files and directories into article paths: a directory is walked for `.txt` and
+/// `.md` files in name order, skipping hidden entries; a file named directly is always taken.
+pub fn collect_inputs(paths: &[String]) -> Result<Vec<String>, RunError> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), RunError> {
+        let rd = std::fs::read_dir(dir).map_err(|e| {
+            RunError::Fail(format!("{}: cannot read directory: {e}", dir.display()))
+        })?;
+        let mut entries: Vec<std::fs::DirEntry> = rd.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = e.path();
+            let ft = e
+                .file_type()
+                .map_err(|err| RunError::Fail(format!("{}: {err}", path.display())))?;
+            if ft.is_dir() {
+                walk(&path, out)?;
+            } else if path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
+            {
+                out.push(path.to_string_lossy().into_owned());
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let path = std::path::Path::new(p);
+        if path.is_dir() {
+            walk(path, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Read many articles with a progress bar on a terminal; files found by walking a directory
+/// that cannot be read are skipped with a warning, files named directly are errors.
+fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Article>, RunError> {
+    let files = collect_inputs(named)?;
+    let bar = if io::stderr().is_terminal() && files.len() >= 200 {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut articles = Vec::with_capacity(files.len());
+    for f in &files {
+        bar.inc(1);
+        let read = ingest::read_input(f, None).and_then(|raw| build_article(raw, keep_boilerplate));
+        match read {
+            Ok(a) => articles.push(a),
+            Err(e) if !named.contains(f) => {
+                bar.suspend(|| {
+                    let _ = writeln!(io::stderr(), "storydiff: warning: {e} (skipped)");
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    bar.finish_and_clear();
+    if articles.is_empty() {
+        return Err(RunError::Fail(
+            "no articles found in the given paths".into(),
+        ));
+    }
+    // Labels must be unique within a pile; repeated file stems get their parent folder.
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for a in &articles {
+        *seen.entry(a.label.clone()).or_default() += 1;
+    }
+    for a in &mut articles {
+        if seen.get(&a.label).copied().unwrap_or(0) > 1 {
+            if let Some(parent) = std::path::Path::new(&a.path)
+                .parent()
+                .and_then(|p| p.file_name())
+            {
+                a.label = format!("{}/{}", parent.to_string_lossy(), a.label);
+            }
+        }
+    }
+    Ok(articles)
+}
+
+fn run_group(args: GroupArgs) -> Result<(), RunError> {
+    let articles = read_pile(&args.paths, args.keep_boilerplate)?;
+    let params = crate::group::GroupParams {
+        min_similarity: args.min_similarity,
+        ..Default::default()
+    };
+    let events = crate::group::group(&articles, &params);
+    let mut buf = Vec::new();
+    match args.format {
+        GroupFormat::Json => {
+            let doc = serde_json::json!({
+                "version": 1,
+                "min_similarity": args.min_similarity,
+                "articles": articles.len(),
+                "events": events,
+            });
+            let _ = writeln!(
+                buf,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
+        GroupFormat::Text => {
+            let _ =
+                crate::render::group_text(&events, articles.len(), args.min_similarity, &mut buf);
+        }
+    }
+    let mut out = io::stdout().lock();
+    out.write_all(&buf)
+        .and_then(|_| out.flush())
+        .map_err(|e| io_error(e, "standard output"))
+}
+
+fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
+    if !args.labels.is_empty() {
+        return Err(RunError::Fail(
+            "--label cannot be used with --by-event (labels come from file names)".into(),
+        ));
+    }
+    let articles = read_pile(&args.inputs, args.keep_boilerplate)?;
+    let params = crate::group::GroupParams {
+        min_similarity: args.min_similarity,
+        ..Default::default()
+    };
+    let events = crate::group::group(&articles, &params);
+    let opts = CompareOptions {
+        base: None,
+        all_pairs: args.all_pairs,
+        keep_boilerplate: args.keep_boilerplate,
+        thresholds: Default::default(),
+    };
+    let accepted = match &args.accept {
+        Some(path) => read_accept_file(path).map_err(RunError::Fail)?,
+        None => Default::default(),
+    };
+    let mut reports = Vec::new();
+    for e in events.iter().filter(|e| e.members.len() >= 2) {
+        let members: Vec<crate::Article> = e.members.iter().map(|&m| articles[m].clone()).collect();
+        let mut o = opts.clone();
+        o.base = args.base.clone().filter(|b| e.labels.contains(b));
+        let mut r = compare(members, &o)?;
+        let before = r.findings.len();
+        r.findings.retain(|f| !accepted.contains(&f.id));
+        r.dismissed = before - r.findings.len();
+        reports.push((e.clone(), r));
+    }
+    let gate_failed = args.fail_on.is_some_and(|level| {
+        let worst = match level {
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+        };
+        reports
+            .iter()
+            .any(|(_, r)| r.findings.iter().any(|f| f.severity <= worst))
+    });
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let env = |k: &str| std::env::var(k).ok();
+    let ropts = RenderOptions {
+        color: resolve_color(args.color, to_terminal, &env),
+        width: resolve_width(args.width, to_terminal),
+        timestamp: args
+            .timestamp
+            .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+    };
+    let mut buf = Vec::new();
+    let singles = events.iter().filter(|e| e.members.len() < 2).count();
+    match args.format {
+        FormatArg::Json => {
+            let doc = serde_json::json!({
+                "version": crate::model::SCHEMA_VERSION,
+                "events": reports.iter().map(|(e, r)| serde_json::json!({"event": e, "report": r})).collect::<Vec<_>>(),
+                "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
+            });
+            let _ = writeln!(
+                buf,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
+        FormatArg::Html => {
+            let items: Vec<(String, &crate::Report)> =
+                reports.iter().map(|(e, r)| (e.title.clone(), r)).collect();
+            render::html::render_events(&items, &ropts, &mut buf)
+                .map_err(|e| io_error(e, "rendering"))?;
+        }
+        FormatArg::Terminal | FormatArg::Checklist => {
+            let format = if args.format == FormatArg::Terminal {
+                Format::Terminal
+            } else {
+                Format::Checklist
+            };
+            for (k, (e, r)) in reports.iter().enumerate() {
+                if k > 0 {
+                    let _ = writeln!(buf);
+                }
+                let title = crate::render::sanitize_for_terminal(&e.title);
+                if format == Format::Checklist {
+                    let _ = writeln!(
+                        buf,
+                        "<!-- event {} of {}: {} articles -->",
+                        k + 1,
+                        reports.len(),
+                        e.members.len()
+                    );
+                } else {
+                    let _ = writeln!(buf, "#### event {} of {}: {}", k + 1, reports.len(), title);
+                }
+                render::render(r, format, &ropts, &mut buf)
+                    .map_err(|e| io_error(e, "rendering"))?;
+            }
+            if format == Format::Terminal && singles > 0 {
+                let _ = writeln!(buf, "\n{singles} article(s) report an event no other input reports (see storydiff group).");
+            }
+        }
+    }
     match &args.output {
         Some(path) => std::fs::write(path, &buf)
             .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?,

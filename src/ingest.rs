@@ -284,7 +284,31 @@ fn classify_line(t: &str) -> Option<BoilerplateKind> {
     if is_byline(&w) {
         return Some(BoilerplateKind::Byline);
     }
+    if is_slug_line(t) {
+        return Some(BoilerplateKind::Slug);
+    }
     None
+}
+
+/// A wire header: a time and a numeric date at the start of a line ("15:51 01/03/00: Page 1
+/// (HHH) COURTS Diver"), as agencies stamp each take.
+fn is_slug_line(t: &str) -> bool {
+    let mut parts = t.split_whitespace();
+    let (Some(time), Some(date)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let is_time = {
+        let mut hm = time.split(':');
+        matches!((hm.next(), hm.next()), (Some(h), Some(m))
+            if (1..=2).contains(&h.len()) && h.chars().all(|c| c.is_ascii_digit())
+                && m.len() == 2 && m.chars().all(|c| c.is_ascii_digit()))
+    };
+    let date = date.trim_end_matches(':');
+    let is_date = date.split('/').count() == 3
+        && date
+            .split('/')
+            .all(|p| (1..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+    is_time && is_date && t.split_whitespace().count() <= 12
 }
 
 /// Page widgets: a short line with no real word ("A+ A-", "| Print |"), or a few widget words.
@@ -490,6 +514,19 @@ mod tests {
         assert_eq!(k[0].0, BoilerplateKind::Byline);
         assert_eq!(k[1].0, BoilerplateKind::Caption);
         assert_eq!(k[2].0, BoilerplateKind::Credit);
+    }
+
+    #[test]
+    fn wire_slug_lines_are_chrome() {
+        let k =
+            kinds("15:51 01/03/00: Page 1 (HHH) COURTS Diver\nA diver was hurt at 15:51 today.\n");
+        assert_eq!(
+            k,
+            vec![(
+                BoilerplateKind::Slug,
+                "15:51 01/03/00: Page 1 (HHH) COURTS Diver".into()
+            )]
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod findings;
+pub mod group;
 pub mod ingest;
 pub mod model;
 pub mod normalize;

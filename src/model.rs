@@ -69,6 +69,8 @@ pub enum BoilerplateKind {
     Byline,
     /// Editor and source lines ("Editor: …", "Source Link").
     Credit,
+    /// Wire-service slug or header lines ("15:51 01/03/00: Page 1 (HHH) COURTS Diver").
+    Slug,
 }
 
 /// A piece of text that ingest recognised as site chrome: reported, never silently lost.

@@ -60,8 +60,9 @@ fn id_prefix(kind: FindingKind) -> &'static str {
     }
 }
 
-/// FNV-1a, 64 bits: small, fixed and the same on every platform and run.
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a, 64 bits: small, fixed and the same on every platform and run (finding ids,
+/// order-free tie-breaks).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

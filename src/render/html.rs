@@ -22,18 +22,62 @@ const JS: &str = include_str!("report.js");
 
 /// Write the HTML report of `report`.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let labels: Vec<String> = report.articles.iter().map(|a| a.label.clone()).collect();
+    let mut h = page_start(&labels.join(" \u{b7} "));
+    header(&mut h, report, opts);
+    controls(&mut h, &[report]);
+    body(&mut h, report, "");
+    page_end(&mut h);
+    out.write_all(h.as_bytes())
+}
+
+/// Write one page for several events, each with its own title and report (`--by-event`).
+pub fn render_events(
+    events: &[(String, &Report)],
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut h = page_start(&format!("{} events", events.len()));
+    let _ = write!(
+        h,
+        "<header>\n<h1>storydiff report: {} events</h1>\n<p class=\"meta\">storydiff {}",
+        events.len(),
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(ts) = &opts.timestamp {
+        let _ = write!(h, " \u{b7} generated {}", text(ts));
+    }
+    h.push_str("</p>\n<ol class=\"events\">");
+    for (e, (title, r)) in events.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<li><a href=\"#e{e}\">{}</a> ({} articles)</li>",
+            text(title),
+            r.articles.len()
+        );
+    }
+    h.push_str("</ol>\n</header>\n");
+    let reports: Vec<&Report> = events.iter().map(|x| x.1).collect();
+    controls(&mut h, &reports);
+    for (e, (title, r)) in events.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<section class=\"event\" id=\"e{e}\">\n<h2 class=\"event-title\">Event {}: {}</h2>\n",
+            e + 1,
+            text(title)
+        );
+        inputs(&mut h, r);
+        body(&mut h, r, &format!("e{e}-"));
+        h.push_str("</section>\n");
+    }
+    page_end(&mut h);
+    out.write_all(h.as_bytes())
+}
+
+fn page_start(title: &str) -> String {
     let mut h = String::with_capacity(64 * 1024);
-    let base = report
-        .comparisons
-        .first()
-        .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
-        .unwrap_or(0);
-    let claims = claims::claims(report, base);
-    let claim_of = claim_index(report, &claims);
     let script_hash =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(JS.as_bytes()));
-    let labels: Vec<String> = report.articles.iter().map(|a| a.label.clone()).collect();
-
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -43,11 +87,26 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
          form-action 'none'; base-uri 'none'\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <title>storydiff: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        text(&labels.join(" · "))
+        text(title)
     );
-    header(&mut h, report, base, opts);
-    controls(&mut h, report);
-    matrix(&mut h, report, &claims, base);
+    h
+}
+
+fn page_end(h: &mut String) {
+    let _ = write!(h, "<script>{JS}</script>\n</body>\n</html>\n");
+}
+
+/// Matrix, side-by-side views, findings and boilerplate of one report; `prefix` keeps ids
+/// unique when several reports share a page.
+fn body(h: &mut String, report: &Report, prefix: &str) {
+    let base = report
+        .comparisons
+        .first()
+        .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
+        .unwrap_or(0);
+    let claims = claims::claims(report, base);
+    let claim_of = claim_index(report, &claims);
+    matrix(h, report, &claims, base, prefix);
     let position = |l: &str| report.articles.iter().position(|a| a.label == l);
     for (k, c) in report.comparisons.iter().enumerate() {
         if let (Some(ba), Some(oa)) = (position(&c.base), position(&c.other)) {
@@ -56,14 +115,13 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                 other: &report.articles[oa],
                 ba,
                 oa,
+                prefix,
             };
-            side_by_side(&mut h, k, c, &pair, &claim_of);
+            side_by_side(h, k, c, &pair, &claim_of);
         }
     }
-    findings(&mut h, report);
-    boilerplate(&mut h, report);
-    let _ = write!(h, "<script>{JS}</script>\n</body>\n</html>\n");
-    out.write_all(h.as_bytes())
+    findings(h, report, prefix);
+    boilerplate(h, report, prefix);
 }
 
 /// Claim number of every (article, sentence).
@@ -85,7 +143,7 @@ fn claim_index(report: &Report, claims: &[claims::Claim]) -> Vec<Vec<usize>> {
     idx
 }
 
-fn header(h: &mut String, report: &Report, base: usize, opts: &RenderOptions) {
+fn header(h: &mut String, report: &Report, opts: &RenderOptions) {
     let _ = write!(
         h,
         "<header>\n<h1>storydiff report</h1>\n<p class=\"meta\">storydiff {}",
@@ -94,9 +152,21 @@ fn header(h: &mut String, report: &Report, base: usize, opts: &RenderOptions) {
     if let Some(ts) = &opts.timestamp {
         let _ = write!(h, " · generated {}", text(ts));
     }
+    h.push_str("</p>\n");
+    inputs(h, report);
+    h.push_str("</header>\n");
+}
+
+/// The table of compared articles.
+fn inputs(h: &mut String, report: &Report) {
+    let base = report
+        .comparisons
+        .first()
+        .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
+        .unwrap_or(0);
     let _ = write!(
         h,
-        "</p>\n<div class=\"scroll\"><table class=\"inputs\">\n<caption>Articles compared</caption>\n<thead><tr><th scope=\"col\">outlet</th><th scope=\"col\">file</th><th scope=\"col\">sentences</th><th scope=\"col\">words</th><th scope=\"col\">boilerplate</th></tr></thead>\n<tbody>\n"
+        "<div class=\"scroll\"><table class=\"inputs\">\n<caption>Articles compared</caption>\n<thead><tr><th scope=\"col\">outlet</th><th scope=\"col\">file</th><th scope=\"col\">sentences</th><th scope=\"col\">words</th><th scope=\"col\">boilerplate</th></tr></thead>\n<tbody>\n"
     );
     for (k, a) in report.articles.iter().enumerate() {
         let role = if k == base {
@@ -114,22 +184,23 @@ fn header(h: &mut String, report: &Report, base: usize, opts: &RenderOptions) {
             a.boilerplate.len()
         );
     }
-    h.push_str("</tbody>\n</table></div>\n</header>\n");
+    h.push_str("</tbody>\n</table></div>\n");
 }
 
-fn controls(h: &mut String, report: &Report) {
+fn controls(h: &mut String, reports: &[&Report]) {
+    let mut labels: Vec<&str> = reports
+        .iter()
+        .flat_map(|r| r.articles.iter().map(|a| a.label.as_str()))
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
     h.push_str(
         "<nav class=\"controls\" aria-label=\"Filters\">\n\
          <label><input type=\"checkbox\" id=\"only-diff\"> show only differences</label>\n\
          <label>additions of <select id=\"only-outlet\"><option value=\"\">every outlet</option>",
     );
-    for a in &report.articles {
-        let _ = write!(
-            h,
-            "<option value=\"{}\">{}</option>",
-            attr(&a.label),
-            text(&a.label)
-        );
+    for l in labels {
+        let _ = write!(h, "<option value=\"{}\">{}</option>", attr(l), text(l));
     }
     h.push_str(
         "</select></label>\n</nav>\n\
@@ -146,8 +217,8 @@ fn controls(h: &mut String, report: &Report) {
     );
 }
 
-fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize) {
-    h.push_str("<section id=\"matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
+fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize, prefix: &str) {
+    let _ = write!(h, "<section id=\"{prefix}matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
     for a in &report.articles {
         let _ = write!(
             h,
@@ -195,7 +266,7 @@ fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize
             .collect();
         let _ = write!(
             h,
-            "<tr class=\"claim\" data-claim=\"c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
+            "<tr class=\"claim\" data-claim=\"{prefix}c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
             attr(&owners.join(" ")),
             text(&sample)
         );
@@ -242,6 +313,7 @@ fn sentence_span(
     i: usize,
     claim_of: &[Vec<usize>],
     art: usize,
+    prefix: &str,
     body: &str,
 ) {
     let claim = claim_of
@@ -251,7 +323,7 @@ fn sentence_span(
         .unwrap_or(usize::MAX);
     let _ = write!(
         h,
-        "<span class=\"s\" tabindex=\"0\" data-claim=\"c{claim}\" data-s=\"{}:{i}\">{body}</span> ",
+        "<span class=\"s\" tabindex=\"0\" data-claim=\"{prefix}c{claim}\" data-s=\"{}:{i}\">{body}</span> ",
         attr(&a.label)
     );
 }
@@ -262,14 +334,15 @@ struct Pair<'a> {
     other: &'a Article,
     ba: usize,
     oa: usize,
+    prefix: &'a str,
 }
 
 fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[Vec<usize>]) {
-    let (base, other, ba, oa) = (p.base, p.other, p.ba, p.oa);
+    let (base, other, ba, oa, prefix) = (p.base, p.other, p.ba, p.oa, p.prefix);
     let s = &c.summary;
     let _ = write!(
         h,
-        "<section class=\"pair\" id=\"pair-{k}\" data-base=\"{}\" data-other=\"{}\">\n<h2>{} against {} (base)</h2>\n\
+        "<section class=\"pair\" id=\"{prefix}pair-{k}\" data-base=\"{}\" data-other=\"{}\">\n<h2>{} against {} (base)</h2>\n\
          <p class=\"summary\">identical <b data-count=\"identical\">{}</b> · reworded <b data-count=\"reworded\">{}</b> · \
          partial <b data-count=\"partial\">{}</b> · added <b data-count=\"added\">{}</b> · dropped <b data-count=\"dropped\">{}</b> · \
          {:.0}% of {} covered</p>\n<div class=\"scroll\"><table class=\"sbs\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
@@ -297,9 +370,25 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     LinkKind::Partial => "partial",
                 };
                 let _ = write!(h, "<tr data-kind=\"{kind}\"><td>");
-                side_cells(h, base, &l.base, &l.diff, DiffOp::Delete, claim_of, ba);
+                side_cells(
+                    h,
+                    base,
+                    &l.base,
+                    &l.diff,
+                    DiffOp::Delete,
+                    claim_of,
+                    (ba, prefix),
+                );
                 h.push_str("</td><td>");
-                side_cells(h, other, &l.other, &l.diff, DiffOp::Insert, claim_of, oa);
+                side_cells(
+                    h,
+                    other,
+                    &l.other,
+                    &l.diff,
+                    DiffOp::Insert,
+                    claim_of,
+                    (oa, prefix),
+                );
                 let _ = writeln!(
                     h,
                     "<span class=\"score\">{kind} · {:.2}</span></td></tr>",
@@ -308,12 +397,28 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
             }
             super::terminal::Row::Dropped(i) => {
                 h.push_str("<tr data-kind=\"dropped\"><td class=\"dropped\">");
-                sentence_span(h, base, i, claim_of, ba, &text(&base.sentences[i].text));
+                sentence_span(
+                    h,
+                    base,
+                    i,
+                    claim_of,
+                    ba,
+                    prefix,
+                    &text(&base.sentences[i].text),
+                );
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
             super::terminal::Row::Added(j) => {
                 let _ = write!(h, "<tr data-kind=\"added\" data-owner=\"{}\"><td class=\"empty\"></td><td class=\"added\">", attr(&other.label));
-                sentence_span(h, other, j, claim_of, oa, &text(&other.sentences[j].text));
+                sentence_span(
+                    h,
+                    other,
+                    j,
+                    claim_of,
+                    oa,
+                    prefix,
+                    &text(&other.sentences[j].text),
+                );
                 h.push_str("</td></tr>\n");
             }
         }
@@ -330,7 +435,7 @@ fn side_cells(
     diff: &[crate::model::DiffChunk],
     mine: DiffOp,
     claim_of: &[Vec<usize>],
-    art: usize,
+    (art, prefix): (usize, &str),
 ) {
     let tag = if mine == DiffOp::Delete { "del" } else { "ins" };
     // Pieces of this side in order, with whether they changed.
@@ -365,7 +470,7 @@ fn side_cells(
                 offset_in_piece = 0;
             }
         }
-        sentence_span(h, a, i, claim_of, art, &body);
+        sentence_span(h, a, i, claim_of, art, prefix, &body);
         // Skip the joining space between sentences.
         if n + 1 < idx.len() {
             let mut skip = 1;
@@ -384,10 +489,10 @@ fn side_cells(
     }
 }
 
-fn findings(h: &mut String, report: &Report) {
+fn findings(h: &mut String, report: &Report, prefix: &str) {
     let _ = write!(
         h,
-        "<section id=\"findings\">\n<h2>Findings ({})</h2>\n",
+        "<section id=\"{prefix}findings\">\n<h2>Findings ({})</h2>\n",
         report.findings.len()
     );
     if report.findings.is_empty() {
@@ -425,8 +530,11 @@ fn findings(h: &mut String, report: &Report) {
     h.push_str("</ol>\n</section>\n");
 }
 
-fn boilerplate(h: &mut String, report: &Report) {
-    h.push_str("<section id=\"boilerplate\">\n<h2>Boilerplate set aside</h2>\n");
+fn boilerplate(h: &mut String, report: &Report, prefix: &str) {
+    let _ = write!(
+        h,
+        "<section id=\"{prefix}boilerplate\">\n<h2>Boilerplate set aside</h2>\n"
+    );
     for a in &report.articles {
         let _ = write!(
             h,

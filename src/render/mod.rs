@@ -49,6 +49,66 @@ pub fn render(
     }
 }
 
+/// Write the events found by `storydiff group` as readable text.
+pub fn group_text(
+    events: &[crate::group::Event],
+    articles: usize,
+    min_similarity: f64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let multi = events.iter().filter(|e| e.members.len() > 1).count();
+    writeln!(
+        out,
+        "{articles} articles, {} events ({multi} with two or more articles; min similarity {min_similarity})",
+        events.len()
+    )?;
+    for (k, e) in events.iter().enumerate() {
+        writeln!(out)?;
+        if e.members.len() == 1 {
+            writeln!(out, "event {} · single article", k + 1)?;
+        } else {
+            writeln!(
+                out,
+                "event {} · {} articles · cohesion {:.2}",
+                k + 1,
+                e.members.len(),
+                e.cohesion
+            )?;
+        }
+        writeln!(out, "  title: {}", sanitize_for_terminal(&e.title))?;
+        if !e.dates.is_empty() {
+            writeln!(
+                out,
+                "  dates: {}",
+                sanitize_for_terminal(&e.dates.join(", "))
+            )?;
+        }
+        if !e.names.is_empty() {
+            writeln!(
+                out,
+                "  names: {}",
+                sanitize_for_terminal(&e.names.join(", "))
+            )?;
+        }
+        if !e.key_terms.is_empty() {
+            writeln!(
+                out,
+                "  key terms: {}",
+                sanitize_for_terminal(&e.key_terms.join(", "))
+            )?;
+        }
+        for (label, path) in e.labels.iter().zip(&e.paths) {
+            writeln!(
+                out,
+                "  - {}  {}",
+                sanitize_for_terminal(label),
+                sanitize_for_terminal(path)
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Make untrusted article text safe to print on a terminal: control characters (escape,
 /// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
 /// tabs become spaces.

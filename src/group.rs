@@ -1,0 +1,580 @@
+//! Event grouping: which articles of a pile report the same event.
+//!
+//! Each article becomes an L2-normalised TF-IDF vector over event evidence: stems of content
+//! words, canonical numbers, names (transliteration-folded) and stated dates, with names,
+//! numbers and dates weighted up, since they separate one event from another where the common
+//! vocabulary of a long-running story ("Russia", "NATO", "security") does not. IDF comes from
+//! the pile itself.
+//!
+//! Near-linear by construction: candidate pairs come from an inverted index over each article's
+//! most specific terms (terms in more than [`GroupParams::max_postings`] articles are never
+//! keys), each article keeps its [`GroupParams::candidates`] best candidates, and only those
+//! pairs are scored exactly. Groups are then formed by average-link agglomeration over that
+//! sparse graph (a missing pair counts as similarity 0), merging while the average similarity
+//! between two groups reaches [`GroupParams::min_similarity`], the one decision threshold.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::facts::{self, DateKind};
+use crate::findings::fnv1a;
+use crate::model::Article;
+use crate::normalize::{self, TokenClass};
+
+/// The numbers grouping decides by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupParams {
+    /// Two groups merge while the average cosine similarity between their members reaches
+    /// this (`--min-similarity`).
+    pub min_similarity: f64,
+    /// Weight factor for names.
+    pub name_boost: f64,
+    /// Weight factor for numbers.
+    pub number_boost: f64,
+    /// Weight factor for stated dates ("january 14").
+    pub date_boost: f64,
+    /// Similarity factor for two articles whose leads name different weekdays.
+    pub weekday_conflict: f64,
+    /// How many times a word of the headline and lead (first sentences) counts.
+    pub lead_weight: u32,
+    /// How many of an article's most specific terms are used to find candidates.
+    pub keys: usize,
+    /// Terms in more articles than this are not used to find candidates.
+    pub max_postings: usize,
+    /// How many candidates each article keeps for exact scoring.
+    pub candidates: usize,
+}
+
+impl Default for GroupParams {
+    fn default() -> Self {
+        GroupParams {
+            min_similarity: 0.12,
+            name_boost: 1.5,
+            number_boost: 1.2,
+            date_boost: 1.5,
+            weekday_conflict: 0.5,
+            lead_weight: 3,
+            keys: 40,
+            max_postings: 400,
+            candidates: 40,
+        }
+    }
+}
+
+/// One event: the articles that report it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Indices of the member articles (input order), ascending.
+    pub members: Vec<usize>,
+    /// Labels of the members.
+    pub labels: Vec<String>,
+    /// Paths of the members.
+    pub paths: Vec<String>,
+    /// The most representative member's first sentence (its headline or lead).
+    pub title: String,
+    /// Terms most members share, most weighty first (as written in the first member using them).
+    pub key_terms: Vec<String>,
+    /// Names most members share.
+    pub names: Vec<String>,
+    /// Dates the members state ("january 14"), most frequent first.
+    pub dates: Vec<String>,
+    /// Average pairwise cosine similarity of the members (1 for a single article).
+    pub cohesion: f64,
+}
+
+/// Sparse L2-normalised vector: sorted (term id, weight).
+type Vector = Vec<(u32, f32)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Kind {
+    Word,
+    Name,
+    Number,
+    Date,
+}
+
+struct Vocabulary {
+    ids: HashMap<(Kind, String), u32>,
+    kinds: Vec<Kind>,
+    surface: Vec<String>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, kind: Kind, key: String, surface: &str) -> u32 {
+        let next = self.kinds.len() as u32;
+        *self.ids.entry((kind, key)).or_insert_with(|| {
+            self.kinds.push(kind);
+            self.surface.push(surface.to_string());
+            next
+        })
+    }
+}
+
+/// Sentences at the top of an article (headline and lead) name the event: their terms count
+/// this many times (the inverted pyramid).
+const LEAD_SENTENCES: usize = 3;
+
+/// Term counts of one article.
+fn terms(a: &Article, vocab: &mut Vocabulary, lead_weight: u32) -> HashMap<u32, u32> {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for (k, s) in a.sentences.iter().enumerate() {
+        let w = if k < LEAD_SENTENCES { lead_weight } else { 1 };
+        for t in normalize::tokens(&s.text) {
+            let surface = &s.text[t.start..t.end];
+            let id = match t.class {
+                TokenClass::Stop => continue,
+                TokenClass::Number => vocab.id(Kind::Number, t.stem.clone(), surface),
+                // Weekdays and months are dates (counted below), not names.
+                TokenClass::Word if is_calendar_word(&t.norm) => continue,
+                TokenClass::Word if t.capitalised && !t.initial => {
+                    vocab.id(Kind::Name, normalize::name_key(&t.norm), surface)
+                }
+                TokenClass::Word => vocab.id(Kind::Word, t.stem.clone(), surface),
+            };
+            *counts.entry(id).or_default() += w;
+        }
+    }
+    for d in stated_dates(a) {
+        let id = vocab.id(Kind::Date, d.clone(), &d);
+        *counts.entry(id).or_default() += lead_weight;
+    }
+    counts
+}
+
+fn is_calendar_word(norm: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "jan",
+        "february",
+        "feb",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "aug",
+        "september",
+        "sept",
+        "october",
+        "oct",
+        "november",
+        "nov",
+        "december",
+        "dec",
+    ];
+    WORDS.contains(&norm)
+}
+
+/// The weekday the lead (first sentences) puts the event on, if it names one: two articles
+/// whose leads name different days report different events.
+fn lead_weekday(a: &Article) -> Option<String> {
+    a.sentences.iter().take(LEAD_SENTENCES + 1).find_map(|s| {
+        facts::analyse(&s.text, None)
+            .dates
+            .into_iter()
+            .find(|d| d.kind == DateKind::Weekday)
+            .map(|d| d.value)
+    })
+}
+
+/// Dates an article states: month-day dates in its first sentences (datelines, leads) and
+/// the weekdays it names anywhere ("on Friday"), which place the event in its week.
+fn stated_dates(a: &Article) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, s) in a.sentences.iter().enumerate() {
+        for d in facts::analyse(&s.text, None).dates {
+            match d.kind {
+                DateKind::MonthDay if k < LEAD_SENTENCES + 1 => out.push(d.value),
+                DateKind::Weekday => out.push(d.value),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The weighted vectors of all articles, and the vocabulary.
+fn vectors(articles: &[Article], p: &GroupParams) -> (Vec<Vector>, Vocabulary, Vec<u32>) {
+    let mut vocab = Vocabulary {
+        ids: HashMap::new(),
+        kinds: Vec::new(),
+        surface: Vec::new(),
+    };
+    let counts: Vec<HashMap<u32, u32>> = articles
+        .iter()
+        .map(|a| terms(a, &mut vocab, p.lead_weight))
+        .collect();
+    // Renumber terms by (kind, key) so that ids, and every tie broken by them, do not depend
+    // on the order of the input.
+    let mut order: Vec<(&(Kind, String), u32)> = vocab.ids.iter().map(|(k, &v)| (k, v)).collect();
+    order.sort();
+    let mut remap = vec![0u32; vocab.kinds.len()];
+    for (new, (_, old)) in order.iter().enumerate() {
+        remap[*old as usize] = new as u32;
+    }
+    let mut kinds = vec![Kind::Word; vocab.kinds.len()];
+    let mut surface = vec![String::new(); vocab.kinds.len()];
+    for (old, &new) in remap.iter().enumerate() {
+        kinds[new as usize] = vocab.kinds[old];
+        surface[new as usize] = vocab.surface[old].clone();
+    }
+    vocab.kinds = kinds;
+    vocab.surface = surface;
+    let counts: Vec<HashMap<u32, u32>> = counts
+        .into_iter()
+        .map(|c| {
+            c.into_iter()
+                .map(|(id, n)| (remap[id as usize], n))
+                .collect()
+        })
+        .collect();
+    let mut df = vec![0u32; vocab.kinds.len()];
+    for c in &counts {
+        for &id in c.keys() {
+            df[id as usize] += 1;
+        }
+    }
+    let n = articles.len().max(1) as f64;
+    let vecs = counts
+        .iter()
+        .map(|c| {
+            let mut v: Vector = c
+                .iter()
+                .map(|(&id, &tf)| {
+                    let idf = ((n + 1.0) / f64::from(df[id as usize])).ln();
+                    let boost = match vocab.kinds[id as usize] {
+                        Kind::Word => 1.0,
+                        Kind::Name => p.name_boost,
+                        Kind::Number => p.number_boost,
+                        Kind::Date => p.date_boost,
+                    };
+                    (id, ((1.0 + f64::from(tf).ln()) * idf * boost) as f32)
+                })
+                .collect();
+            let norm = v.iter().map(|x| f64::from(x.1).powi(2)).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                for x in &mut v {
+                    x.1 = (f64::from(x.1) / norm) as f32;
+                }
+            }
+            v.sort_by_key(|x| x.0);
+            v
+        })
+        .collect();
+    (vecs, vocab, df)
+}
+
+/// Cosine similarity of two normalised sparse vectors.
+pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                s += f64::from(a[i].1) * f64::from(b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Scored candidate pairs `(i, j, similarity)` with `i < j`, from the inverted index.
+fn candidate_edges(
+    vecs: &[Vector],
+    df: &[u32],
+    tiebreak: &[u64],
+    p: &GroupParams,
+) -> Vec<(usize, usize, f64)> {
+    // Keys: each article's heaviest terms that are shared but not too common.
+    let keys: Vec<Vec<u32>> = vecs
+        .iter()
+        .map(|v| {
+            let mut k: Vec<(u32, f32)> = v
+                .iter()
+                .copied()
+                .filter(|(id, _)| {
+                    let d = df[*id as usize] as usize;
+                    d >= 2 && d <= p.max_postings
+                })
+                .collect();
+            k.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            k.truncate(p.keys);
+            k.into_iter().map(|x| x.0).collect()
+        })
+        .collect();
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (a, k) in keys.iter().enumerate() {
+        for &id in k {
+            postings.entry(id).or_default().push(a);
+        }
+    }
+    let mut edges = Vec::new();
+    let mut acc: HashMap<usize, f64> = HashMap::new();
+    for (a, k) in keys.iter().enumerate() {
+        acc.clear();
+        for &id in k {
+            let w = vecs[a]
+                .binary_search_by_key(&id, |x| x.0)
+                .map(|pos| f64::from(vecs[a][pos].1))
+                .unwrap_or(0.0);
+            for &b in postings.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+                if b != a {
+                    *acc.entry(b).or_default() += w;
+                }
+            }
+        }
+        let mut best: Vec<(usize, f64)> = acc.iter().map(|(&b, &s)| (b, s)).collect();
+        best.sort_by(|x, y| {
+            y.1.total_cmp(&x.1)
+                .then(tiebreak[x.0].cmp(&tiebreak[y.0]))
+                .then(x.0.cmp(&y.0))
+        });
+        best.truncate(p.candidates);
+        for (b, _) in best {
+            let (i, j) = if a < b { (a, b) } else { (b, a) };
+            edges.push((i, j));
+        }
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    edges
+        .into_iter()
+        .map(|(i, j)| (i, j, cosine(&vecs[i], &vecs[j])))
+        .filter(|e| e.2 > 0.0)
+        .collect()
+}
+
+#[derive(PartialEq)]
+struct Merge {
+    avg: f64,
+    a: usize,
+    b: usize,
+    version: (u32, u32),
+}
+
+impl Eq for Merge {}
+
+impl PartialOrd for Merge {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Merge {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.avg
+            .total_cmp(&o.avg)
+            .then_with(|| o.a.cmp(&self.a))
+            .then_with(|| o.b.cmp(&self.b))
+    }
+}
+
+/// Average-link clustering over a sparse similarity graph; returns member lists.
+pub fn average_link(n: usize, edges: &[(usize, usize, f64)], threshold: f64) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    let mut sums: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n];
+    for &(i, j, s) in edges {
+        *sums[i].entry(j).or_default() += s;
+        *sums[j].entry(i).or_default() += s;
+    }
+    let mut alive = vec![true; n];
+    let mut version = vec![0u32; n];
+    let mut heap = BinaryHeap::new();
+    for (a, m) in sums.iter().enumerate() {
+        for (&b, &s) in m {
+            if a < b && s >= threshold {
+                heap.push(Merge {
+                    avg: s,
+                    a,
+                    b,
+                    version: (0, 0),
+                });
+            }
+        }
+    }
+    while let Some(m) = heap.pop() {
+        if m.avg < threshold {
+            break;
+        }
+        if !alive[m.a] || !alive[m.b] || (version[m.a], version[m.b]) != m.version {
+            continue;
+        }
+        // Merge the smaller cluster into the larger one.
+        let (keep, gone) = if members[m.a].len() >= members[m.b].len() {
+            (m.a, m.b)
+        } else {
+            (m.b, m.a)
+        };
+        alive[gone] = false;
+        let moved = std::mem::take(&mut members[gone]);
+        members[keep].extend(moved);
+        let gone_sums = std::mem::take(&mut sums[gone]);
+        sums[keep].remove(&gone);
+        for (c, s) in gone_sums {
+            if c == keep {
+                continue;
+            }
+            *sums[keep].entry(c).or_default() += s;
+            let sc = sums[c].remove(&gone).unwrap_or(0.0);
+            *sums[c].entry(keep).or_default() += sc;
+        }
+        version[keep] += 1;
+        let size_keep = members[keep].len() as f64;
+        for (&c, &s) in &sums[keep] {
+            let avg = s / (size_keep * members[c].len() as f64);
+            if avg >= threshold {
+                let (a, b) = if keep < c { (keep, c) } else { (c, keep) };
+                heap.push(Merge {
+                    avg,
+                    a,
+                    b,
+                    version: (version[a], version[b]),
+                });
+            }
+        }
+    }
+    let mut out: Vec<Vec<usize>> = members
+        .into_iter()
+        .zip(alive)
+        .filter(|(_, a)| *a)
+        .map(|(mut m, _)| {
+            m.sort_unstable();
+            m
+        })
+        .collect();
+    out.sort_by_key(|m| m[0]);
+    out
+}
+
+/// Group `articles` by event. Groups come in order of their first member; the result does
+/// not depend on input order beyond the member indices themselves.
+pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
+    let (vecs, vocab, df) = vectors(articles, p);
+    // Ties between candidates are broken by content, not by position in the input.
+    let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();
+    let weekdays: Vec<Option<String>> = articles.iter().map(lead_weekday).collect();
+    let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, &tiebreak, p)
+        .into_iter()
+        .map(|(i, j, s)| match (&weekdays[i], &weekdays[j]) {
+            (Some(a), Some(b)) if a != b => (i, j, s * p.weekday_conflict),
+            _ => (i, j, s),
+        })
+        .collect();
+    let clusters = average_link(articles.len(), &edges, p.min_similarity);
+    clusters
+        .into_iter()
+        .map(|m| describe(articles, &vecs, &vocab, m))
+        .collect()
+}
+
+fn describe(
+    articles: &[Article],
+    vecs: &[Vector],
+    vocab: &Vocabulary,
+    members: Vec<usize>,
+) -> Event {
+    let k = members.len();
+    // Cohesion and the most central member (highest average similarity to the others).
+    let sample: Vec<usize> = members.iter().copied().take(300).collect();
+    let mut best = (members[0], f64::MIN);
+    let mut total = 0.0;
+    let mut pairs = 0usize;
+    for &a in &sample {
+        let mut s = 0.0;
+        for &b in &sample {
+            if a != b {
+                let c = cosine(&vecs[a], &vecs[b]);
+                s += c;
+                total += c;
+                pairs += 1;
+            }
+        }
+        if s > best.1 {
+            best = (a, s);
+        }
+    }
+    let cohesion = if pairs == 0 {
+        1.0
+    } else {
+        total / pairs as f64
+    };
+    // Terms shared by at least half the members (and by two), weighted by summed weight.
+    let mut weight: HashMap<u32, (usize, f64)> = HashMap::new();
+    for &m in &members {
+        for &(id, w) in &vecs[m] {
+            let e = weight.entry(id).or_default();
+            e.0 += 1;
+            e.1 += f64::from(w);
+        }
+    }
+    let need = if k == 1 { 1 } else { k.div_ceil(2).max(2) };
+    let mut shared: Vec<(u32, f64)> = weight
+        .into_iter()
+        .filter(|(_, (c, _))| *c >= need)
+        .map(|(id, (_, w))| (id, w))
+        .collect();
+    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    let pick = |kinds: &[Kind], n: usize| -> Vec<String> {
+        shared
+            .iter()
+            .filter(|(id, _)| kinds.contains(&vocab.kinds[*id as usize]))
+            .take(n)
+            .map(|(id, _)| vocab.surface[*id as usize].clone())
+            .collect()
+    };
+    let key_terms = pick(&[Kind::Word, Kind::Number, Kind::Name], 10);
+    let names = pick(&[Kind::Name], 8);
+    let mut date_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for &m in &members {
+        let mut ds = stated_dates(&articles[m]);
+        ds.sort();
+        ds.dedup();
+        for d in ds {
+            *date_counts.entry(d).or_default() += 1;
+        }
+    }
+    let mut dates: Vec<(String, usize)> = date_counts.into_iter().collect();
+    dates.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    Event {
+        labels: members.iter().map(|&m| articles[m].label.clone()).collect(),
+        paths: members.iter().map(|&m| articles[m].path.clone()).collect(),
+        title: articles[best.0]
+            .sentences
+            .first()
+            .map(|s| s.text.clone())
+            .unwrap_or_default(),
+        key_terms,
+        names,
+        dates: dates.into_iter().map(|x| x.0).take(5).collect(),
+        cohesion: (cohesion * 10_000.0).round() / 10_000.0,
+        members,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn average_link_merges_only_cohesive_groups() {
+        // 0-1-2 strongly linked; 3 linked to 2 only weakly: 3 stays alone.
+        let edges = vec![(0, 1, 0.9), (1, 2, 0.8), (0, 2, 0.85), (2, 3, 0.5)];
+        let g = average_link(4, &edges, 0.3);
+        assert_eq!(g, vec![vec![0, 1, 2], vec![3]]);
+        // Single link would chain 3 in at 0.5; average link: 0.5/3 < 0.3.
+        let g = average_link(4, &edges, 0.1);
+        assert_eq!(g, vec![vec![0, 1, 2, 3]]);
+    }
+}
