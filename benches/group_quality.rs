@@ -226,11 +226,10 @@ fn ours(articles: &[Article], threshold: f64) -> Vec<Vec<usize>> {
 
 /// The DEV threshold: the middle of the range of thresholds that reach the best DEV B-cubed
 /// F1 (a plateau is common on easy DEV data; its middle is the least fitted choice).
-fn best_threshold(
-    articles: &[Article],
-    gold: &[String],
-    f: &dyn Fn(&[Article], f64) -> Vec<Vec<usize>>,
-) -> (f64, f64) {
+/// A grouping method: articles and a threshold to clusters.
+type Method = dyn Fn(&[Article], f64) -> Vec<Vec<usize>>;
+
+fn best_threshold(articles: &[Article], gold: &[String], f: &Method) -> (f64, f64) {
     let sweep: Vec<(f64, f64)> = (1..=50)
         .map(|k| {
             let t = k as f64 * 0.01;

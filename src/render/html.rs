@@ -188,12 +188,16 @@ fn inputs(h: &mut String, report: &Report) {
 }
 
 fn controls(h: &mut String, reports: &[&Report]) {
-    let mut labels: Vec<&str> = reports
+    // Outlets in order of first appearance.
+    let mut labels: Vec<&str> = Vec::new();
+    for l in reports
         .iter()
         .flat_map(|r| r.articles.iter().map(|a| a.label.as_str()))
-        .collect();
-    labels.sort_unstable();
-    labels.dedup();
+    {
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
+    }
     h.push_str(
         "<nav class=\"controls\" aria-label=\"Filters\">\n\
          <label><input type=\"checkbox\" id=\"only-diff\"> show only differences</label>\n\
