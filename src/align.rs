@@ -53,6 +53,10 @@ impl Default for Thresholds {
     }
 }
 
+/// Terms in more than max(this, 4·√sentences) sentences of the other article are not used
+/// to find candidate pairs (they still count in the scores).
+pub const MIN_POSTINGS_CAP: usize = 32;
+
 /// One link chosen by the aligner, before the word diff.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignedPair {
@@ -315,7 +319,9 @@ pub fn pair_scores(
 pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     let (fa, fb) = featurize(base, other, t);
 
-    // Inverted index over the other article's content terms.
+    // Inverted index over the other article's content terms. A term in very many sentences
+    // ("Russia" in a long article) finds no useful candidates and would make candidate
+    // generation quadratic: it still counts in scores, but is not used to find pairs.
     let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
     for (j, f) in fb.iter().enumerate() {
         for &(id, _, stop) in &f.terms {
@@ -324,6 +330,8 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
             }
         }
     }
+    let cap = MIN_POSTINGS_CAP.max(4 * (fb.len() as f64).sqrt() as usize);
+    postings.retain(|_, v| v.len() <= cap);
     let mut candidates = Vec::new();
     let mut seen = vec![usize::MAX; fb.len()];
     for (i, a) in fa.iter().enumerate() {

@@ -150,7 +150,8 @@ pub struct CompareArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
-    /// Wrap terminal output to N columns (default: the terminal's width, COLUMNS, or 80).
+    /// Wrap terminal output to N columns, 20 to 1000 (default: the terminal's width,
+    /// COLUMNS, or 80).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
     /// Print the generation time in the HTML report (otherwise reports are byte-identical
@@ -213,20 +214,27 @@ pub fn resolve_color(
 }
 
 /// Decide the width: --width, then the terminal's width, then COLUMNS, then 80.
+/// Narrowest and widest layout the terminal view accepts; other widths are clamped.
+pub const WIDTH_RANGE: (usize, usize) = (20, 1000);
+
+/// Decide the width: --width, then the terminal's width, then COLUMNS, then 80; clamped to
+/// [`WIDTH_RANGE`].
 fn resolve_width(arg: Option<usize>, to_terminal: bool) -> usize {
-    if let Some(w) = arg {
-        return w;
-    }
-    if to_terminal {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-            return w as usize;
-        }
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&w| w > 0)
-        .unwrap_or(80)
+    let w = arg
+        .or_else(|| {
+            to_terminal
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(terminal_size::Width(w), _)| w as usize)
+        })
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|&w: &usize| w > 0)
+        })
+        .unwrap_or(80);
+    w.clamp(WIDTH_RANGE.0, WIDTH_RANGE.1)
 }
 
 /// Run the command line; returns the process exit code.
@@ -244,6 +252,8 @@ pub fn run(cli: Cli) -> i32 {
         Ok(code) => code,
         Err(RunError::Pipe) => EXIT_OK,
         Err(RunError::Fail(msg)) => {
+            // Messages carry file names and labels: never let them reach the terminal raw.
+            let msg = crate::render::sanitize_for_terminal(&msg);
             let _ = writeln!(io::stderr(), "storydiff: error: {msg}");
             EXIT_ERROR
         }
@@ -399,7 +409,8 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
             Ok(a) => articles.push(a),
             Err(e) if !named.contains(f) => {
                 bar.suspend(|| {
-                    let _ = writeln!(io::stderr(), "storydiff: warning: {e} (skipped)");
+                    let msg = crate::render::sanitize_for_terminal(&e.to_string());
+                    let _ = writeln!(io::stderr(), "storydiff: warning: {msg} (skipped)");
                 });
             }
             Err(e) => return Err(e.into()),
@@ -645,6 +656,10 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
         EvalFormat::Text => results.iter().try_for_each(|(a, b, s)| {
+            let (a, b) = (
+                crate::render::sanitize_for_terminal(a),
+                crate::render::sanitize_for_terminal(b),
+            );
             writeln!(
                 out,
                 "{a}-{b}: precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold pairs) F1 {:.3}",

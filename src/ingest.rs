@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::{Boilerplate, BoilerplateKind};
 
 /// Inputs larger than this are refused rather than held in memory.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An input that has been read and checked, before segmentation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +82,25 @@ fn read_file(path: &str) -> Result<Vec<u8>> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    std::fs::read(p).map_err(|source| Error::Io {
+    // Devices and pipes report no size: read at most one byte past the limit.
+    let io_err = |source| Error::Io {
         path: path.to_string(),
         source,
-    })
+    };
+    let mut buf = Vec::new();
+    std::fs::File::open(p)
+        .map_err(io_err)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(io_err)?;
+    if buf.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_string(),
+            size: buf.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(buf)
 }
 
 /// Check the bytes are text and turn them into a `String`, dropping a UTF-8 BOM.
@@ -96,12 +111,16 @@ pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
             offset,
         });
     }
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
-    }
+        3
+    } else {
+        0
+    };
+    // Offsets in errors count from the start of the file, BOM included.
     let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
         path: path.to_string(),
-        offset: e.utf8_error().valid_up_to(),
+        offset: bom + e.utf8_error().valid_up_to(),
     })?;
     if text.trim().is_empty() {
         return Err(Error::Empty {
@@ -143,15 +162,48 @@ impl Line<'_> {
     }
 }
 
-fn lines(text: &str) -> Vec<Line<'_>> {
+/// Lines as `(start, end of text, end with terminator)`; `\n`, `\r\n` and a lone `\r` all
+/// end a line. Shared with the segmenter so both stages see the same lines.
+pub fn line_spans(text: &str) -> Vec<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    for piece in text.split_inclusive('\n') {
-        let body = piece.trim_end_matches(['\n', '\r']);
-        out.push(Line { start, text: body });
-        start += piece.len();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push((start, i, i + 1));
+                start = i + 1;
+            }
+            b'\r' => {
+                let next = if bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                out.push((start, i, next));
+                start = next;
+                i = next;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        out.push((start, bytes.len(), bytes.len()));
     }
     out
+}
+
+fn lines(text: &str) -> Vec<Line<'_>> {
+    line_spans(text)
+        .into_iter()
+        .map(|(s, e, _)| Line {
+            start: s,
+            text: &text[s..e],
+        })
+        .collect()
 }
 
 /// Find the site chrome in `text`, in reading order. Spans never overlap and never include
@@ -245,9 +297,9 @@ fn classify_line(t: &str) -> Option<BoilerplateKind> {
     if lower_starts_with_any(t, RELATED) {
         return Some(BoilerplateKind::RelatedLink);
     }
-    const NEWSLETTER: &[&str] = &[
+    // Prompts open with the call to action, or name the newsletter, inbox or policy.
+    const NEWSLETTER_START: &[&str] = &[
         "subscribe",
-        "newsletter",
         "sign up",
         "get notified",
         "notify me",
@@ -255,11 +307,18 @@ fn classify_line(t: &str) -> Option<BoilerplateKind> {
         "follow us",
         "join our",
         "download our app",
+    ];
+    const NEWSLETTER_ANYWHERE: &[&str] = &[
+        "newsletter",
         "to your inbox",
         "privacy policy",
-        "cookie",
+        "cookie policy",
+        "we use cookies",
     ];
-    if w.len() <= 15 && NEWSLETTER.iter().any(|k| lower.contains(k)) {
+    if w.len() <= 15
+        && (lower_starts_with_any(t, NEWSLETTER_START)
+            || NEWSLETTER_ANYWHERE.iter().any(|k| lower.contains(k)))
+    {
         return Some(BoilerplateKind::Newsletter);
     }
     if w.len() <= 40 && is_caption(t, &lower) {
@@ -273,7 +332,8 @@ fn classify_line(t: &str) -> Option<BoilerplateKind> {
         "source link",
         "source:",
         "sources:",
-        "copyright",
+        "copyright ©",
+        "copyright (c)",
         "©",
         "all rights reserved",
         "advertisement",
@@ -361,7 +421,17 @@ fn is_caption(t: &str, lower: &str) -> bool {
         "getty images",
         "file photo",
     ];
-    if MARKERS.iter().any(|m| lower.contains(m)) {
+    // The marker opens the line or sits in its last few words ("… in Moscow. Photo: X").
+    let tail_start = lower
+        .char_indices()
+        .rev()
+        .filter(|(_, c)| c.is_whitespace())
+        .nth(5)
+        .map_or(0, |(i, _)| i);
+    if MARKERS
+        .iter()
+        .any(|m| lower.starts_with(m) || lower[tail_start..].contains(m))
+    {
         return true;
     }
     agency_credit_suffix(t)
@@ -514,6 +584,41 @@ mod tests {
         assert_eq!(k[0].0, BoilerplateKind::Byline);
         assert_eq!(k[1].0, BoilerplateKind::Caption);
         assert_eq!(k[2].0, BoilerplateKind::Credit);
+    }
+
+    #[test]
+    fn keywords_inside_body_sentences_are_not_chrome() {
+        for line in [
+            "Russia does not subscribe to that view, the ministry said.",
+            "Kyiv will sign up to the plan, officials said.",
+            "The cookie factory in Kharkiv was shelled overnight.",
+            "A photo by a local resident showed smoke rising over the port, and officials later confirmed that two warehouses had burned down near the harbour.",
+            "Copyright disputes between the two broadcasters were settled.",
+        ] {
+            assert!(kinds(line).is_empty(), "{line}");
+        }
+        assert_eq!(
+            kinds("Subscribe to our newsletter")[0].0,
+            BoilerplateKind::Newsletter
+        );
+    }
+
+    #[test]
+    fn carriage_return_only_files_have_lines() {
+        let k = kinds("A+ A-\rBody text here.\rRead also: more\r");
+        assert_eq!(k.len(), 2, "{k:?}");
+        assert_eq!(
+            line_spans("a\r\nb\rc\n"),
+            vec![(0, 1, 3), (3, 4, 5), (5, 6, 7)]
+        );
+    }
+
+    #[test]
+    fn bom_counts_in_the_utf8_error_offset() {
+        assert!(matches!(
+            decode("x", b"\xEF\xBB\xBFab\xff".to_vec()),
+            Err(Error::NotUtf8 { offset: 5, .. })
+        ));
     }
 
     #[test]

@@ -112,9 +112,18 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
         .map(|p| {
             let old = join(base, &p.base);
             let new = join(other, &p.other);
+            let diff = diff::word_diff(&old, &new);
+            // Identical means no visible change at all: only spacing may differ.
+            let visible_change = diff
+                .iter()
+                .any(|c| c.op != model::DiffOp::Equal && !c.text.trim().is_empty());
+            let kind = match p.kind {
+                model::LinkKind::Identical if visible_change => model::LinkKind::Reworded,
+                k => k,
+            };
             Link {
-                kind: p.kind,
-                diff: diff::word_diff(&old, &new),
+                kind,
+                diff,
                 base: p.base,
                 other: p.other,
                 score: p.score,

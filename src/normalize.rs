@@ -280,7 +280,8 @@ fn number_word(norm: &str) -> Option<&'static str> {
     })
 }
 
-/// Canonical digits: thousands separators removed ("100,000" → "100000"), otherwise as is.
+/// Canonical digits: thousands separators removed ("100,000" → "100000"); a comma that does
+/// not separate groups of three digits is a decimal comma ("1,5" → "1.5").
 pub fn canonical_number(norm: &str) -> Option<String> {
     let first = norm.chars().next()?;
     if !first.is_ascii_digit() {
@@ -292,7 +293,18 @@ pub fn canonical_number(norm: &str) -> Option<String> {
     {
         return None;
     }
-    Some(norm.replace(',', ""))
+    let int_part = norm.split('.').next().unwrap_or(norm);
+    let groups: Vec<&str> = int_part.split(',').collect();
+    let thousands = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if thousands {
+        Some(norm.replace(',', ""))
+    } else if groups.len() == 2 && !norm.contains('.') {
+        Some(norm.replace(',', "."))
+    } else {
+        Some(norm.to_string())
+    }
 }
 
 /// Cut a word at lost spaces: "negotiationsLavrov" → "negotiations", "Lavrov". The lower-case
@@ -451,21 +463,20 @@ pub fn name_key(norm: &str) -> String {
     out
 }
 
-/// Whether two name keys are spellings of one name: equal, or long enough and close
-/// (Jaro-Winkler ≥ 0.9 with the same first letter), which also catches typos such as
-/// "Ryakov" for "Ryabkov".
+/// Whether two name keys (see [`name_key`]) are spellings of one name: equal, or at least
+/// five letters, one edit apart, with the same first two and last two letters. That catches
+/// slips such as "Ryakov" for "Ryabkov" and keeps Russia/Russian, Ukraine/Ukrainian and
+/// Austria/Australia apart.
 pub fn names_match(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let (ca, cb) = (a.chars().count(), b.chars().count());
-    if ca < 5 || cb < 5 || a.chars().next() != b.chars().next() {
+    let ca: Vec<char> = a.chars().collect();
+    let cb: Vec<char> = b.chars().collect();
+    if ca.len() < 5 || cb.len() < 5 || ca.iter().chain(&cb).any(|c| !c.is_alphabetic()) {
         return false;
     }
-    if a.chars().any(|c| c.is_ascii_digit()) || b.chars().any(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    strsim::jaro_winkler(a, b) >= 0.9 && strsim::levenshtein(a, b) <= 2
+    ca[..2] == cb[..2] && ca[ca.len() - 2..] == cb[cb.len() - 2..] && strsim::levenshtein(a, b) <= 1
 }
 
 #[cfg(test)]
@@ -496,6 +507,9 @@ mod tests {
         assert_eq!(a[0].stem, b[0].stem);
         assert_eq!(a[0].class, TokenClass::Number);
         assert_eq!(tokens("two rounds")[0].stem, "2");
+        assert_eq!(canonical_number("1,5").as_deref(), Some("1.5"));
+        assert_eq!(canonical_number("1,500,000").as_deref(), Some("1500000"));
+        assert_eq!(canonical_number("2.5").as_deref(), Some("2.5"));
     }
 
     #[test]
@@ -514,5 +528,7 @@ mod tests {
         assert!(names_match(&name_key("ryakhkov"), &name_key("ryabkov")));
         assert!(!names_match(&name_key("lavrov"), &name_key("larsen")));
         assert!(!names_match(&name_key("russia"), &name_key("prussia")));
+        assert!(!names_match(&name_key("austria"), &name_key("australia")));
+        assert!(!names_match(&name_key("russia"), &name_key("russian")));
     }
 }

@@ -15,12 +15,17 @@
 
 use crate::model::{Boilerplate, Sentence};
 
-/// Titles, months and other abbreviations whose full stop does not end a sentence.
+/// Titles whose full stop never ends a sentence ("Mr. Grushko", "Gen. Smith").
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "adm", "gov",
-    "sen", "rep", "rev", "st", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "no", "nos", "vs", "approx", "dept", "est", "fig", "mt", "ft",
-    "pres", "amb", "sec", "min",
+    "sen", "rep", "rev", "st", "jr", "sr", "vs", "dept", "mt", "ft", "pres", "amb",
+];
+
+/// Abbreviations that stand before a number ("Jan. 27", "No. 5", "Fig. 3"): their full stop
+/// ends a sentence unless a digit follows ("Russia said no. The talks …").
+const NUMERIC_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+    "nos", "fig", "approx", "est", "sec", "min",
 ];
 
 /// Words that typically open a sentence; after "U.S." they mean the initialism ended it.
@@ -36,12 +41,10 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
     let mut in_paragraph = false;
     let mut pending: Option<(usize, usize)> = None;
     let mut bp = boilerplate.iter().peekable();
-    let mut line_start = 0usize;
     // Start of the latest boilerplate span consumed: text never continues across one.
     let mut last_chrome: Option<usize> = None;
 
-    for piece in text.split_inclusive('\n') {
-        let line_end = line_start + piece.trim_end_matches(['\n', '\r']).len();
+    for (line_start, line_end, _) in crate::ingest::line_spans(text) {
         let line = &text[line_start..line_end];
         if line.trim().is_empty() {
             if let Some((s, e)) = pending.take() {
@@ -51,7 +54,6 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
                 paragraph += 1;
                 in_paragraph = false;
             }
-            line_start += piece.len();
             continue;
         }
         // Body pieces of this line: the line minus boilerplate spans.
@@ -76,7 +78,6 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
             .filter_map(|(s, e)| trim_span(text, s, e))
             .collect();
         if pieces.is_empty() {
-            line_start += piece.len();
             continue;
         }
         in_paragraph = true;
@@ -84,9 +85,8 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
             let chrome_between =
                 matches!((pending, last_chrome), (Some((_, pe)), Some(c)) if c >= pe);
             let continues = k == 0
-                && pending.is_some()
                 && !chrome_between
-                && text[s..e].chars().next().is_some_and(char::is_lowercase);
+                && pending.is_some_and(|(ps, pe)| is_wrapped(&text[ps..pe], &text[s..e]));
             match pending.take() {
                 Some((ps, _)) if continues => pending = Some((ps, e)),
                 Some((ps, pe)) => {
@@ -96,7 +96,6 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
                 None => pending = Some((s, e)),
             }
         }
-        line_start += piece.len();
     }
     if let Some((s, e)) = pending.take() {
         split_region(text, s, e, paragraph, &mut sentences);
@@ -106,6 +105,31 @@ pub fn segment(text: &str, boilerplate: &[Boilerplate]) -> Vec<Sentence> {
     }
     sentences
 }
+
+/// Whether `next` continues the text before it on a new line (hard-wrapped text), rather
+/// than starting a new sentence or heading: it starts in lower case, or the text before ends
+/// a long line without final punctuation and `next` starts with a letter, digit or quote.
+fn is_wrapped(before: &str, next: &str) -> bool {
+    let Some(first) = next.chars().next() else {
+        return false;
+    };
+    if first.is_lowercase() {
+        return true;
+    }
+    let last_line = before
+        .rsplit(['\n', '\r'])
+        .next()
+        .unwrap_or(before)
+        .trim_end();
+    let open_end =
+        !last_line.ends_with(['.', '!', '?', ':', '"', '\u{201d}', '\u{2019}', ')', ']']);
+    open_end
+        && last_line.chars().count() >= WRAP_MIN_LINE
+        && (first.is_alphanumeric() || matches!(first, '"' | '\u{201c}' | '\''))
+}
+
+/// A line at least this long that ends without punctuation is taken as hard-wrapped.
+const WRAP_MIN_LINE: usize = 50;
 
 fn trim_span(text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
     let piece = &text[s..e];
@@ -191,6 +215,8 @@ fn split_region(text: &str, start: usize, end: usize, paragraph: usize, out: &mu
             false
         } else if ellipsis {
             open_curly == 0 && !straight_open && !next.is_numeric()
+        } else if single_stop && is_numeric_abbreviation(prev_word) {
+            !next.is_ascii_digit()
         } else if single_stop && is_abbreviation(prev_word) {
             is_initialism(prev_word) && OPENERS.contains(&next_word(region, chars[k].0))
         } else {
@@ -222,9 +248,11 @@ fn push(text: &str, base: usize, s: usize, e: usize, paragraph: usize, out: &mut
 /// The run of letters and inner dots just before byte `pos` ("U.S" before the last dot).
 fn word_before(region: &str, pos: usize) -> &str {
     let head = &region[..pos];
+    // At most 32 characters back: enough for any abbreviation, and linear on long runs.
     let start = head
         .char_indices()
         .rev()
+        .take(32)
         .take_while(|(_, c)| c.is_alphanumeric() || *c == '.')
         .last()
         .map_or(pos, |(i, _)| i);
@@ -240,6 +268,10 @@ fn next_word(region: &str, pos: usize) -> &str {
     &tail[..end]
 }
 
+fn is_numeric_abbreviation(word: &str) -> bool {
+    NUMERIC_ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+}
+
 fn is_abbreviation(word: &str) -> bool {
     if word.is_empty() {
         return false;
@@ -251,10 +283,14 @@ fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
-/// A single initial ("J") or dotted initialism ("U.S", "U.N").
+/// A single initial ("J"), a dotted initialism ("U.S", "U.N") or a lower-case dotted
+/// abbreviation of two letters or more ("a.m", "p.m", "e.g", "i.e").
 fn is_initialism(word: &str) -> bool {
-    word.split('.')
-        .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+    let parts: Vec<&str> = word.split('.').collect();
+    let singles = parts.iter().all(|p| p.chars().count() == 1);
+    singles
+        && (parts.iter().all(|p| p.chars().all(char::is_uppercase))
+            || (parts.len() >= 2 && parts.iter().all(|p| p.chars().all(char::is_lowercase))))
 }
 
 #[cfg(test)]
@@ -348,6 +384,38 @@ mod tests {
         let b = crate::ingest::detect_boilerplate(t);
         let s: Vec<String> = segment(t, &b).into_iter().map(|s| s.text).collect();
         assert_eq!(s, vec!["Mr. Smith", "went home."]);
+    }
+
+    #[test]
+    fn no_before_a_full_stop_and_times_of_day() {
+        assert_eq!(
+            texts("Russia said no. The talks ended. It was No. 5 on the list."),
+            vec![
+                "Russia said no.",
+                "The talks ended.",
+                "It was No. 5 on the list."
+            ]
+        );
+        assert_eq!(texts("They met at 10 a.m. Moscow time.").len(), 1);
+    }
+
+    #[test]
+    fn hard_wrapped_lines_join_headings_do_not() {
+        let t = "A deep-sea diver who suffered a broken back in an accident under the\nNorth Sea has received compensation, it was revealed today.\nSome military exercises coming to an end\nRussian Defense Minister spoke.";
+        assert_eq!(
+            texts(t),
+            vec![
+                "A deep-sea diver who suffered a broken back in an accident under the\nNorth Sea has received compensation, it was revealed today.",
+                "Some military exercises coming to an end",
+                "Russian Defense Minister spoke."
+            ]
+        );
+    }
+
+    #[test]
+    fn long_runs_of_dots_are_linear() {
+        let t = "a.".repeat(200_000);
+        assert_eq!(texts(&t).len(), 1);
     }
 
     #[test]

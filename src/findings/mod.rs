@@ -564,10 +564,30 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
     let mut matched: Vec<Vec<bool>> = quotes.iter().map(|q| vec![false; q.len()]).collect();
     for x in 0..articles.len() {
         for y in x + 1..articles.len() {
-            // Best pairs first, each quote used once per article pair.
+            // Best pairs first, each quote used once per article pair. Only quotes sharing a
+            // content stem are compared (stems in very many quotes are not used as keys).
+            let mut index: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (j, pj) in pieces[y].iter().enumerate() {
+                let stems: BTreeSet<&str> = pj
+                    .iter()
+                    .flat_map(|(_, st)| st.iter().map(String::as_str))
+                    .collect();
+                for st in stems {
+                    index.entry(st).or_default().push(j);
+                }
+            }
+            index.retain(|_, v| v.len() <= 64);
             let mut cands = Vec::new();
             for (i, pi) in pieces[x].iter().enumerate() {
-                for (j, pj) in pieces[y].iter().enumerate() {
+                let near: BTreeSet<usize> = pi
+                    .iter()
+                    .flat_map(|(_, st)| st.iter())
+                    .filter_map(|st| index.get(st.as_str()))
+                    .flatten()
+                    .copied()
+                    .collect();
+                for j in near {
+                    let pj = &pieces[y][j];
                     let mut best: Option<(f64, usize, usize)> = None;
                     for (a, (_, sa)) in pi.iter().enumerate() {
                         for (b, (_, sb)) in pj.iter().enumerate() {

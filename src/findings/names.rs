@@ -35,21 +35,7 @@ pub struct Variants {
 /// last two letters (Ryabkov/Ryakov/Ryakhkov), which keeps Russia/Russian and
 /// Ukraine/Ukrainian apart.
 pub fn are_variants(a: &str, b: &str) -> bool {
-    if a == b {
-        return false;
-    }
-    let (ka, kb) = (normalize::name_key(a), normalize::name_key(b));
-    if ka == kb {
-        return true;
-    }
-    let ca: Vec<char> = ka.chars().collect();
-    let cb: Vec<char> = kb.chars().collect();
-    if ca.len() < 5 || cb.len() < 5 {
-        return false;
-    }
-    ca[..2] == cb[..2]
-        && ca[ca.len() - 2..] == cb[cb.len() - 2..]
-        && strsim::levenshtein(&ka, &kb) <= 1
+    a != b && normalize::names_match(&normalize::name_key(a), &normalize::name_key(b))
 }
 
 /// Groups of name spellings across `articles`, each with two or more spellings.

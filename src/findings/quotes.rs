@@ -85,9 +85,11 @@ pub fn find(article: &Article) -> Vec<Quote> {
         }
         let s = s + text[s..e].find(body).unwrap_or(0);
         let e = s + body.len();
-        let touched = sentences
+        // Sentences are in text order: find the first that ends after `s`, then walk on.
+        let first = sentences.partition_point(|x| x.end <= s);
+        let touched = sentences[first..]
             .iter()
-            .filter(|x| x.start < e && s < x.end)
+            .take_while(|x| x.start < e)
             .map(|x| x.index)
             .collect();
         out.push(Quote {

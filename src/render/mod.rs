@@ -115,10 +115,12 @@ pub fn group_text(
 pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\n' | '\t' | '\r' => ' ',
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
-                '\u{FFFD}'
-            }
+            '\n' | '\t' | '\r' | '\u{2028}' | '\u{2029}' => ' ',
+            '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}' => '\u{FFFD}',
             c if c.is_control() => '\u{FFFD}',
             c => c,
         })

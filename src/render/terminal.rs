@@ -214,7 +214,7 @@ fn render_comparison(
                         let pieces: Vec<Piece> = link
                             .diff
                             .iter()
-                            .map(|ch| styled_chunk(ch.op, &ch.text, pal))
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal, DiffOp::Delete))
                             .collect();
                         write_wrapped(
                             out,
@@ -230,13 +230,13 @@ fn render_comparison(
                             .diff
                             .iter()
                             .filter(|ch| ch.op != DiffOp::Insert)
-                            .map(|ch| styled_chunk(ch.op, &ch.text, pal))
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal, DiffOp::Delete))
                             .collect();
                         let other_pieces: Vec<Piece> = link
                             .diff
                             .iter()
                             .filter(|ch| ch.op != DiffOp::Delete)
-                            .map(|ch| styled_chunk(ch.op, &ch.text, pal))
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal, DiffOp::Insert))
                             .collect();
                         let indent = " ".repeat(name_w + 4);
                         let first = format!("{} {bl:<name_w$}: ", pal.partial.style("*"));
@@ -280,15 +280,13 @@ fn join_sentences(a: &Article, idx: &[usize]) -> String {
     parts.join(" ")
 }
 
-fn styled_chunk(op: DiffOp, text: &str, pal: &Palette) -> Piece {
+/// Style one diff chunk. `side` is the side whose spacing is shown when only spacing changed
+/// (`Delete` for the base or an inline diff, `Insert` for the other outlet's line).
+fn styled_chunk(op: DiffOp, text: &str, pal: &Palette, side: DiffOp) -> Piece {
     let t = sanitize_for_terminal(text);
-    // A change of spacing only is not worth a mark: show the base's spacing.
+    // A change of spacing only is not worth a mark.
     if op != DiffOp::Equal && t.trim().is_empty() {
-        let shown = if op == DiffOp::Delete {
-            t
-        } else {
-            String::new()
-        };
+        let shown = if op == side { t } else { String::new() };
         return (shown, Style::new());
     }
     match op {

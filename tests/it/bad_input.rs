@@ -146,3 +146,48 @@ fn enormous_lines_are_handled() {
         Some(20_000)
     );
 }
+
+#[test]
+fn huge_widths_are_clamped_not_a_panic() {
+    let t = trio();
+    for w in ["18446744073709551615", "100000000000"] {
+        let out = storydiff()
+            .args(["compare", "--color", "never", "--width", w, &t[0], &t[1]])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{w}");
+        let longest = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.chars().count())
+            .max();
+        assert!(longest.unwrap_or(0) <= 1000);
+    }
+    let out = storydiff()
+        .env("COLUMNS", "99999999999999")
+        .args(["compare", &t[0], &t[1]])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn devices_without_a_size_hit_the_limit() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    // /dev/zero has no size: reading stops one byte past the limit.
+    fails_with("/dev/zero", &["/dev/zero", "too large"]);
+}
+
+#[test]
+fn file_names_cannot_inject_escape_sequences_into_errors() {
+    let name = "evil\u{1b}[31mred\u{1b}]0;pwned\u{7}.txt";
+    let out = storydiff()
+        .args(["compare", &trio()[0], name])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("no such file"));
+}
