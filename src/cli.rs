@@ -401,10 +401,17 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
     } else {
         indicatif::ProgressBar::hidden()
     };
+    // Read and segment in parallel; results keep input order.
+    use rayon::prelude::*;
+    let results: Vec<crate::Result<crate::Article>> = files
+        .par_iter()
+        .map(|f| {
+            bar.inc(1);
+            ingest::read_input(f, None).and_then(|raw| build_article(raw, keep_boilerplate))
+        })
+        .collect();
     let mut articles = Vec::with_capacity(files.len());
-    for f in &files {
-        bar.inc(1);
-        let read = ingest::read_input(f, None).and_then(|raw| build_article(raw, keep_boilerplate));
+    for (f, read) in files.iter().zip(results) {
         match read {
             Ok(a) => articles.push(a),
             Err(e) if !named.contains(f) => {

@@ -16,6 +16,8 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
+use rayon::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::findings::facts::{self, DateKind};
@@ -55,7 +57,7 @@ impl Default for GroupParams {
             number_boost: 1.2,
             date_boost: 1.5,
             weekday_conflict: 0.5,
-            lead_weight: 3,
+            lead_weight: 10,
             keys: 40,
             max_postings: 400,
             candidates: 40,
@@ -96,51 +98,24 @@ enum Kind {
 }
 
 struct Vocabulary {
-    ids: HashMap<(Kind, String), u32>,
     kinds: Vec<Kind>,
     surface: Vec<String>,
 }
 
-impl Vocabulary {
-    fn id(&mut self, kind: Kind, key: String, surface: &str) -> u32 {
-        let next = self.kinds.len() as u32;
-        *self.ids.entry((kind, key)).or_insert_with(|| {
-            self.kinds.push(kind);
-            self.surface.push(surface.to_string());
-            next
-        })
-    }
-}
-
 /// Sentences at the top of an article (headline and lead) name the event: their terms count
-/// this many times (the inverted pyramid).
+/// [`GroupParams::lead_weight`] times (the inverted pyramid).
 const LEAD_SENTENCES: usize = 3;
 
-/// Term counts of one article.
-fn terms(a: &Article, vocab: &mut Vocabulary, lead_weight: u32) -> HashMap<u32, u32> {
-    let mut counts: HashMap<u32, u32> = HashMap::new();
-    for (k, s) in a.sentences.iter().enumerate() {
-        let w = if k < LEAD_SENTENCES { lead_weight } else { 1 };
-        for t in normalize::tokens(&s.text) {
-            let surface = &s.text[t.start..t.end];
-            let id = match t.class {
-                TokenClass::Stop => continue,
-                TokenClass::Number => vocab.id(Kind::Number, t.stem.clone(), surface),
-                // Weekdays and months are dates (counted below), not names.
-                TokenClass::Word if is_calendar_word(&t.norm) => continue,
-                TokenClass::Word if t.capitalised && !t.initial => {
-                    vocab.id(Kind::Name, normalize::name_key(&t.norm), surface)
-                }
-                TokenClass::Word => vocab.id(Kind::Word, t.stem.clone(), surface),
-            };
-            *counts.entry(id).or_default() += w;
-        }
-    }
-    for d in stated_dates(a) {
-        let id = vocab.id(Kind::Date, d.clone(), &d);
-        *counts.entry(id).or_default() += lead_weight;
-    }
-    counts
+/// What grouping needs of one article, computed in one pass over its tokens.
+struct Profile {
+    /// (kind, key) → (surface as first written, weighted count).
+    terms: BTreeMap<(Kind, String), (String, u32)>,
+    /// Dates the article states: month-day dates in the lead (datelines) and the weekdays it
+    /// names anywhere ("on Friday"), which place the event in its week.
+    dates: Vec<String>,
+    /// The weekday the lead puts the event on, if it names one: two articles whose leads name
+    /// different days report different events.
+    lead_weekday: Option<String>,
 }
 
 fn is_calendar_word(norm: &str) -> bool {
@@ -174,82 +149,154 @@ fn is_calendar_word(norm: &str) -> bool {
     WORDS.contains(&norm)
 }
 
-/// The weekday the lead (first sentences) puts the event on, if it names one: two articles
-/// whose leads name different days report different events.
-fn lead_weekday(a: &Article) -> Option<String> {
-    a.sentences.iter().take(LEAD_SENTENCES + 1).find_map(|s| {
-        facts::analyse(&s.text, None)
-            .dates
-            .into_iter()
-            .find(|d| d.kind == DateKind::Weekday)
-            .map(|d| d.value)
-    })
-}
-
-/// Dates an article states: month-day dates in its first sentences (datelines, leads) and
-/// the weekdays it names anywhere ("on Friday"), which place the event in its week.
-fn stated_dates(a: &Article) -> Vec<String> {
-    let mut out = Vec::new();
+fn profile(a: &Article, lead_weight: u32) -> Profile {
+    let mut terms: BTreeMap<(Kind, String), (String, u32)> = BTreeMap::new();
+    let mut dates = Vec::new();
+    let mut lead_weekday = None;
+    let mut add = |key: (Kind, String), surface: &str, w: u32| {
+        terms
+            .entry(key)
+            .or_insert_with(|| (surface.to_string(), 0))
+            .1 += w;
+    };
     for (k, s) in a.sentences.iter().enumerate() {
-        for d in facts::analyse(&s.text, None).dates {
-            match d.kind {
-                DateKind::MonthDay if k < LEAD_SENTENCES + 1 => out.push(d.value),
-                DateKind::Weekday => out.push(d.value),
-                _ => {}
+        let lead = k < LEAD_SENTENCES;
+        let w = if lead { lead_weight } else { 1 };
+        let toks = normalize::tokens(&s.text);
+        let mut calendar = false;
+        for t in &toks {
+            let surface = &s.text[t.start..t.end];
+            let key = match t.class {
+                TokenClass::Stop => continue,
+                TokenClass::Number => (Kind::Number, t.stem.clone()),
+                // Weekdays and months are dates (below), not names.
+                TokenClass::Word if is_calendar_word(&t.norm) => {
+                    calendar = true;
+                    continue;
+                }
+                // A capitalised word inside a sentence is a name, unless the whole word is in
+                // capitals and long (a headline in capitals, not an acronym like NATO).
+                TokenClass::Word
+                    if t.capitalised
+                        && !t.initial
+                        && !(surface.chars().count() > 4
+                            && surface.chars().all(|c| !c.is_lowercase())) =>
+                {
+                    (Kind::Name, normalize::name_key(&t.norm))
+                }
+                TokenClass::Word => (Kind::Word, t.stem.clone()),
+            };
+            add(key, surface, w);
+        }
+        // Only sentences naming a day or month need the date analysis.
+        if calendar {
+            for d in facts::analyse(&s.text, None).dates {
+                match d.kind {
+                    DateKind::MonthDay if k <= LEAD_SENTENCES => dates.push(d.value),
+                    DateKind::Weekday => {
+                        if k <= LEAD_SENTENCES && lead_weekday.is_none() {
+                            lead_weekday = Some(d.value.clone());
+                        }
+                        dates.push(d.value);
+                    }
+                    _ => {}
+                }
             }
         }
     }
-    out
+    for d in &dates {
+        add((Kind::Date, d.clone()), d, lead_weight);
+    }
+    Profile {
+        terms,
+        dates,
+        lead_weekday,
+    }
 }
 
-/// The weighted vectors of all articles, and the vocabulary.
-fn vectors(articles: &[Article], p: &GroupParams) -> (Vec<Vector>, Vocabulary, Vec<u32>) {
-    let mut vocab = Vocabulary {
-        ids: HashMap::new(),
-        kinds: Vec::new(),
-        surface: Vec::new(),
-    };
-    let counts: Vec<HashMap<u32, u32>> = articles
-        .iter()
-        .map(|a| terms(a, &mut vocab, p.lead_weight))
-        .collect();
-    // Renumber terms by (kind, key) so that ids, and every tie broken by them, do not depend
-    // on the order of the input.
-    let mut order: Vec<(&(Kind, String), u32)> = vocab.ids.iter().map(|(k, &v)| (k, v)).collect();
+/// Articles are profiled in parallel in chunks of this many, then their terms are interned,
+/// so that only compact (id, count) lists are kept for the whole pile.
+const CHUNK: usize = 2048;
+
+/// A profile reduced to interned term ids.
+struct Compact {
+    terms: Vec<(u32, u32)>,
+    dates: Vec<String>,
+    lead_weekday: Option<String>,
+}
+
+/// Profile every article and intern its terms. Term ids are then renumbered in sorted
+/// (kind, key) order, so that ids, and every tie broken by them, do not depend on the order
+/// of the input.
+fn profiles(articles: &[Article], p: &GroupParams) -> (Vec<Compact>, Vocabulary) {
+    let mut ids: HashMap<(Kind, String), u32> = HashMap::new();
+    let mut surface: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(articles.len());
+    for chunk in articles.chunks(CHUNK) {
+        let profs: Vec<Profile> = chunk
+            .par_iter()
+            .map(|a| profile(a, p.lead_weight))
+            .collect();
+        for pr in profs {
+            let terms = pr
+                .terms
+                .into_iter()
+                .map(|(key, (surf, tf))| {
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(key).or_insert_with(|| {
+                        surface.push(surf);
+                        next
+                    });
+                    (id, tf)
+                })
+                .collect();
+            out.push(Compact {
+                terms,
+                dates: pr.dates,
+                lead_weekday: pr.lead_weekday,
+            });
+        }
+    }
+    let mut order: Vec<(&(Kind, String), u32)> = ids.iter().map(|(k, &v)| (k, v)).collect();
     order.sort();
-    let mut remap = vec![0u32; vocab.kinds.len()];
-    for (new, (_, old)) in order.iter().enumerate() {
+    let mut remap = vec![0u32; order.len()];
+    let mut kinds = Vec::with_capacity(order.len());
+    let mut surfaces = Vec::with_capacity(order.len());
+    for (new, (key, old)) in order.iter().enumerate() {
         remap[*old as usize] = new as u32;
+        kinds.push(key.0);
+        surfaces.push(std::mem::take(&mut surface[*old as usize]));
     }
-    let mut kinds = vec![Kind::Word; vocab.kinds.len()];
-    let mut surface = vec![String::new(); vocab.kinds.len()];
-    for (old, &new) in remap.iter().enumerate() {
-        kinds[new as usize] = vocab.kinds[old];
-        surface[new as usize] = vocab.surface[old].clone();
+    for c in &mut out {
+        for t in &mut c.terms {
+            t.0 = remap[t.0 as usize];
+        }
     }
-    vocab.kinds = kinds;
-    vocab.surface = surface;
-    let counts: Vec<HashMap<u32, u32>> = counts
-        .into_iter()
-        .map(|c| {
-            c.into_iter()
-                .map(|(id, n)| (remap[id as usize], n))
-                .collect()
-        })
-        .collect();
+    (
+        out,
+        Vocabulary {
+            kinds,
+            surface: surfaces,
+        },
+    )
+}
+
+/// The weighted, L2-normalised vectors and document frequencies.
+fn vectors(compact: &[Compact], vocab: &Vocabulary, p: &GroupParams) -> (Vec<Vector>, Vec<u32>) {
     let mut df = vec![0u32; vocab.kinds.len()];
-    for c in &counts {
-        for &id in c.keys() {
+    for c in compact {
+        for &(id, _) in &c.terms {
             df[id as usize] += 1;
         }
     }
-    let n = articles.len().max(1) as f64;
-    let vecs = counts
-        .iter()
+    let n = compact.len().max(1) as f64;
+    let vecs = compact
+        .par_iter()
         .map(|c| {
             let mut v: Vector = c
+                .terms
                 .iter()
-                .map(|(&id, &tf)| {
+                .map(|&(id, tf)| {
                     let idf = ((n + 1.0) / f64::from(df[id as usize])).ln();
                     let boost = match vocab.kinds[id as usize] {
                         Kind::Word => 1.0,
@@ -270,7 +317,7 @@ fn vectors(articles: &[Article], p: &GroupParams) -> (Vec<Vector>, Vocabulary, V
             v
         })
         .collect();
-    (vecs, vocab, df)
+    (vecs, df)
 }
 
 /// Cosine similarity of two normalised sparse vectors.
@@ -461,26 +508,29 @@ pub fn average_link(n: usize, edges: &[(usize, usize, f64)], threshold: f64) -> 
 /// Group `articles` by event. Groups come in order of their first member; the result does
 /// not depend on input order beyond the member indices themselves.
 pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
-    let (vecs, vocab, df) = vectors(articles, p);
+    let (profiles, vocab) = profiles(articles, p);
+    let (vecs, df) = vectors(&profiles, &vocab, p);
     // Ties between candidates are broken by content, not by position in the input.
     let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();
-    let weekdays: Vec<Option<String>> = articles.iter().map(lead_weekday).collect();
     let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, &tiebreak, p)
         .into_iter()
-        .map(|(i, j, s)| match (&weekdays[i], &weekdays[j]) {
-            (Some(a), Some(b)) if a != b => (i, j, s * p.weekday_conflict),
-            _ => (i, j, s),
-        })
+        .map(
+            |(i, j, s)| match (&profiles[i].lead_weekday, &profiles[j].lead_weekday) {
+                (Some(a), Some(b)) if a != b => (i, j, s * p.weekday_conflict),
+                _ => (i, j, s),
+            },
+        )
         .collect();
     let clusters = average_link(articles.len(), &edges, p.min_similarity);
     clusters
         .into_iter()
-        .map(|m| describe(articles, &vecs, &vocab, m))
+        .map(|m| describe(articles, &profiles, &vecs, &vocab, m))
         .collect()
 }
 
 fn describe(
     articles: &[Article],
+    profiles: &[Compact],
     vecs: &[Vector],
     vocab: &Vocabulary,
     members: Vec<usize>,
@@ -538,7 +588,7 @@ fn describe(
     let names = pick(&[Kind::Name], 8);
     let mut date_counts: BTreeMap<String, usize> = BTreeMap::new();
     for &m in &members {
-        let mut ds = stated_dates(&articles[m]);
+        let mut ds = profiles[m].dates.clone();
         ds.sort();
         ds.dedup();
         for d in ds {

@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod findings;
 mod fixtures;
+mod group;
 mod properties;
 mod snapshots;
 

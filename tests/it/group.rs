@@ -1,0 +1,187 @@
+//! Event grouping through the binary: directory walk, order independence, determinism, JSON.
+
+use std::path::PathBuf;
+
+use crate::{fixture, storydiff};
+
+fn groups_json(args: &[&str]) -> serde_json::Value {
+    let out = storydiff()
+        .arg("group")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Groups as sorted lists of file names, sorted.
+fn partition(v: &serde_json::Value) -> Vec<Vec<String>> {
+    let mut g: Vec<Vec<String>> = v["events"]
+        .as_array()
+        .map(|evs| {
+            evs.iter()
+                .map(|e| {
+                    let mut m: Vec<String> = e["paths"]
+                        .as_array()
+                        .map(|p| {
+                            p.iter()
+                                .filter_map(|x| x.as_str())
+                                .map(|x| x.rsplit('/').next().unwrap_or(x).to_string())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    m.sort();
+                    m
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    g.sort();
+    g
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("storydiff-group-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
+    d
+}
+
+#[test]
+fn directories_are_walked_sorted_with_hidden_and_other_files_skipped() {
+    let d = temp_dir("walk");
+    std::fs::create_dir_all(d.join("sub")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(d.join(".hidden")).unwrap_or_else(|e| panic!("{e}"));
+    for (name, src) in [
+        ("b.txt", "lavrov-2022-01-14/kuna.txt"),
+        ("sub/a.md", "lavrov-2022-01-14/epa.txt"),
+        (".secret.txt", "lavrov-2022-01-14/brasov.txt"),
+        (".hidden/c.txt", "lavrov-2022-01-14/brasov.txt"),
+        ("notes.json", "lavrov-2022-01-14/brasov.txt"),
+    ] {
+        std::fs::copy(fixture(src), d.join(name)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let v = groups_json(&[&d.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&d);
+    assert_eq!(v["articles"], 2);
+    let paths: Vec<String> = v["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|e| e["paths"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| {
+            p.as_str()
+                .map(|s| s.rsplit('/').next().unwrap_or(s).to_string())
+        })
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec!["a.md", "b.txt"]);
+}
+
+#[test]
+fn shuffled_inputs_give_the_same_groups_and_reruns_the_same_bytes() {
+    let files = [
+        fixture("lavrov-2022-01-14/kuna.txt"),
+        fixture("other-events/nato-russia-council-2022-01-12.txt"),
+        fixture("lavrov-2022-01-14/epa.txt"),
+        fixture("other-events/aa-lavrov-reports-to-putin-2022-02-14.txt"),
+        fixture("lavrov-2022-01-14/brasov.txt"),
+    ];
+    let f: Vec<&str> = files.iter().map(String::as_str).collect();
+    let reference = partition(&groups_json(&f));
+    for order in [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [1, 4, 0, 3, 2]] {
+        let shuffled: Vec<&str> = order.iter().map(|&i| f[i]).collect();
+        assert_eq!(partition(&groups_json(&shuffled)), reference, "{order:?}");
+    }
+    let run = || {
+        storydiff()
+            .arg("group")
+            .args(&f)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .stdout
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn threshold_extremes_and_event_fields() {
+    let f = [
+        fixture("lavrov-2022-01-14/kuna.txt"),
+        fixture("lavrov-2022-01-14/brasov.txt"),
+        fixture("other-events/nato-russia-council-2022-01-12.txt"),
+    ];
+    let args = |t: &str| -> Vec<String> {
+        let mut v = vec!["--min-similarity".to_string(), t.to_string()];
+        v.extend(f.iter().cloned());
+        v
+    };
+    let all: Vec<String> = args("0.0");
+    let one = groups_json(&all.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(one["events"].as_array().map(Vec::len), Some(1));
+    let none: Vec<String> = args("1.01");
+    let sep = groups_json(&none.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(sep["events"].as_array().map(Vec::len), Some(3));
+    let e = &one["events"][0];
+    assert!(e["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(e["cohesion"].as_f64().is_some_and(|c| c > 0.0 && c <= 1.0));
+    assert!(e["key_terms"].as_array().is_some_and(|k| !k.is_empty()));
+    assert!(e["dates"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|x| x == "friday")));
+}
+
+#[test]
+fn compare_by_event_compares_inside_groups_only() {
+    let out = storydiff()
+        .args([
+            "compare",
+            "--by-event",
+            "--min-similarity",
+            "0.0",
+            "--format",
+            "json",
+        ])
+        .arg(fixture("lavrov-2022-01-14"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(v["events"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        v["events"][0]["report"]["comparisons"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    for fmt in ["terminal", "checklist", "html"] {
+        let out = storydiff()
+            .args([
+                "compare",
+                "--by-event",
+                "--min-similarity",
+                "0.0",
+                "--color",
+                "never",
+                "--format",
+                fmt,
+            ])
+            .arg(fixture("lavrov-2022-01-14"))
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{fmt}");
+        assert!(!out.stdout.is_empty());
+    }
+}
