@@ -261,6 +261,16 @@ fn main() {
     };
     let (dev_a, dev_g) = split(true);
     let (test_a, test_g) = split(false);
+    if std::env::args().any(|a| a == "--sweep") {
+        for k in 1..=15 {
+            let t = k as f64 * 0.01;
+            println!(
+                "  ecb sweep {t:.2}: DEV {:.4} TEST {:.4}",
+                scores(&ours(&dev_a, t), &dev_g).2,
+                scores(&ours(&test_a, t), &test_g).2
+            );
+        }
+    }
     let (t_ours, dev_ours) = best_threshold(&dev_a, &dev_g, &ours);
     let (t_base, dev_base) = best_threshold(&dev_a, &dev_g, &baseline);
     println!(

@@ -185,3 +185,20 @@ fn compare_by_event_compares_inside_groups_only() {
         assert!(!out.stdout.is_empty());
     }
 }
+
+#[test]
+fn the_five_seeds_form_three_events_with_the_default_threshold() {
+    let v = groups_json(&[&fixture("lavrov-2022-01-14"), &fixture("other-events")]);
+    assert_eq!(
+        partition(&v),
+        vec![
+            vec!["aa-lavrov-reports-to-putin-2022-02-14.txt".to_string()],
+            vec![
+                "brasov.txt".to_string(),
+                "epa.txt".to_string(),
+                "kuna.txt".to_string()
+            ],
+            vec!["nato-russia-council-2022-01-12.txt".to_string()],
+        ]
+    );
+}
