@@ -18,6 +18,8 @@ fn main() {
         &["--format", "terminal", "--color", "always"],
         &["--format", "json"],
         &["--format", "terminal", "--color", "never", "--all-pairs"],
+        &["--format", "checklist"],
+        &["--format", "html"],
     ];
     for args in formats {
         let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
