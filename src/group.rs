@@ -160,12 +160,31 @@ fn profile(a: &Article, lead_weight: u32) -> Profile {
             .or_insert_with(|| (surface.to_string(), 0))
             .1 += w;
     };
-    for (k, s) in a.sentences.iter().enumerate() {
+    let tokens: Vec<Vec<normalize::Token>> = a
+        .sentences
+        .iter()
+        .map(|s| normalize::tokens(&s.text))
+        .collect();
+    // A word written as a name anywhere in the article is a name everywhere in it (also as
+    // the first word of a sentence).
+    let is_name_form = |t: &normalize::Token, surface: &str| {
+        t.capitalised
+            && t.class == TokenClass::Word
+            && !(surface.chars().count() > 4 && surface.chars().all(|c| !c.is_lowercase()))
+    };
+    let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (s, toks) in a.sentences.iter().zip(&tokens) {
+        for t in toks {
+            if !t.initial && is_name_form(t, &s.text[t.start..t.end]) {
+                names.insert(t.norm.as_str());
+            }
+        }
+    }
+    for (k, (s, toks)) in a.sentences.iter().zip(&tokens).enumerate() {
         let lead = k < LEAD_SENTENCES;
         let w = if lead { lead_weight } else { 1 };
-        let toks = normalize::tokens(&s.text);
         let mut calendar = false;
-        for t in &toks {
+        for t in toks {
             let surface = &s.text[t.start..t.end];
             let key = match t.class {
                 TokenClass::Stop => continue,
@@ -177,12 +196,7 @@ fn profile(a: &Article, lead_weight: u32) -> Profile {
                 }
                 // A capitalised word inside a sentence is a name, unless the whole word is in
                 // capitals and long (a headline in capitals, not an acronym like NATO).
-                TokenClass::Word
-                    if t.capitalised
-                        && !t.initial
-                        && !(surface.chars().count() > 4
-                            && surface.chars().all(|c| !c.is_lowercase())) =>
-                {
+                TokenClass::Word if names.contains(t.norm.as_str()) => {
                     (Kind::Name, normalize::name_key(&t.norm))
                 }
                 TokenClass::Word => (Kind::Word, t.stem.clone()),
