@@ -11,7 +11,7 @@
 //!
 //! Every tunable number lives in [`Thresholds`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::model::{Article, LinkKind};
 use crate::normalize::{self, TokenClass};
@@ -99,52 +99,6 @@ enum Term {
     Stop(String),
 }
 
-/// Group names that are spellings of one another; map each key to its cluster's
-/// representative (the smallest key, so the mapping is deterministic).
-fn cluster_names(keys: &[String]) -> HashMap<String, String> {
-    let mut sorted: Vec<&String> = keys.iter().collect();
-    sorted.sort();
-    sorted.dedup();
-    let mut parent: Vec<usize> = (0..sorted.len()).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    // Only names with the same first letter can match; compare within those buckets, and
-    // give up fuzzy matching in a bucket too large to compare pairwise.
-    let mut buckets: BTreeMap<char, Vec<usize>> = BTreeMap::new();
-    for (i, k) in sorted.iter().enumerate() {
-        if let Some(c) = k.chars().next() {
-            buckets.entry(c).or_default().push(i);
-        }
-    }
-    for members in buckets.values() {
-        if members.len() > 2000 {
-            continue;
-        }
-        for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
-                if normalize::names_match(sorted[a], sorted[b]) {
-                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                    if ra != rb {
-                        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-                        parent[hi] = lo;
-                    }
-                }
-            }
-        }
-    }
-    (0..sorted.len())
-        .map(|i| {
-            let r = find(&mut parent, i);
-            (sorted[i].clone(), sorted[r].clone())
-        })
-        .collect()
-}
-
 /// Turn the sentences of both articles into weighted term sets.
 fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
     let all: Vec<Vec<normalize::Token>> = base
@@ -165,7 +119,7 @@ fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>,
         }
     }
     let keys: Vec<String> = name_norms.values().cloned().collect();
-    let reps = cluster_names(&keys);
+    let reps = normalize::cluster_names(&keys);
 
     let term_sets: Vec<Vec<Term>> = all
         .iter()

@@ -240,10 +240,10 @@ fn resolve_width(arg: Option<usize>, to_terminal: bool) -> usize {
 /// Run the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
-        Command::Compare(args) => run_compare(args),
+        Command::Compare(args) => run_compare(&args),
         Command::Check(mut args) => {
             args.format = FormatArg::Checklist;
-            run_compare(args)
+            run_compare(&args)
         }
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
@@ -281,7 +281,7 @@ fn io_error(e: io::Error, what: &str) -> RunError {
     }
 }
 
-fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
+fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     if !args.labels.is_empty() && args.labels.len() != args.inputs.len() {
         return Err(Error::LabelCount {
             labels: args.labels.len(),
@@ -293,7 +293,7 @@ fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
         return Err(Error::StdinTwice.into());
     }
     if args.by_event {
-        return run_compare_by_event(&args);
+        return run_compare_by_event(args);
     }
     let mut articles = Vec::with_capacity(args.inputs.len());
     for (k, path) in args.inputs.iter().enumerate() {
@@ -307,48 +307,80 @@ fn run_compare(args: CompareArgs) -> Result<i32, RunError> {
         thresholds: Default::default(),
     };
     let mut report = compare(articles, &opts)?;
-    if let Some(path) = &args.accept {
-        let accepted = read_accept_file(path).map_err(RunError::Fail)?;
-        let before = report.findings.len();
-        report.findings.retain(|f| !accepted.contains(&f.id));
-        report.dismissed = before - report.findings.len();
-    }
-    let gate_failed = args.fail_on.is_some_and(|level| {
-        let worst = match level {
-            SeverityArg::High => Severity::High,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::Low => Severity::Low,
-        };
-        report.findings.iter().any(|f| f.severity <= worst)
-    });
+    let accepted = accepted_ids(args)?;
+    dismiss(&mut report, &accepted);
+    let gate_failed = gate(args.fail_on, [&report]);
     let format = match args.format {
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
         FormatArg::Checklist => Format::Checklist,
         FormatArg::Html => Format::Html,
     };
+    let ropts = render_options(args);
+    let mut buf = Vec::new();
+    render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
+    write_output(args.output.as_deref(), &buf)?;
+    Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The ids `--accept` names (none without the flag).
+fn accepted_ids(args: &CompareArgs) -> Result<std::collections::BTreeSet<String>, RunError> {
+    match &args.accept {
+        Some(path) => read_accept_file(path).map_err(RunError::Fail),
+        None => Ok(Default::default()),
+    }
+}
+
+/// Leave out the findings an editor dismissed, and count them.
+fn dismiss(report: &mut crate::Report, accepted: &std::collections::BTreeSet<String>) {
+    let before = report.findings.len();
+    report.findings.retain(|f| !accepted.contains(&f.id));
+    report.dismissed += before - report.findings.len();
+}
+
+/// Whether a finding at or above `--fail-on` remains in any report.
+fn gate<'a>(
+    level: Option<SeverityArg>,
+    reports: impl IntoIterator<Item = &'a crate::Report>,
+) -> bool {
+    let Some(level) = level else {
+        return false;
+    };
+    let worst = match level {
+        SeverityArg::High => Severity::High,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::Low => Severity::Low,
+    };
+    reports
+        .into_iter()
+        .any(|r| r.findings.iter().any(|f| f.severity <= worst))
+}
+
+/// Colour, width and timestamp from the flags, the environment and the output.
+fn render_options(args: &CompareArgs) -> RenderOptions {
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let env = |k: &str| std::env::var(k).ok();
-    let ropts = RenderOptions {
+    RenderOptions {
         color: resolve_color(args.color, to_terminal, &env),
         width: resolve_width(args.width, to_terminal),
         timestamp: args
             .timestamp
             .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
-    };
-    let mut buf = Vec::new();
-    render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf)
-            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?,
+    }
+}
+
+/// Write the rendered bytes to `-o FILE` or standard output.
+fn write_output(path: Option<&str>, buf: &[u8]) -> Result<(), RunError> {
+    match path {
+        Some(path) => std::fs::write(path, buf)
+            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}"))),
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(&buf)
+            out.write_all(buf)
                 .and_then(|_| out.flush())
-                .map_err(|e| io_error(e, "standard output"))?
+                .map_err(|e| io_error(e, "standard output"))
         }
     }
-    Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 /// Expand files and directories into article paths: a directory is walked for `.txt` and
@@ -474,10 +506,7 @@ fn run_group(args: GroupArgs) -> Result<(), RunError> {
                 crate::render::group_text(&events, articles.len(), args.min_similarity, &mut buf);
         }
     }
-    let mut out = io::stdout().lock();
-    out.write_all(&buf)
-        .and_then(|_| out.flush())
-        .map_err(|e| io_error(e, "standard output"))
+    write_output(None, &buf)
 }
 
 fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
@@ -498,40 +527,18 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         keep_boilerplate: args.keep_boilerplate,
         thresholds: Default::default(),
     };
-    let accepted = match &args.accept {
-        Some(path) => read_accept_file(path).map_err(RunError::Fail)?,
-        None => Default::default(),
-    };
+    let accepted = accepted_ids(args)?;
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<crate::Article> = e.members.iter().map(|&m| articles[m].clone()).collect();
         let mut o = opts.clone();
         o.base = args.base.clone().filter(|b| e.labels.contains(b));
         let mut r = compare(members, &o)?;
-        let before = r.findings.len();
-        r.findings.retain(|f| !accepted.contains(&f.id));
-        r.dismissed = before - r.findings.len();
+        dismiss(&mut r, &accepted);
         reports.push((e.clone(), r));
     }
-    let gate_failed = args.fail_on.is_some_and(|level| {
-        let worst = match level {
-            SeverityArg::High => Severity::High,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::Low => Severity::Low,
-        };
-        reports
-            .iter()
-            .any(|(_, r)| r.findings.iter().any(|f| f.severity <= worst))
-    });
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-    let env = |k: &str| std::env::var(k).ok();
-    let ropts = RenderOptions {
-        color: resolve_color(args.color, to_terminal, &env),
-        width: resolve_width(args.width, to_terminal),
-        timestamp: args
-            .timestamp
-            .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
-    };
+    let gate_failed = gate(args.fail_on, reports.iter().map(|(_, r)| r));
+    let ropts = render_options(args);
     let mut buf = Vec::new();
     let singles = events.iter().filter(|e| e.members.len() < 2).count();
     match args.format {
@@ -583,16 +590,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
             }
         }
     }
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf)
-            .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?,
-        None => {
-            let mut out = io::stdout().lock();
-            out.write_all(&buf)
-                .and_then(|_| out.flush())
-                .map_err(|e| io_error(e, "standard output"))?
-        }
-    }
+    write_output(args.output.as_deref(), &buf)?;
     Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 

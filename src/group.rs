@@ -119,37 +119,6 @@ struct Profile {
     lead_weekday: Option<String>,
 }
 
-fn is_calendar_word(norm: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "jan",
-        "february",
-        "feb",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "aug",
-        "september",
-        "sept",
-        "october",
-        "oct",
-        "november",
-        "nov",
-        "december",
-        "dec",
-    ];
-    WORDS.contains(&norm)
-}
-
 fn profile(a: &Article, lead_weight: u32) -> Profile {
     let mut terms: BTreeMap<(Kind, String), (String, u32)> = BTreeMap::new();
     let mut dates = Vec::new();
@@ -190,7 +159,7 @@ fn profile(a: &Article, lead_weight: u32) -> Profile {
                 TokenClass::Stop => continue,
                 TokenClass::Number => (Kind::Number, t.stem.clone()),
                 // Weekdays and months are dates (below), not names.
-                TokenClass::Word if is_calendar_word(&t.norm) => {
+                TokenClass::Word if facts::is_calendar_word(&t.norm) => {
                     calendar = true;
                     continue;
                 }

@@ -8,6 +8,7 @@
 //! Snowball English stemmer. [`name_key`] folds transliteration variants of names
 //! (Sergei/Sergey, Ryabkov/Riabkov) to one spelling.
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -43,18 +44,6 @@ pub fn fold(s: &str) -> String {
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Fold like [`fold`] but keep case: the key the word diff aligns tokens by.
-pub fn fold_keep_case(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.nfkc() {
-        match fold_punct(c) {
-            Some(r) => out.push_str(r),
-            None => out.push(c),
-        }
-    }
-    out
 }
 
 /// What kind of word a token is; drives its weight in alignment.
@@ -477,6 +466,52 @@ pub fn names_match(a: &str, b: &str) -> bool {
         return false;
     }
     ca[..2] == cb[..2] && ca[ca.len() - 2..] == cb[cb.len() - 2..] && strsim::levenshtein(a, b) <= 1
+}
+
+/// Group name keys that are spellings of one another (see [`names_match`]); map each key to its cluster's
+/// representative (the smallest key, so the mapping is deterministic).
+pub fn cluster_names(keys: &[String]) -> HashMap<String, String> {
+    let mut sorted: Vec<&String> = keys.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut parent: Vec<usize> = (0..sorted.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    // Only names with the same first letter can match; compare within those buckets, and
+    // give up fuzzy matching in a bucket too large to compare pairwise.
+    let mut buckets: BTreeMap<char, Vec<usize>> = BTreeMap::new();
+    for (i, k) in sorted.iter().enumerate() {
+        if let Some(c) = k.chars().next() {
+            buckets.entry(c).or_default().push(i);
+        }
+    }
+    for members in buckets.values() {
+        if members.len() > 2000 {
+            continue;
+        }
+        for (x, &a) in members.iter().enumerate() {
+            for &b in &members[x + 1..] {
+                if names_match(sorted[a], sorted[b]) {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb {
+                        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                        parent[hi] = lo;
+                    }
+                }
+            }
+        }
+    }
+    (0..sorted.len())
+        .map(|i| {
+            let r = find(&mut parent, i);
+            (sorted[i].clone(), sorted[r].clone())
+        })
+        .collect()
 }
 
 #[cfg(test)]

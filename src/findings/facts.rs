@@ -259,6 +259,11 @@ const ROLE_WORDS: &[&str] = &[
 ];
 const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
 
+/// A weekday or month name, full or abbreviated (folded, lower case).
+pub fn is_calendar_word(norm: &str) -> bool {
+    WEEKDAYS.contains(&norm) || (norm != "may" && month(norm).is_some())
+}
+
 fn month(norm: &str) -> Option<&'static str> {
     MONTHS.iter().find(|(k, _)| *k == norm).map(|(_, v)| *v)
 }

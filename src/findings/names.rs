@@ -60,44 +60,19 @@ pub fn variants(articles: &[Article]) -> Vec<Variants> {
             }
         }
     }
-    let spellings: Vec<&String> = all.keys().collect();
-    let mut parent: Vec<usize> = (0..spellings.len()).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    // Only spellings with the same first letter can be variants: compare within buckets.
-    let mut buckets: BTreeMap<char, Vec<usize>> = BTreeMap::new();
-    for (i, s) in spellings.iter().enumerate() {
-        if let Some(c) = s.chars().next() {
-            buckets.entry(c).or_default().push(i);
-        }
-    }
-    for members in buckets.values().filter(|m| m.len() <= 2000) {
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                if are_variants(spellings[i], spellings[j]) {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                    if ri != rj {
-                        parent[ri.max(rj)] = ri.min(rj);
-                    }
-                }
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, Variants> = BTreeMap::new();
-    for i in 0..spellings.len() {
-        let r = find(&mut parent, i);
+    // Spellings whose name keys cluster together are one name.
+    let keys: Vec<String> = all.keys().map(|sp| normalize::name_key(sp)).collect();
+    let reps = normalize::cluster_names(&keys);
+    let mut groups: BTreeMap<&str, Variants> = BTreeMap::new();
+    for (spelling, key) in all.keys().zip(&keys) {
+        let rep = reps.get(key).map_or(key.as_str(), String::as_str);
         groups
-            .entry(r)
+            .entry(rep)
             .or_insert_with(|| Variants {
                 spellings: BTreeMap::new(),
             })
             .spellings
-            .insert(spellings[i].clone(), all[spellings[i]].clone());
+            .insert(spelling.clone(), all[spelling].clone());
     }
     groups
         .into_values()

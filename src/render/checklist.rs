@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use super::kind_name;
 use crate::model::{DiffOp, Finding, FindingKind, Report, Severity};
 
 /// Escape text for Markdown: punctuation that Markdown would read is backslash-escaped and
@@ -31,13 +32,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-fn kind_name(kind: FindingKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Write the checklist of `report`.

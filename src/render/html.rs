@@ -510,10 +510,7 @@ fn findings(h: &mut String, report: &Report, prefix: &str) {
             Severity::Medium => "medium",
             Severity::Low => "low",
         };
-        let kind = serde_json::to_value(f.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = super::kind_name(f.kind);
         let _ = write!(
             h,
             "<li class=\"finding {sev}\" data-severity=\"{sev}\"><span class=\"sev\">{sev}</span> <code>{}</code> <b>{}</b>: {}<ul>",
@@ -547,10 +544,7 @@ fn boilerplate(h: &mut String, report: &Report, prefix: &str) {
             a.boilerplate.len()
         );
         for b in &a.boilerplate {
-            let kind = serde_json::to_value(b.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let kind = super::kind_name(b.kind);
             let _ = write!(
                 h,
                 "<li><span class=\"kind\">{}</span> {}</li>",

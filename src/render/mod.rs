@@ -49,6 +49,15 @@ pub fn render(
     }
 }
 
+/// The serialised (kebab-case) name of an enum value such as a finding or boilerplate kind,
+/// so every format names kinds as the JSON does.
+pub fn kind_name<T: serde::Serialize>(kind: T) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// Write the events found by `storydiff group` as readable text.
 pub fn group_text(
     events: &[crate::group::Event],

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::{sanitize_for_terminal, RenderOptions};
+use super::{kind_name, sanitize_for_terminal, RenderOptions};
 use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
@@ -107,10 +107,7 @@ fn render_findings(
             Severity::Medium => ("medium", pal.reworded),
             Severity::Low => ("low", pal.dim),
         };
-        let kind = serde_json::to_value(f.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = kind_name(f.kind);
         let head = format!(
             "{} {} {kind}: {}",
             f.id,
@@ -159,13 +156,6 @@ fn render_article_line(
         write_wrapped(out, "  ", "    ", &[(text, pal.dim)], width)?;
     }
     Ok(())
-}
-
-fn kind_name(kind: crate::model::BoilerplateKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn render_comparison(
