@@ -67,8 +67,14 @@ pub enum GroupFormat {
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Gold file: `{"articles": {label: path}, "pairs": [...]}`.
-    #[arg(value_name = "GOLD")]
-    pub gold: String,
+    #[arg(value_name = "GOLD", required_unless_present = "news_ecb")]
+    pub gold: Option<String>,
+    /// Score on ABCD-LINK news_ecb instead: the folder with docs.json and news_ecb_links.json.
+    #[arg(long, value_name = "DIR", conflicts_with = "gold")]
+    pub news_ecb: Option<String>,
+    /// With --news-ecb: which ECB+ topics (dev = 1–22, test = 23 and up).
+    #[arg(long, value_enum, default_value_t = TopicsArg::Dev)]
+    pub topics: TopicsArg,
     /// Where an article of the gold is, as LABEL=PATH (default: its path in the gold,
     /// relative to the gold file's folder or that folder's parent).
     #[arg(long = "article", value_name = "LABEL=PATH")]
@@ -76,6 +82,17 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
+}
+
+/// news_ecb topic split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TopicsArg {
+    /// Topics 1–22.
+    Dev,
+    /// Topics 23 and up.
+    Test,
+    /// Every topic.
+    All,
 }
 
 /// Output format of `eval`.
@@ -629,10 +646,29 @@ fn resolve_gold_article(
 }
 
 fn run_eval(args: EvalArgs) -> Result<(), RunError> {
-    let text = std::fs::read_to_string(&args.gold)
-        .map_err(|e| RunError::Fail(format!("{}: cannot read: {e}", args.gold)))?;
+    if let Some(dir) = &args.news_ecb {
+        let topics = match args.topics {
+            TopicsArg::Dev => crate::eval::Topics::Dev,
+            TopicsArg::Test => crate::eval::Topics::Test,
+            TopicsArg::All => crate::eval::Topics::All,
+        };
+        let (s, pairs) =
+            crate::eval::news_ecb(std::path::Path::new(dir), topics, &Default::default())
+                .map_err(RunError::Fail)?;
+        let line = match args.format {
+            EvalFormat::Json => serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s}).to_string(),
+            EvalFormat::Text => format!(
+                "news_ecb {:?} ({pairs} document pairs): precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold links) F1 {:.3}",
+                args.topics, s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
+            ),
+        };
+        return write_output(None, format!("{line}\n").as_bytes());
+    }
+    let gold_path = args.gold.clone().unwrap_or_default();
+    let text = std::fs::read_to_string(&gold_path)
+        .map_err(|e| RunError::Fail(format!("{gold_path}: cannot read: {e}")))?;
     let gold: crate::eval::Gold = serde_json::from_str(&text)
-        .map_err(|e| RunError::Fail(format!("{}: not a gold file: {e}", args.gold)))?;
+        .map_err(|e| RunError::Fail(format!("{gold_path}: not a gold file: {e}")))?;
     let mut groups: std::collections::BTreeMap<(String, String), Vec<crate::eval::GoldPair>> =
         Default::default();
     for p in &gold.pairs {
@@ -643,8 +679,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     }
     let mut results = Vec::new();
     for ((a, b), pairs) in groups {
-        let pa = resolve_gold_article(&args.gold, &a, gold.articles.get(&a), &args.articles)?;
-        let pb = resolve_gold_article(&args.gold, &b, gold.articles.get(&b), &args.articles)?;
+        let pa = resolve_gold_article(&gold_path, &a, gold.articles.get(&a), &args.articles)?;
+        let pb = resolve_gold_article(&gold_path, &b, gold.articles.get(&b), &args.articles)?;
         let base = build_article(ingest::read_input(&pa, Some(&a))?, false)?;
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
         let cmp = crate::compare_pair(&base, &other, &Default::default());

@@ -129,6 +129,129 @@ pub fn score(
     Ok(s.finish())
 }
 
+/// Which ECB+ topics of news_ecb to score: DEV is topics 1–22, TEST 23 and up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topics {
+    /// Topics 1–22 (for tuning).
+    Dev,
+    /// Topics 23 and up (for reporting).
+    Test,
+    /// Every topic.
+    All,
+}
+
+/// Scores of the aligner on ABCD-LINK news_ecb (`docs.json`: `{doc: {sentence index: text}}`,
+/// `news_ecb_links.json`: `{pair: {doc1, doc2, links: {sentence: [sentence, …]}}}`). Each
+/// document pair is aligned with `doc1` as the base; a predicted (base, other) sentence pair is
+/// correct when it is one of the gold links (the sentences come pre-split, so the overlap rule
+/// is equality). Returns the micro-averaged scores and the number of document pairs scored.
+pub fn news_ecb(
+    dir: &std::path::Path,
+    topics: Topics,
+    t: &crate::align::Thresholds,
+) -> Result<(Scores, usize), String> {
+    use std::collections::{BTreeMap, HashSet};
+    let read = |name: &str| -> Result<serde_json::Value, String> {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+    };
+    let docs = read("docs.json")?;
+    let links = read("news_ecb_links.json")?;
+    let article = |id: &str| -> Option<Article> {
+        let sents = docs.get(id)?.as_object()?;
+        let mut ordered: Vec<(usize, &str)> = sents
+            .iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?)))
+            .collect();
+        ordered.sort();
+        let mut text = String::new();
+        let mut sentences = Vec::new();
+        for (index, s) in ordered {
+            let start = text.len();
+            text.push_str(s);
+            sentences.push(crate::model::Sentence {
+                index,
+                paragraph: index,
+                start,
+                end: text.len(),
+                text: s.to_string(),
+            });
+            text.push('\n');
+        }
+        Some(Article {
+            label: id.to_string(),
+            path: id.to_string(),
+            text,
+            sentences,
+            boilerplate: Vec::new(),
+        })
+    };
+    let mut cache: BTreeMap<String, Article> = BTreeMap::new();
+    let mut total = Scores::default();
+    let mut pairs = 0;
+    let Some(all) = links.as_object() else {
+        return Err("news_ecb_links.json: expected an object of pairs".into());
+    };
+    for v in all.values() {
+        let (Some(d1), Some(d2)) = (v["doc1"].as_str(), v["doc2"].as_str()) else {
+            continue;
+        };
+        let topic: u32 = d1
+            .split('_')
+            .next()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
+        let keep = match topics {
+            Topics::Dev => topic <= 22,
+            Topics::Test => topic >= 23,
+            Topics::All => true,
+        };
+        if !keep {
+            continue;
+        }
+        for d in [d1, d2] {
+            if !cache.contains_key(d) {
+                let a = article(d).ok_or_else(|| format!("docs.json: no document {d}"))?;
+                cache.insert(d.to_string(), a);
+            }
+        }
+        let (a, b) = (&cache[d1], &cache[d2]);
+        let mut gold: HashSet<(usize, usize)> = HashSet::new();
+        if let Some(l) = v["links"].as_object() {
+            for (src, tgts) in l {
+                let Ok(i) = src.parse::<usize>() else {
+                    continue;
+                };
+                for tg in tgts.as_array().into_iter().flatten() {
+                    if let Some(j) = tg.as_str().and_then(|x| x.parse::<usize>().ok()) {
+                        gold.insert((i, j));
+                    }
+                }
+            }
+        }
+        let al = crate::align::align(a, b, t);
+        let mut found: HashSet<(usize, usize)> = HashSet::new();
+        for l in &al.links {
+            for &i in &l.base {
+                for &j in &l.other {
+                    let key = (a.sentences[i].index, b.sentences[j].index);
+                    total.predicted += 1;
+                    if gold.contains(&key) {
+                        total.correct += 1;
+                        found.insert(key);
+                    }
+                }
+            }
+        }
+        total.gold += gold.len();
+        total.found += found.len();
+        pairs += 1;
+    }
+    Ok((total.finish(), pairs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -323,3 +323,43 @@ fn a_changed_symbol_or_punctuation_is_not_identical() {
         storydiff::model::LinkKind::Identical
     );
 }
+
+#[test]
+fn eval_reads_the_news_ecb_format() {
+    let dir = std::env::temp_dir().join(format!("storydiff-ecb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let docs = serde_json::json!({
+        "1_1ecbplus": {"0": "Lavrov met Blinken in Geneva on Friday .", "1": "Oil prices rose in Asia ."},
+        "1_2ecbplus": {"0": "Gold fell in Europe .", "1": "Lavrov met Blinken in Geneva on Friday , officials said ."},
+        "30_1ecbplus": {"0": "A quake hit Chile ."},
+        "30_2ecbplus": {"0": "A strong quake hit Chile on Monday ."}
+    });
+    let links = serde_json::json!({
+        "1_1ecbplus_1_2ecbplus": {"doc1": "1_1ecbplus", "doc2": "1_2ecbplus", "links": {"0": ["1"], "1": ["0"]}},
+        "30_1ecbplus_30_2ecbplus": {"doc1": "30_1ecbplus", "doc2": "30_2ecbplus", "links": {"0": ["0"]}}
+    });
+    std::fs::write(dir.join("docs.json"), docs.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("news_ecb_links.json"), links.to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.to_string_lossy().into_owned();
+    let s = stdout_of(
+        &[
+            "eval",
+            "--news-ecb",
+            &d,
+            "--topics",
+            "dev",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+    assert_eq!(v["document_pairs"], 1);
+    // The Lavrov sentences link (a gold link); Oil/Gold do not (a missed gold link).
+    assert_eq!(v["scores"]["predicted"], 1);
+    assert_eq!(v["scores"]["correct"], 1);
+    assert_eq!(v["scores"]["gold"], 2);
+    assert_eq!(v["scores"]["found"], 1);
+}
