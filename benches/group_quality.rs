@@ -93,12 +93,6 @@ fn read_dir_sorted(p: &Path) -> Vec<PathBuf> {
 /// B-cubed and pairwise precision/recall/F1 of `clusters` against gold labels.
 fn scores(clusters: &[Vec<usize>], gold: &[String]) -> (f64, f64, f64, f64, f64, f64) {
     let n = gold.len();
-    let mut cluster_of = vec![0usize; n];
-    for (k, c) in clusters.iter().enumerate() {
-        for &m in c {
-            cluster_of[m] = k;
-        }
-    }
     let mut gold_size: HashMap<&str, usize> = HashMap::new();
     for g in gold {
         *gold_size.entry(g.as_str()).or_default() += 1;
@@ -123,7 +117,6 @@ fn scores(clusters: &[Vec<usize>], gold: &[String]) -> (f64, f64, f64, f64, f64,
     for &k in gold_size.values() {
         gold_pairs += (k * (k - 1) / 2) as u64;
     }
-    let _ = cluster_of;
     let f = |p: f64, r: f64| {
         if p + r > 0.0 {
             2.0 * p * r / (p + r)

@@ -109,21 +109,18 @@ fn render_item(report: &Report, f: &Finding, out: &mut dyn Write) -> io::Result<
                 })
                 .collect()
         };
-        let (a, b) = (&f.evidence[0], &f.evidence[1]);
-        writeln!(
-            out,
-            "  - {} (sentence {}): \u{201c}{}\u{201d}",
-            escape(&a.article),
-            a.sentence + 1,
-            side(DiffOp::Delete, "~~")
-        )?;
-        writeln!(
-            out,
-            "  - {} (sentence {}): \u{201c}{}\u{201d}",
-            escape(&b.article),
-            b.sentence + 1,
-            side(DiffOp::Insert, "**")
-        )?;
+        for (e, op, mark) in [
+            (&f.evidence[0], DiffOp::Delete, "~~"),
+            (&f.evidence[1], DiffOp::Insert, "**"),
+        ] {
+            writeln!(
+                out,
+                "  - {} (sentence {}): \u{201c}{}\u{201d}",
+                escape(&e.article),
+                e.sentence + 1,
+                side(op, mark)
+            )?;
+        }
         return Ok(());
     }
     // Otherwise: each evidence span in bold inside its sentence, one line per sentence.

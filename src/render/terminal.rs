@@ -93,14 +93,7 @@ fn render_findings(
             String::new()
         }
     );
-    let fill = "=".repeat(width.saturating_sub(title.width()));
-    write_wrapped(
-        out,
-        "",
-        "",
-        &[(format!("{title}{fill}"), pal.header)],
-        width,
-    )?;
+    write_rule(out, &title, pal, width)?;
     for f in &report.findings {
         let (tag, style) = match f.severity {
             Severity::High => ("high", pal.delete),
@@ -168,15 +161,7 @@ fn render_comparison(
 ) -> io::Result<()> {
     let bl = sanitize_for_terminal(&base.label);
     let ol = sanitize_for_terminal(&other.label);
-    let title = format!("== {ol} against {bl} (base) ");
-    let fill = "=".repeat(width.saturating_sub(title.width()));
-    write_wrapped(
-        out,
-        "",
-        "",
-        &[(format!("{title}{fill}"), pal.header)],
-        width,
-    )?;
+    write_rule(out, &format!("== {ol} against {bl} (base) "), pal, width)?;
     let s = &c.summary;
     let line = format!(
         "identical {} · reworded {} · partial {} · added {} · dropped {} · {:.0}% of {bl} covered",
@@ -259,6 +244,18 @@ fn render_comparison(
         }
     }
     Ok(())
+}
+
+/// A section heading: the title, then `=` to the full width.
+fn write_rule(out: &mut dyn Write, title: &str, pal: &Palette, width: usize) -> io::Result<()> {
+    let fill = "=".repeat(width.saturating_sub(title.width()));
+    write_wrapped(
+        out,
+        "",
+        "",
+        &[(format!("{title}{fill}"), pal.header)],
+        width,
+    )
 }
 
 fn join_sentences(a: &Article, idx: &[usize]) -> String {

@@ -128,16 +128,10 @@ fn enormous_lines_are_handled() {
     let many = "Lavrov met Blinken in Geneva. ".repeat(20_000);
     let (_d, p1) = temp_file("one.txt", one.as_bytes());
     let (_d2, p2) = temp_file("many.txt", many.as_bytes());
-    let out = storydiff()
-        .args(["compare", "--format", "json", &p1, &p2, &trio()[0]])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::ok_output(
+        storydiff()
+            .args(["compare", "--format", "json", &p1, &p2, &trio()[0]])
+            .timeout(std::time::Duration::from_secs(120)),
     );
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));

@@ -10,13 +10,7 @@ fn stdout_of(args: &[&str], env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = crate::ok_output(&mut c);
     String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{e}"))
 }
 

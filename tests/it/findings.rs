@@ -6,13 +6,12 @@ use storydiff::model::{FindingKind, Report, Severity};
 use crate::{storydiff, trio};
 
 fn report(paths: &[String]) -> Report {
-    let out = storydiff()
-        .arg("compare")
-        .args(["--format", "json"])
-        .args(paths)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(0));
+    let out = crate::ok_output(
+        storydiff()
+            .arg("compare")
+            .args(["--format", "json"])
+            .args(paths),
+    );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -2,20 +2,14 @@
 
 use std::path::PathBuf;
 
-use crate::{fixture, storydiff};
+use crate::{fixture, ok_output, storydiff};
 
 fn groups_json(args: &[&str]) -> serde_json::Value {
-    let out = storydiff()
-        .arg("group")
-        .args(["--format", "json"])
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = ok_output(
+        storydiff()
+            .arg("group")
+            .args(["--format", "json"])
+            .args(args),
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -50,3 +50,16 @@ pub fn storydiff() -> assert_cmd::Command {
         .env_remove("COLUMNS");
     c
 }
+
+/// Run a prepared command and return its output, failing the test (with its stderr) unless it
+/// exited 0.
+pub fn ok_output(cmd: &mut assert_cmd::Command) -> std::process::Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
