@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Article, LinkKind};
+use crate::model::{Article, LinkKind, Related};
 use crate::normalize::{self, TokenClass};
 
 /// Every number the aligner decides by, in one place. The defaults were chosen by reading
@@ -36,6 +36,16 @@ pub struct Thresholds {
     pub number_boost: f64,
     /// Weight factor for stop words.
     pub stop_weight: f64,
+    /// Two sentences not in one link still *share a claim* (a related pair) when their
+    /// cosine similarity, times the lead factor of each, reaches this.
+    pub related: f64,
+    /// Lead factor of the sentence at position `k`: `1 + lead_boost · e^(−lead_decay · k)`.
+    /// The headline and first sentences of two reports on one event state the event itself
+    /// (the inverted pyramid), so there less shared wording is needed to say they share a
+    /// claim; deep in an article, background vocabulary is shared by chance.
+    pub lead_boost: f64,
+    /// How fast the lead factor decays with sentence position.
+    pub lead_decay: f64,
 }
 
 impl Default for Thresholds {
@@ -49,7 +59,55 @@ impl Default for Thresholds {
             name_boost: 1.5,
             number_boost: 1.5,
             stop_weight: 0.1,
+            related: 1.0,
+            lead_boost: 2.0,
+            lead_decay: 0.3,
         }
+    }
+}
+
+impl Thresholds {
+    /// Names accepted by [`Thresholds::set`], in declaration order.
+    pub const NAMES: [&'static str; 11] = [
+        "link_dice",
+        "link_containment",
+        "min_shared_weight",
+        "reworded_dice",
+        "attach_containment",
+        "name_boost",
+        "number_boost",
+        "stop_weight",
+        "related",
+        "lead_boost",
+        "lead_decay",
+    ];
+
+    /// Set one threshold by its field name (for experiments: `storydiff eval --set`).
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+        if !value.is_finite() || value < 0.0 {
+            return Err(format!("{name}: {value} is not a non-negative number"));
+        }
+        let field = match name {
+            "link_dice" => &mut self.link_dice,
+            "link_containment" => &mut self.link_containment,
+            "min_shared_weight" => &mut self.min_shared_weight,
+            "reworded_dice" => &mut self.reworded_dice,
+            "attach_containment" => &mut self.attach_containment,
+            "name_boost" => &mut self.name_boost,
+            "number_boost" => &mut self.number_boost,
+            "stop_weight" => &mut self.stop_weight,
+            "related" => &mut self.related,
+            "lead_boost" => &mut self.lead_boost,
+            "lead_decay" => &mut self.lead_decay,
+            _ => {
+                return Err(format!(
+                    "unknown threshold {name:?}; known: {}",
+                    Self::NAMES.join(", ")
+                ))
+            }
+        };
+        *field = value;
+        Ok(())
     }
 }
 
@@ -75,6 +133,9 @@ pub struct AlignedPair {
 pub struct Alignment {
     /// Links, ordered by their first base sentence.
     pub links: Vec<AlignedPair>,
+    /// Sentence pairs in different links (or none) that still share a claim, by base then
+    /// other index.
+    pub related: Vec<Related>,
     /// Other-article sentences with no link.
     pub added: Vec<usize>,
     /// Base sentences with no link.
@@ -249,24 +310,30 @@ struct Candidate {
     other_in_base: f64,
 }
 
-/// Dice, containment and shared weight of every sentence pair sharing a content term
+/// Dice, containment, shared weight and cosine of every sentence pair sharing a content term
 /// (for calibration and diagnostics).
 pub fn pair_scores(
     base: &Article,
     other: &Article,
     t: &Thresholds,
-) -> Vec<(usize, usize, f64, f64, f64)> {
+) -> Vec<(usize, usize, f64, f64, f64, f64)> {
     let (fa, fb) = featurize(base, other, t);
     let mut out = Vec::new();
     for (i, a) in fa.iter().enumerate() {
         for (j, b) in fb.iter().enumerate() {
-            let (d, c, s, _) = similarity(a, b);
+            let (d, c, s, cos) = similarity(a, b);
             if s > 0.0 {
-                out.push((i, j, d, c, s));
+                out.push((i, j, d, c, s, cos));
             }
         }
     }
     out
+}
+
+/// How much less shared wording a pair needs when a sentence is at position `k`: the
+/// headline and first sentences of two reports on one event state the event itself.
+fn lead_factor(t: &Thresholds, k: usize) -> f64 {
+    1.0 + t.lead_boost * (-t.lead_decay * k as f64).exp()
 }
 
 /// Align `other` against `base`.
@@ -287,6 +354,7 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     let cap = MIN_POSTINGS_CAP.max(4 * (fb.len() as f64).sqrt() as usize);
     postings.retain(|_, v| v.len() <= cap);
     let mut candidates = Vec::new();
+    let mut related_pairs = Vec::new();
     let mut seen = vec![usize::MAX; fb.len()];
     for (i, a) in fa.iter().enumerate() {
         for &(id, _, stop) in &a.terms {
@@ -299,6 +367,14 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
                 }
                 seen[j] = i;
                 let (dice, containment, shared, cosine) = similarity(a, &fb[j]);
+                let rel = cosine * lead_factor(t, i) * lead_factor(t, j);
+                if rel >= t.related {
+                    related_pairs.push(Related {
+                        base: i,
+                        other: j,
+                        score: (cosine * 10_000.0).round() / 10_000.0,
+                    });
+                }
                 let linked = dice >= t.link_dice
                     || (containment >= t.link_containment && shared >= t.min_shared_weight);
                 if linked {
@@ -385,8 +461,14 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     let added = (0..fb.len())
         .filter(|&j| group_of_other[j].is_none())
         .collect();
+    // A related pair is only news when its sentences are not already one link.
+    related_pairs.retain(|r| {
+        group_of_base[r.base].is_none() || group_of_base[r.base] != group_of_other[r.other]
+    });
+    related_pairs.sort_by_key(|r| (r.base, r.other));
     Alignment {
         links,
+        related: related_pairs,
         added,
         dropped,
     }
@@ -483,6 +565,67 @@ mod tests {
         assert_eq!(al.links.len(), 1, "{al:?}");
         assert_eq!(al.links[0].other, vec![0, 1]);
         assert!(al.added.is_empty());
+    }
+
+    #[test]
+    fn the_fixture_headlines_share_a_claim_without_being_a_link() {
+        let load = |name: &str| {
+            let path = format!(
+                "{}/fixtures/lavrov-2022-01-14/{name}.txt",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let raw = crate::ingest::read_input(&path, None).unwrap_or_else(|e| panic!("{e}"));
+            crate::build_article(raw, false).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (kuna, epa) = (load("kuna"), load("epa"));
+        // "Russia hopes for negotiations with US over security guarantees" and "Put
+        // guarantees in writing, Russia urges US".
+        assert!(kuna.sentences[0].text.starts_with("Russia hopes"));
+        assert!(epa.sentences[0].text.starts_with("Put guarantees"));
+        let al = align(&kuna, &epa, &Thresholds::default());
+        assert!(!al.links.iter().any(|l| l.base == [0] && l.other == [0]));
+        assert!(
+            al.related.iter().any(|r| (r.base, r.other) == (0, 0)),
+            "{:?}",
+            al.related
+        );
+        // Without the lead factor the same pair is not enough.
+        let flat = Thresholds {
+            lead_boost: 0.0,
+            ..Thresholds::default()
+        };
+        let al = align(&kuna, &epa, &flat);
+        assert!(!al.related.iter().any(|r| (r.base, r.other) == (0, 0)));
+    }
+
+    #[test]
+    fn the_lead_factor_falls_with_position() {
+        let t = Thresholds::default();
+        assert_eq!(lead_factor(&t, 0), 1.0 + t.lead_boost);
+        assert!((1..40).all(|k| lead_factor(&t, k) < lead_factor(&t, k - 1)));
+        assert!(lead_factor(&t, 40) < 1.001);
+    }
+
+    #[test]
+    fn a_related_pair_is_never_inside_one_link() {
+        let a = article("a", &["Lavrov met Blinken in Geneva on Friday."]);
+        let b = article("b", &["Lavrov met Blinken in Geneva on Friday."]);
+        let al = align(&a, &b, &Thresholds::default());
+        assert_eq!(al.links.len(), 1);
+        assert!(al.related.is_empty(), "{al:?}");
+    }
+
+    #[test]
+    fn thresholds_are_set_by_name_and_bad_names_or_values_are_refused() {
+        let mut t = Thresholds::default();
+        t.set("related", 0.7).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.related, 0.7);
+        for name in Thresholds::NAMES {
+            assert!(t.clone().set(name, 0.5).is_ok(), "{name}");
+        }
+        assert!(t.set("nope", 1.0).unwrap_err().contains("link_dice"));
+        assert!(t.set("related", f64::NAN).is_err());
+        assert!(t.set("related", -1.0).is_err());
     }
 
     #[test]

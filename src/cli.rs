@@ -79,6 +79,10 @@ pub struct EvalArgs {
     /// relative to the gold file's folder or that folder's parent).
     #[arg(long = "article", value_name = "LABEL=PATH")]
     pub articles: Vec<String>,
+    /// Override one aligner threshold for this run, as NAME=VALUE (repeatable; names as
+    /// in `align::Thresholds`, e.g. `related=0.7`). For experiments on DEV data.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
@@ -646,15 +650,27 @@ fn resolve_gold_article(
 }
 
 fn run_eval(args: EvalArgs) -> Result<(), RunError> {
+    let mut thresholds = crate::align::Thresholds::default();
+    for kv in &args.set {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| RunError::Fail(format!("--set {kv}: expected NAME=VALUE")))?;
+        let v: f64 = v
+            .trim()
+            .parse()
+            .map_err(|_| RunError::Fail(format!("--set {kv}: {v:?} is not a number")))?;
+        thresholds
+            .set(k.trim(), v)
+            .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
+    }
     if let Some(dir) = &args.news_ecb {
         let topics = match args.topics {
             TopicsArg::Dev => crate::eval::Topics::Dev,
             TopicsArg::Test => crate::eval::Topics::Test,
             TopicsArg::All => crate::eval::Topics::All,
         };
-        let (s, pairs) =
-            crate::eval::news_ecb(std::path::Path::new(dir), topics, &Default::default())
-                .map_err(RunError::Fail)?;
+        let (s, pairs) = crate::eval::news_ecb(std::path::Path::new(dir), topics, &thresholds)
+            .map_err(RunError::Fail)?;
         let line = match args.format {
             EvalFormat::Json => serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s}).to_string(),
             EvalFormat::Text => format!(
@@ -683,7 +699,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let pb = resolve_gold_article(&gold_path, &b, gold.articles.get(&b), &args.articles)?;
         let base = build_article(ingest::read_input(&pa, Some(&a))?, false)?;
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
-        let cmp = crate::compare_pair(&base, &other, &Default::default());
+        let cmp = crate::compare_pair(&base, &other, &thresholds);
         let s = crate::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         results.push((a, b, s));
     }

@@ -8,7 +8,8 @@
 //! predicted pair is correct when its base sentence's span overlaps the gold `a_text` span and
 //! its other sentence's span overlaps the gold `b_text` span of some gold pair. Precision is
 //! the share of predicted pairs that are correct; recall the share of gold pairs matched by
-//! at least one predicted pair.
+//! at least one predicted pair. Predicted pairs are those of every link plus every related
+//! pair (sentences that share a claim without being one link).
 
 use serde::{Deserialize, Serialize};
 
@@ -108,22 +109,24 @@ pub fn score(
         ..Scores::default()
     };
     let mut found = vec![false; pairs.len()];
-    for link in &cmp.links {
-        for &i in &link.base {
-            for &j in &link.other {
-                let si = &base.sentences[i];
-                let sj = &other.sentences[j];
-                s.predicted += 1;
-                let mut correct = false;
-                for (k, (ga, gb)) in spans.iter().enumerate() {
-                    if overlaps((si.start, si.end), *ga) && overlaps((sj.start, sj.end), *gb) {
-                        correct = true;
-                        found[k] = true;
-                    }
-                }
-                s.correct += usize::from(correct);
+    let link_pairs = cmp.links.iter().flat_map(|l| {
+        l.base
+            .iter()
+            .flat_map(|&i| l.other.iter().map(move |&j| (i, j)))
+    });
+    let related_pairs = cmp.related.iter().map(|r| (r.base, r.other));
+    for (i, j) in link_pairs.chain(related_pairs) {
+        let si = &base.sentences[i];
+        let sj = &other.sentences[j];
+        s.predicted += 1;
+        let mut correct = false;
+        for (k, (ga, gb)) in spans.iter().enumerate() {
+            if overlaps((si.start, si.end), *ga) && overlaps((sj.start, sj.end), *gb) {
+                correct = true;
+                found[k] = true;
             }
         }
+        s.correct += usize::from(correct);
     }
     s.found = found.iter().filter(|f| **f).count();
     Ok(s.finish())
@@ -233,16 +236,18 @@ pub fn news_ecb(
         }
         let al = crate::align::align(a, b, t);
         let mut found: HashSet<(usize, usize)> = HashSet::new();
-        for l in &al.links {
-            for &i in &l.base {
-                for &j in &l.other {
-                    let key = (a.sentences[i].index, b.sentences[j].index);
-                    total.predicted += 1;
-                    if gold.contains(&key) {
-                        total.correct += 1;
-                        found.insert(key);
-                    }
-                }
+        let link_pairs = al.links.iter().flat_map(|l| {
+            l.base
+                .iter()
+                .flat_map(|&i| l.other.iter().map(move |&j| (i, j)))
+        });
+        let related_pairs = al.related.iter().map(|r| (r.base, r.other));
+        for (i, j) in link_pairs.chain(related_pairs) {
+            let key = (a.sentences[i].index, b.sentences[j].index);
+            total.predicted += 1;
+            if gold.contains(&key) {
+                total.correct += 1;
+                found.insert(key);
             }
         }
         total.gold += gold.len();

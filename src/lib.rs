@@ -150,6 +150,7 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
         base: base.label.clone(),
         other: other.label.clone(),
         links,
+        related: al.related,
         added: al.added,
         dropped: al.dropped,
         summary,

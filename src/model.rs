@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A half-open byte range `[start, end)` into an article's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -187,12 +187,28 @@ pub struct Comparison {
     pub other: String,
     /// Links in base order.
     pub links: Vec<Link>,
+    /// Sentence pairs that share a claim without being one link (many-to-many).
+    pub related: Vec<Related>,
     /// Other-article sentences with no link.
     pub added: Vec<usize>,
     /// Base sentences with no link.
     pub dropped: Vec<usize>,
     /// Counts for the summary line.
     pub summary: Summary,
+}
+
+/// Two sentences that share a claim without being one link: e.g. one outlet's lead and a
+/// later sentence of the other that restates part of it. Many-to-many.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    /// Base sentence index.
+    pub base: usize,
+    /// Other sentence index.
+    pub other: usize,
+    /// Cosine similarity of the two sentences' weighted terms, in `[0, 1]`. The pair was
+    /// kept because this times both sentences' lead factors reached the `related`
+    /// threshold (see `align::Thresholds`).
+    pub score: f64,
 }
 
 /// What an editorial finding is about.

@@ -410,6 +410,7 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     prefix,
                     &text(&base.sentences[i].text),
                 );
+                related_note(h, other, &super::related_partners(c, true, i));
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
             super::terminal::Row::Added(j) => {
@@ -423,11 +424,29 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     prefix,
                     &text(&other.sentences[j].text),
                 );
+                related_note(h, base, &super::related_partners(c, false, j));
                 h.push_str("</td></tr>\n");
             }
         }
     }
     h.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// Under an added or dropped sentence: the other side's sentences it shares a claim with
+/// (related pairs), each as its first words.
+fn related_note(h: &mut String, partner: &Article, idx: &[usize]) {
+    for &k in idx {
+        let Some(s) = partner.sentences.get(k) else {
+            continue;
+        };
+        let gist = super::gist(&s.text);
+        let _ = write!(
+            h,
+            "<small class=\"rel\">shares a claim with {}: {}</small>",
+            text(&partner.label),
+            text(&gist)
+        );
+    }
 }
 
 /// One side of a link: its sentences, with the side's own changes marked. The diff joins the

@@ -120,6 +120,37 @@ pub fn group_text(
 
 /// Make untrusted article text safe to print on a terminal: control characters (escape,
 /// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
+/// Partners of one sentence among a comparison's related pairs, best first, at most
+/// [`MAX_RELATED`]: the sentences of the other side it shares a claim with. `base_side`
+/// says whether `index` is a base sentence.
+pub fn related_partners(c: &crate::model::Comparison, base_side: bool, index: usize) -> Vec<usize> {
+    let mut v: Vec<(f64, usize)> = c
+        .related
+        .iter()
+        .filter_map(|r| match base_side {
+            true if r.base == index => Some((r.score, r.other)),
+            false if r.other == index => Some((r.score, r.base)),
+            _ => None,
+        })
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    v.into_iter().take(MAX_RELATED).map(|x| x.1).collect()
+}
+
+/// The first ten words of a sentence (with "…" when there are more): enough to recognise
+/// a related partner without repeating it.
+pub fn gist(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut g = words.iter().take(10).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > 10 {
+        g.push_str(" …");
+    }
+    g
+}
+
+/// How many related partners the terminal and HTML views show under one sentence.
+pub const MAX_RELATED: usize = 3;
+
 /// tabs become spaces.
 pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::{kind_name, sanitize_for_terminal, RenderOptions};
+use super::{kind_name, related_partners, sanitize_for_terminal, RenderOptions};
 use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
@@ -230,6 +230,8 @@ fn render_comparison(
                     &[(text, pal.delete)],
                     width,
                 )?;
+                let partners = related_partners(c, true, i);
+                write_related(out, &ol, other, partners, pal, width)?;
             }
             Row::Added(j) => {
                 let text = sanitize_for_terminal(&other.sentences[j].text);
@@ -240,8 +242,35 @@ fn render_comparison(
                     &[(text, pal.insert)],
                     width,
                 )?;
+                let partners = related_partners(c, false, j);
+                write_related(out, &bl, base, partners, pal, width)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Under an added or dropped sentence, the other side's sentences it shares a claim with
+/// (related pairs), each as its first words: the sentence is new or missing as a whole,
+/// but part of what it says is there.
+fn write_related(
+    out: &mut dyn Write,
+    label: &str,
+    article: &Article,
+    partners: Vec<usize>,
+    pal: &Palette,
+    width: usize,
+) -> io::Result<()> {
+    for k in partners {
+        let Some(s) = article.sentences.get(k) else {
+            continue;
+        };
+        let gist = super::gist(&s.text);
+        let text = format!(
+            "shares a claim with {label}: {}",
+            sanitize_for_terminal(&gist)
+        );
+        write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
     }
     Ok(())
 }
