@@ -46,6 +46,9 @@ pub struct Thresholds {
     pub lead_boost: f64,
     /// How fast the lead factor decays with sentence position.
     pub lead_decay: f64,
+    /// Factor on a sentence pair's similarity when both carry numbers and the numbers
+    /// differ (see [`sentence_similarity`]).
+    pub number_mismatch: f64,
 }
 
 impl Default for Thresholds {
@@ -56,19 +59,20 @@ impl Default for Thresholds {
             min_shared_weight: 4.0,
             reworded_dice: 0.50,
             attach_containment: 0.50,
-            name_boost: 1.5,
+            name_boost: 1.0,
             number_boost: 1.5,
-            stop_weight: 0.1,
+            stop_weight: 0.3,
             related: 1.0,
             lead_boost: 2.0,
             lead_decay: 0.3,
+            number_mismatch: 0.8,
         }
     }
 }
 
 impl Thresholds {
     /// Names accepted by [`Thresholds::set`], in declaration order.
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "link_dice",
         "link_containment",
         "min_shared_weight",
@@ -80,6 +84,7 @@ impl Thresholds {
         "related",
         "lead_boost",
         "lead_decay",
+        "number_mismatch",
     ];
 
     /// Set one threshold by its field name (for experiments: `storydiff eval --set`).
@@ -99,6 +104,7 @@ impl Thresholds {
             "related" => &mut self.related,
             "lead_boost" => &mut self.lead_boost,
             "lead_decay" => &mut self.lead_decay,
+            "number_mismatch" => &mut self.number_mismatch,
             _ => {
                 return Err(format!(
                     "unknown threshold {name:?}; known: {}",
@@ -158,6 +164,88 @@ enum Term {
     Name(String),
     Number(String),
     Stop(String),
+}
+
+/// The terms of one sentence on its own (names folded by their key, without clustering
+/// variants across a document), sorted and deduplicated.
+fn sentence_terms(text: &str) -> Vec<Term> {
+    let mut terms: Vec<Term> = normalize::tokens(text)
+        .into_iter()
+        .map(|tok| match tok.class {
+            TokenClass::Number => Term::Number(tok.stem),
+            TokenClass::Stop => Term::Stop(tok.norm),
+            TokenClass::Word if tok.capitalised && !tok.initial => {
+                Term::Name(normalize::name_key(&tok.norm))
+            }
+            TokenClass::Word => Term::Word(tok.stem),
+        })
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// Document frequencies of terms over a background set of sentences, for scoring sentence
+/// pairs that have no article around them (e.g. a paraphrase corpus).
+#[derive(Debug, Clone, Default)]
+pub struct TermStats {
+    df: HashMap<Term, u32>,
+    n: usize,
+}
+
+impl TermStats {
+    /// Count the sentences each term occurs in.
+    pub fn new<'a>(sentences: impl IntoIterator<Item = &'a str>) -> TermStats {
+        let mut st = TermStats::default();
+        for s in sentences {
+            st.n += 1;
+            for term in sentence_terms(s) {
+                *st.df.entry(term).or_insert(0) += 1;
+            }
+        }
+        st
+    }
+
+    fn weight(&self, term: &Term, t: &Thresholds) -> f64 {
+        let df = self.df.get(term).copied().unwrap_or(0).max(1) as f64;
+        let idf = (1.0 + self.n.max(1) as f64 / df).ln();
+        idf * match term {
+            Term::Name(_) => t.name_boost,
+            Term::Number(_) => t.number_boost,
+            Term::Stop(_) => t.stop_weight,
+            Term::Word(_) => 1.0,
+        }
+    }
+}
+
+/// How much two sentences say the same, in `[0, 1]`: the weighted Dice similarity of their
+/// terms (weights from `stats`), scaled down when both carry numbers and they differ — a
+/// changed figure makes a different claim however much wording is shared.
+pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) -> f64 {
+    let (ta, tb) = (sentence_terms(a), sentence_terms(b));
+    let total = |v: &[Term]| v.iter().map(|x| stats.weight(x, t)).sum::<f64>();
+    let (wa, wb) = (total(&ta), total(&tb));
+    if wa + wb == 0.0 {
+        return 0.0;
+    }
+    let shared: f64 = ta
+        .iter()
+        .filter(|x| tb.binary_search(x).is_ok())
+        .map(|x| stats.weight(x, t))
+        .sum();
+    let dice = 2.0 * shared / (wa + wb);
+    let numbers = |v: &[Term]| -> Vec<Term> {
+        v.iter()
+            .filter(|x| matches!(x, Term::Number(_)))
+            .cloned()
+            .collect()
+    };
+    let (na, nb) = (numbers(&ta), numbers(&tb));
+    if !na.is_empty() && !nb.is_empty() && na != nb {
+        dice * t.number_mismatch
+    } else {
+        dice
+    }
 }
 
 /// Turn the sentences of both articles into weighted term sets.

@@ -67,11 +67,15 @@ pub enum GroupFormat {
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Gold file: `{"articles": {label: path}, "pairs": [...]}`.
-    #[arg(value_name = "GOLD", required_unless_present = "news_ecb")]
+    #[arg(value_name = "GOLD", required_unless_present_any = ["news_ecb", "mrpc"])]
     pub gold: Option<String>,
     /// Score on ABCD-LINK news_ecb instead: the folder with docs.json and news_ecb_links.json.
     #[arg(long, value_name = "DIR", conflicts_with = "gold")]
     pub news_ecb: Option<String>,
+    /// Score the reworded-versus-different decision on MRPC instead: the folder with
+    /// msr_paraphrase_train.txt and msr_paraphrase_test.txt (threshold from train).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["gold", "news_ecb"])]
+    pub mrpc: Option<String>,
     /// With --news-ecb: which ECB+ topics (dev = 1–22, test = 23 and up).
     #[arg(long, value_enum, default_value_t = TopicsArg::Dev)]
     pub topics: TopicsArg,
@@ -662,6 +666,24 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         thresholds
             .set(k.trim(), v)
             .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
+    }
+    if let Some(dir) = &args.mrpc {
+        let m =
+            crate::eval::mrpc(std::path::Path::new(dir), &thresholds).map_err(RunError::Fail)?;
+        let line = match args.format {
+            EvalFormat::Json => serde_json::json!({"benchmark": "mrpc", "result": m}).to_string(),
+            EvalFormat::Text => format!(
+                "mrpc: threshold {:.4} (best train accuracy); train accuracy {:.1} F1 {:.1} ({} pairs); test accuracy {:.1} F1 {:.1} ({} pairs)",
+                m.threshold,
+                m.train.accuracy * 100.0,
+                m.train.f1 * 100.0,
+                m.train.pairs,
+                m.test.accuracy * 100.0,
+                m.test.f1 * 100.0,
+                m.test.pairs
+            ),
+        };
+        return write_output(None, format!("{line}\n").as_bytes());
     }
     if let Some(dir) = &args.news_ecb {
         let topics = match args.topics {

@@ -301,3 +301,116 @@ mod tests {
         assert_eq!(s.recall, 0.5);
     }
 }
+
+/// Accuracy and F1 of a yes/no decision (MRPC: paraphrase or not).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Binary {
+    /// Pairs scored.
+    pub pairs: usize,
+    /// Share of pairs decided right.
+    pub accuracy: f64,
+    /// Precision of "yes".
+    pub precision: f64,
+    /// Recall of "yes".
+    pub recall: f64,
+    /// F1 of "yes".
+    pub f1: f64,
+}
+
+impl Binary {
+    /// Scores of `decisions` (predicted, gold).
+    pub fn of(decisions: impl Iterator<Item = (bool, bool)>) -> Binary {
+        let (mut tp, mut fp, mut fneg, mut right, mut n) = (0usize, 0usize, 0usize, 0usize, 0usize);
+        for (p, g) in decisions {
+            n += 1;
+            right += usize::from(p == g);
+            match (p, g) {
+                (true, true) => tp += 1,
+                (true, false) => fp += 1,
+                (false, true) => fneg += 1,
+                _ => {}
+            }
+        }
+        let precision = ratio(tp, tp + fp);
+        let recall = ratio(tp, tp + fneg);
+        Binary {
+            pairs: n,
+            accuracy: ratio(right, n),
+            precision,
+            recall,
+            f1: if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+/// MRPC result: the threshold chosen on the training split and the scores on both splits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mrpc {
+    /// Pairs with a similarity at or above this are called paraphrases (chosen on train).
+    pub threshold: f64,
+    /// Scores on the training split at that threshold.
+    pub train: Binary,
+    /// Scores on the test split at that threshold.
+    pub test: Binary,
+}
+
+/// The reworded-versus-different decision on MRPC (`msr_paraphrase_{train,test}.txt`: tab
+/// separated `Quality, #1 ID, #2 ID, #1 String, #2 String` with a header line, possibly
+/// behind a BOM). Each pair is scored with [`crate::align::sentence_similarity`], term
+/// weights from document frequencies over the training sentences only; the threshold is the
+/// one with the best training accuracy, then applied unchanged to the test split.
+pub fn mrpc(dir: &std::path::Path, t: &crate::align::Thresholds) -> Result<Mrpc, String> {
+    let read = |name: &str| -> Result<Vec<(bool, String, String)>, String> {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let mut out = Vec::new();
+        for (n, line) in text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .enumerate()
+            .skip(1)
+        {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 5 {
+                return Err(format!(
+                    "{}:{}: expected 5 tab-separated fields",
+                    path.display(),
+                    n + 1
+                ));
+            }
+            out.push((f[0].trim() == "1", f[3].to_string(), f[4].to_string()));
+        }
+        Ok(out)
+    };
+    let train = read("msr_paraphrase_train.txt")?;
+    let test = read("msr_paraphrase_test.txt")?;
+    let stats =
+        crate::align::TermStats::new(train.iter().flat_map(|(_, a, b)| [a.as_str(), b.as_str()]));
+    let score = |rows: &[(bool, String, String)]| -> Vec<(f64, bool)> {
+        rows.iter()
+            .map(|(g, a, b)| (crate::align::sentence_similarity(a, b, &stats, t), *g))
+            .collect()
+    };
+    let (tr, te) = (score(&train), score(&test));
+    let mut cuts: Vec<f64> = tr.iter().map(|x| x.0).collect();
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let at = |rows: &[(f64, bool)], th: f64| Binary::of(rows.iter().map(|&(s, g)| (s >= th, g)));
+    let mut best = (f64::NEG_INFINITY, 0.0);
+    for &c in &cuts {
+        let acc = at(&tr, c).accuracy;
+        if acc > best.0 {
+            best = (acc, c);
+        }
+    }
+    Ok(Mrpc {
+        threshold: best.1,
+        train: at(&tr, best.1),
+        test: at(&te, best.1),
+    })
+}
