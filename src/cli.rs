@@ -67,7 +67,7 @@ pub enum GroupFormat {
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Gold file: `{"articles": {label: path}, "pairs": [...]}`.
-    #[arg(value_name = "GOLD", required_unless_present_any = ["news_ecb", "mrpc"])]
+    #[arg(value_name = "GOLD", required_unless_present_any = ["news_ecb", "mrpc", "meter"])]
     pub gold: Option<String>,
     /// Score on ABCD-LINK news_ecb instead: the folder with docs.json and news_ecb_links.json.
     #[arg(long, value_name = "DIR", conflicts_with = "gold")]
@@ -76,6 +76,10 @@ pub struct EvalArgs {
     /// msr_paraphrase_train.txt and msr_paraphrase_test.txt (threshold from train).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["gold", "news_ecb"])]
     pub mrpc: Option<String>,
+    /// Score what newspapers took from the Press Association on the METER corpus instead
+    /// (sentences: identical / reworded / added; articles: wholly / partially / non-derived).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["gold", "news_ecb", "mrpc"])]
+    pub meter: Option<String>,
     /// With --news-ecb: which ECB+ topics (dev = 1–22, test = 23 and up).
     #[arg(long, value_enum, default_value_t = TopicsArg::Dev)]
     pub topics: TopicsArg,
@@ -666,6 +670,25 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         thresholds
             .set(k.trim(), v)
             .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
+    }
+    if let Some(dir) = &args.meter {
+        let m = crate::eval::meter::meter(std::path::Path::new(dir), &thresholds)
+            .map_err(RunError::Fail)?;
+        let text = match args.format {
+            EvalFormat::Json => serde_json::json!({"benchmark": "meter", "result": m}).to_string(),
+            EvalFormat::Text => {
+                let s = &m.sentences;
+                let d = &m.documents;
+                format!(
+                    "meter sentences ({} articles, {} sentences): derived-vs-added F1 {:.3} (P {:.3} R {:.3}), added F1 {:.3}; identical F1 {:.3}, reworded F1 {:.3}, added F1 {:.3}\n\
+                     meter documents ({} articles, 5 folds by story): macro-F1 {:.3}; wholly F1 {:.3}, partially F1 {:.3}, non F1 {:.3}",
+                    s.articles, s.sentences, s.derived.f1, s.derived.precision, s.derived.recall, s.added.f1,
+                    s.identical3.f1, s.reworded3.f1, s.added3.f1,
+                    d.articles, d.macro_f1, d.wholly.f1, d.partially.f1, d.non.f1
+                )
+            }
+        };
+        return write_output(None, format!("{text}\n").as_bytes());
     }
     if let Some(dir) = &args.mrpc {
         let m =

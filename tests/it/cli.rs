@@ -276,6 +276,22 @@ fn eval_set_overrides_a_threshold_and_refuses_unknown_names() {
 }
 
 #[test]
+fn benchmark_evals_name_a_missing_folder() {
+    for flag in ["--mrpc", "--meter", "--news-ecb"] {
+        let out = storydiff()
+            .args(["eval", flag, "/nonexistent/bench"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("/nonexistent/bench") && err.lines().count() == 1,
+            "{flag}: {err}"
+        );
+    }
+}
+
+#[test]
 fn eval_reports_a_gold_text_missing_from_the_article() {
     let gold = fixture("gold/kuna-epa.json");
     let out = storydiff()

@@ -11,6 +11,8 @@
 //! at least one predicted pair. Predicted pairs are those of every link plus every related
 //! pair (sentences that share a claim without being one link).
 
+pub mod meter;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Article, Comparison};
@@ -72,7 +74,7 @@ impl Scores {
     }
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
+pub(crate) fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
     } else {
@@ -261,6 +263,17 @@ pub fn news_ecb(
 mod tests {
     use super::*;
     use crate::{compare_texts, CompareOptions};
+
+    #[test]
+    fn binary_scores_count_accuracy_and_the_yes_class() {
+        let b =
+            Binary::of([(true, true), (true, false), (false, true), (false, false)].into_iter());
+        assert_eq!(b.pairs, 4);
+        assert_eq!(
+            (b.accuracy, b.precision, b.recall, b.f1),
+            (0.5, 0.5, 0.5, 0.5)
+        );
+    }
 
     #[test]
     fn precision_and_recall_follow_the_overlap_rule() {

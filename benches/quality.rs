@@ -1,0 +1,196 @@
+//! Alignment quality on every benchmark at once, as one Markdown table: the KUNA–EPA gold in
+//! fixtures/, and ABCD-LINK news_ecb, MRPC and METER read where they lie in
+//! ../shared/benchmarks (never copied). Thresholds are the defaults of
+//! `storydiff::align::Thresholds` (chosen on news_ecb DEV and the MRPC training split).
+//!
+//! Run: `cargo bench --bench quality [-- --assert]` (`scripts/bench-quality.sh` does both).
+//! With `--assert` it exits 1 when a number falls below its *guard*: the issue's floor minus
+//! 0.02 where the floor is met, and today's value minus 0.02 where it is not yet met (so a
+//! regression fails CI while the table says plainly which floors are missed).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use storydiff::align::Thresholds;
+use storydiff::eval;
+
+/// One row: benchmark, measure, value, baseline, floor, guard.
+struct Row {
+    what: String,
+    value: f64,
+    baseline: &'static str,
+    floor: f64,
+    guard: f64,
+}
+
+fn shared() -> Result<PathBuf, String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks");
+    if p.is_dir() {
+        Ok(p)
+    } else {
+        Err(format!(
+            "{}: not found; the quality benchmark needs ../shared/benchmarks",
+            p.display()
+        ))
+    }
+}
+
+fn kuna_epa(t: &Thresholds) -> Result<eval::Scores, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("fixtures/gold/kuna-epa.json"))
+        .map_err(|e| e.to_string())?;
+    let gold: eval::Gold = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let load = |name: &str, label: &str| -> Result<storydiff::Article, String> {
+        let path = root.join(format!("fixtures/lavrov-2022-01-14/{name}.txt"));
+        let raw = storydiff::ingest::read_input(&path.to_string_lossy(), Some(label))
+            .map_err(|e| e.to_string())?;
+        storydiff::build_article(raw, false).map_err(|e| e.to_string())
+    };
+    let (a, b) = (load("kuna", "kuna")?, load("epa", "epa")?);
+    let cmp = storydiff::compare_pair(&a, &b, t);
+    eval::score(&a, &b, &cmp, &gold.pairs)
+}
+
+fn main() -> std::process::ExitCode {
+    let assert = std::env::args().any(|a| a == "--assert");
+    match run(assert) {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("quality: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn run(assert: bool) -> Result<bool, String> {
+    let t = Thresholds::default();
+    let dir = shared()?;
+    let mut rows = Vec::new();
+    let mut push = |what: &str, value: f64, baseline: &'static str, floor: f64, today: f64| {
+        let guard = if value >= floor {
+            floor - 0.02
+        } else {
+            today - 0.02
+        };
+        rows.push(Row {
+            what: what.to_string(),
+            value,
+            baseline,
+            floor,
+            guard,
+        });
+    };
+
+    let k = kuna_epa(&t)?;
+    push(
+        "kuna-epa gold: link precision",
+        k.precision,
+        "≈ .09",
+        0.45,
+        0.40,
+    );
+    push("kuna-epa gold: link F1", k.f1, "≈ .10", 0.45, 0.19);
+
+    let ecb = dir.join("abcd-link-news/news_ecb");
+    let started = Instant::now();
+    let (dev, _) = eval::news_ecb(&ecb, eval::Topics::Dev, &t)?;
+    let (test, n_test) = eval::news_ecb(&ecb, eval::Topics::Test, &t)?;
+    let ecb_secs = started.elapsed().as_secs_f64();
+    push(
+        "news_ecb DEV (topics 1–22): link F1",
+        dev.f1,
+        "—",
+        0.0,
+        dev.f1,
+    );
+    push(
+        "news_ecb TEST (topics 23+): link F1",
+        test.f1,
+        ".255 (P .197 R .364)",
+        0.35,
+        0.363,
+    );
+
+    let m = eval::mrpc(&dir.join("mrpc"), &t)?;
+    push(
+        "MRPC test: accuracy (threshold from train)",
+        m.test.accuracy,
+        ".708",
+        0.73,
+        0.733,
+    );
+    push("MRPC test: F1", m.test.f1, ".795", 0.81, 0.816);
+
+    let me = eval::meter::meter(&dir.join("meter"), &t)?;
+    let s = &me.sentences;
+    push(
+        "METER sentences: derived vs added, F1 of derived",
+        s.derived.f1,
+        ".849",
+        0.88,
+        0.767,
+    );
+    push(
+        "METER sentences: identical F1",
+        s.identical3.f1,
+        "—",
+        0.0,
+        s.identical3.f1,
+    );
+    push(
+        "METER sentences: reworded F1",
+        s.reworded3.f1,
+        "—",
+        0.0,
+        s.reworded3.f1,
+    );
+    push(
+        "METER sentences: added F1",
+        s.added3.f1,
+        "—",
+        0.0,
+        s.added3.f1,
+    );
+    push(
+        "METER documents: wholly/partially/non macro-F1 (5 folds by story)",
+        me.documents.macro_f1,
+        ".637 (published best .664)",
+        0.70,
+        0.582,
+    );
+
+    println!("| benchmark | storydiff | baseline | floor (issue #6) | met |");
+    println!("|---|---|---|---|---|");
+    let mut ok = true;
+    for r in &rows {
+        let floor = if r.floor > 0.0 {
+            format!("{:.3}", r.floor)
+        } else {
+            "—".into()
+        };
+        let met = if r.floor == 0.0 {
+            "—"
+        } else if r.value >= r.floor {
+            "yes"
+        } else {
+            "**no**"
+        };
+        println!(
+            "| {} | {:.3} | {} | {} | {} |",
+            r.what, r.value, r.baseline, floor, met
+        );
+        if r.floor > 0.0 && r.value < r.guard {
+            eprintln!(
+                "quality: {} fell to {:.3}, below its guard {:.3}",
+                r.what, r.value, r.guard
+            );
+            ok = false;
+        }
+    }
+    println!(
+        "\nnews_ecb: {} TEST document pairs; DEV + TEST evaluation took {:.1} s. MRPC threshold {:.4}. METER: {} articles / {} sentences with span markup, {} articles for the document task.",
+        n_test, ecb_secs, m.threshold, s.articles, s.sentences, me.documents.articles
+    );
+    Ok(!assert || ok)
+}
