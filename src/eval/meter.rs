@@ -64,11 +64,7 @@ fn class_scores<const N: usize>(pairs: &[(usize, usize)]) -> [ClassScore; N] {
     for c in &mut s {
         c.precision = super::ratio(c.correct, c.predicted);
         c.recall = super::ratio(c.correct, c.gold);
-        c.f1 = if c.precision + c.recall > 0.0 {
-            2.0 * c.precision * c.recall / (c.precision + c.recall)
-        } else {
-            0.0
-        };
+        c.f1 = super::f1(c.precision, c.recall);
     }
     s
 }

@@ -65,12 +65,17 @@ impl Scores {
     fn finish(mut self) -> Self {
         self.precision = ratio(self.correct, self.predicted);
         self.recall = ratio(self.found, self.gold);
-        self.f1 = if self.precision + self.recall > 0.0 {
-            2.0 * self.precision * self.recall / (self.precision + self.recall)
-        } else {
-            0.0
-        };
+        self.f1 = f1(self.precision, self.recall);
         self
+    }
+}
+
+/// The harmonic mean of precision and recall (0 when both are 0).
+pub(crate) fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
     }
 }
 
@@ -351,11 +356,7 @@ impl Binary {
             accuracy: ratio(right, n),
             precision,
             recall,
-            f1: if precision + recall > 0.0 {
-                2.0 * precision * recall / (precision + recall)
-            } else {
-                0.0
-            },
+            f1: f1(precision, recall),
         }
     }
 }
