@@ -149,11 +149,11 @@ fn article(label: &str, text: String) -> Option<Article> {
 }
 
 /// The PA copy of a story folder (`<domain>/<date>/<catchline>`), as one article.
-fn pa_source(
+fn pa_source<'c>(
     root: &Path,
     story: &Path,
-    cache: &mut BTreeMap<PathBuf, Option<Article>>,
-) -> Option<Article> {
+    cache: &'c mut BTreeMap<PathBuf, Option<Article>>,
+) -> Option<&'c Article> {
     cache
         .entry(story.to_path_buf())
         .or_insert_with(|| {
@@ -167,7 +167,7 @@ fn pa_source(
             }
             article("pa", text)
         })
-        .clone()
+        .as_ref()
 }
 
 /// Strip the SGML tags of a newspaper body, labelling every byte of the text: 0 Verbatim,
@@ -245,7 +245,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
             continue;
         };
         articles += 1;
-        let cmp = crate::compare_pair(&pa, &paper, t);
+        let cmp = crate::compare_pair(pa, &paper, t);
         let mut predicted = vec![2usize; paper.sentences.len()];
         for l in &cmp.links {
             let words = |op: DiffOp| -> usize {
@@ -332,7 +332,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
         ) else {
             continue;
         };
-        let cmp = crate::compare_pair(&pa, &paper, t);
+        let cmp = crate::compare_pair(pa, &paper, t);
         let words = |s: &str| s.split_whitespace().count();
         let total: usize = paper.sentences.iter().map(|s| words(&s.text)).sum();
         let reused: usize = cmp

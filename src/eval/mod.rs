@@ -87,6 +87,20 @@ pub(crate) fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
+/// Every (base, other) sentence pair the aligner claims: each link's sentences crossed,
+/// then each related pair. Links are given as (base indices, other indices).
+fn claimed_pairs<'a>(
+    links: impl Iterator<Item = (&'a [usize], &'a [usize])> + 'a,
+    related: &'a [crate::model::Related],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    links
+        .flat_map(|(bs, os)| {
+            bs.iter()
+                .flat_map(move |&i| os.iter().map(move |&j| (i, j)))
+        })
+        .chain(related.iter().map(|r| (r.base, r.other)))
+}
+
 fn overlaps(s: (usize, usize), t: (usize, usize)) -> bool {
     s.0 < t.1 && t.0 < s.1
 }
@@ -116,13 +130,8 @@ pub fn score(
         ..Scores::default()
     };
     let mut found = vec![false; pairs.len()];
-    let link_pairs = cmp.links.iter().flat_map(|l| {
-        l.base
-            .iter()
-            .flat_map(|&i| l.other.iter().map(move |&j| (i, j)))
-    });
-    let related_pairs = cmp.related.iter().map(|r| (r.base, r.other));
-    for (i, j) in link_pairs.chain(related_pairs) {
+    let links = cmp.links.iter().map(|l| (&l.base[..], &l.other[..]));
+    for (i, j) in claimed_pairs(links, &cmp.related) {
         let si = &base.sentences[i];
         let sj = &other.sentences[j];
         s.predicted += 1;
@@ -243,13 +252,8 @@ pub fn news_ecb(
         }
         let al = crate::align::align(a, b, t);
         let mut found: HashSet<(usize, usize)> = HashSet::new();
-        let link_pairs = al.links.iter().flat_map(|l| {
-            l.base
-                .iter()
-                .flat_map(|&i| l.other.iter().map(move |&j| (i, j)))
-        });
-        let related_pairs = al.related.iter().map(|r| (r.base, r.other));
-        for (i, j) in link_pairs.chain(related_pairs) {
+        let links = al.links.iter().map(|l| (&l.base[..], &l.other[..]));
+        for (i, j) in claimed_pairs(links, &al.related) {
             let key = (a.sentences[i].index, b.sentences[j].index);
             total.predicted += 1;
             if gold.contains(&key) {
