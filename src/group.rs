@@ -12,6 +12,9 @@
 //! pairs are scored exactly. Groups are then formed by average-link agglomeration over that
 //! sparse graph (a missing pair counts as similarity 0), merging while the average similarity
 //! between two groups reaches [`GroupParams::min_similarity`], the one decision threshold.
+//! One hard rule sits on top: wire takes whose headers (`Slug` lines set aside at ingest) stamp
+//! different filing dates are never merged — a running story's next day is a new event, and
+//! the articles that carry no header join whichever day they resemble most.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -38,7 +41,8 @@ pub struct GroupParams {
     pub number_boost: f64,
     /// Weight factor for stated dates ("january 14").
     pub date_boost: f64,
-    /// Similarity factor for two articles whose first-named weekdays differ.
+    /// Similarity factor for two articles whose first-named weekdays differ. (Two articles
+    /// whose wire headers stamp different filing dates are never grouped at all.)
     pub weekday_conflict: f64,
     /// How many times a word of the headline and lead (first sentences) counts.
     pub lead_weight: u32,
@@ -117,6 +121,19 @@ struct Profile {
     /// The day the article puts its event on: the first weekday it names (news leads say when
     /// the main event happened). Two articles naming different days report different events.
     lead_weekday: Option<String>,
+    /// The filing date a wire header (a `Slug` line set aside at ingest, "12:28 16/07/99:
+    /// Page 1 …") stamps on the article: takes filed on different days report different days
+    /// of a running story.
+    filed: Option<String>,
+}
+
+/// The date of the first wire header among an article's boilerplate.
+fn filing_date(a: &Article) -> Option<String> {
+    a.boilerplate
+        .iter()
+        .filter(|b| b.kind == crate::model::BoilerplateKind::Slug)
+        .find_map(|b| b.text.split_whitespace().nth(1))
+        .map(|d| d.trim_end_matches(':').to_string())
 }
 
 fn profile(a: &Article, lead_weight: u32) -> Profile {
@@ -195,6 +212,7 @@ fn profile(a: &Article, lead_weight: u32) -> Profile {
         terms,
         dates,
         lead_weekday,
+        filed: filing_date(a),
     }
 }
 
@@ -207,6 +225,7 @@ struct Compact {
     terms: Vec<(u32, u32)>,
     dates: Vec<String>,
     lead_weekday: Option<String>,
+    filed: Option<String>,
 }
 
 /// Profile every article and intern its terms. Term ids are then renumbered in sorted
@@ -238,6 +257,7 @@ fn profiles(articles: &[Article], p: &GroupParams) -> (Vec<Compact>, Vocabulary)
                 terms,
                 dates: pr.dates,
                 lead_weekday: pr.lead_weekday,
+                filed: pr.filed,
             });
         }
     }
@@ -414,6 +434,19 @@ impl Ord for Merge {
 
 /// Average-link clustering over a sparse similarity graph; returns member lists.
 pub fn average_link(n: usize, edges: &[(usize, usize, f64)], threshold: f64) -> Vec<Vec<usize>> {
+    average_link_apart(n, edges, threshold, &[])
+}
+
+/// [`average_link`] where two groups never merge when they hold items with different
+/// `apart` values (`apart[i]` is `None` for an item without one; an empty slice means none
+/// has one): a cannot-link constraint.
+pub fn average_link_apart(
+    n: usize,
+    edges: &[(usize, usize, f64)],
+    threshold: f64,
+    apart: &[Option<u32>],
+) -> Vec<Vec<usize>> {
+    let mut label: Vec<Option<u32>> = (0..n).map(|i| apart.get(i).copied().flatten()).collect();
     let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
     let mut sums: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n];
     for &(i, j, s) in edges {
@@ -442,6 +475,11 @@ pub fn average_link(n: usize, edges: &[(usize, usize, f64)], threshold: f64) -> 
         if !alive[m.a] || !alive[m.b] || (version[m.a], version[m.b]) != m.version {
             continue;
         }
+        if let (Some(x), Some(y)) = (label[m.a], label[m.b]) {
+            if x != y {
+                continue;
+            }
+        }
         // Merge the smaller cluster into the larger one.
         let (keep, gone) = if members[m.a].len() >= members[m.b].len() {
             (m.a, m.b)
@@ -449,6 +487,7 @@ pub fn average_link(n: usize, edges: &[(usize, usize, f64)], threshold: f64) -> 
             (m.b, m.a)
         };
         alive[gone] = false;
+        label[keep] = label[keep].or(label[gone]);
         let moved = std::mem::take(&mut members[gone]);
         members[keep].extend(moved);
         let gone_sums = std::mem::take(&mut sums[gone]);
@@ -498,14 +537,30 @@ pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
     let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();
     let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, &tiebreak, p)
         .into_iter()
-        .map(
-            |(i, j, s)| match (&profiles[i].lead_weekday, &profiles[j].lead_weekday) {
-                (Some(a), Some(b)) if a != b => (i, j, s * p.weekday_conflict),
-                _ => (i, j, s),
-            },
-        )
+        .map(|(i, j, s)| {
+            let (a, b) = (&profiles[i], &profiles[j]);
+            let differ = |x: &Option<String>, y: &Option<String>| {
+                matches!((x, y), (Some(x), Some(y)) if x != y)
+            };
+            if differ(&a.lead_weekday, &b.lead_weekday) {
+                (i, j, s * p.weekday_conflict)
+            } else {
+                (i, j, s)
+            }
+        })
         .collect();
-    let clusters = average_link(articles.len(), &edges, p.min_similarity);
+    // Wire takes stamped with different filing dates are never one event.
+    let mut days: Vec<&str> = profiles.iter().filter_map(|c| c.filed.as_deref()).collect();
+    days.sort_unstable();
+    days.dedup();
+    let apart: Vec<Option<u32>> = profiles
+        .iter()
+        .map(|c| {
+            let d = c.filed.as_deref()?;
+            days.binary_search(&d).ok().map(|k| k as u32)
+        })
+        .collect();
+    let clusters = average_link_apart(articles.len(), &edges, p.min_similarity, &apart);
     clusters
         .into_iter()
         .map(|m| describe(articles, &profiles, &vecs, &vocab, m))
@@ -573,6 +628,7 @@ fn describe(
     let mut date_counts: BTreeMap<String, usize> = BTreeMap::new();
     for &m in &members {
         let mut ds = profiles[m].dates.clone();
+        ds.extend(profiles[m].filed.clone());
         ds.sort();
         ds.dedup();
         for d in ds {
@@ -610,5 +666,42 @@ mod tests {
         // Single link would chain 3 in at 0.5; average link: 0.5/3 < 0.3.
         let g = average_link(4, &edges, 0.1);
         assert_eq!(g, vec![vec![0, 1, 2, 3]]);
+    }
+
+    #[test]
+    fn groups_with_different_apart_labels_never_merge() {
+        let edges = vec![(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.9)];
+        // 0 and 2 carry different labels; 1 has none and joins the first it meets.
+        let g = average_link_apart(3, &edges, 0.3, &[Some(0), None, Some(1)]);
+        assert_eq!(g, vec![vec![0, 1], vec![2]]);
+        let g = average_link_apart(3, &edges, 0.3, &[Some(4), None, Some(4)]);
+        assert_eq!(g, vec![vec![0, 1, 2]]);
+    }
+
+    fn wire(label: &str, header: &str, body: &str) -> Article {
+        let raw = crate::ingest::RawArticle {
+            label: label.into(),
+            path: label.into(),
+            text: format!("{header}\n{body}\n"),
+        };
+        crate::build_article(raw, false).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn wire_takes_filed_on_different_days_are_different_events() {
+        let body = "Bruce Grobbelaar told a High Court libel jury in London that he never fixed \
+                    a match. The former Liverpool goalkeeper denied taking money from Richard Lim.";
+        let a = wire("a", "12:28 16/07/99: Page 1 (HHH) COURTS Grobbelaar", body);
+        let b = wire("b", "09:10 16/07/99: Page 2 (HHH) COURTS Grobbelaar", body);
+        let c = wire("c", "11:02 19/07/99: Page 1 (HHH) COURTS Grobbelaar", body);
+        assert_eq!(filing_date(&a).as_deref(), Some("16/07/99"));
+        let events = group(&[a, b, c], &GroupParams::default());
+        let members: Vec<Vec<usize>> = events.iter().map(|e| e.members.clone()).collect();
+        assert_eq!(members, vec![vec![0, 1], vec![2]]);
+        assert!(
+            events[0].dates.contains(&"16/07/99".to_string()),
+            "{:?}",
+            events[0].dates
+        );
     }
 }

@@ -371,7 +371,8 @@ fn is_slug_line(t: &str) -> bool {
     is_time && is_date && t.split_whitespace().count() <= 12
 }
 
-/// Page widgets: a short line with no real word ("A+ A-", "| Print |"), or a few widget words.
+/// Page widgets: a short line with no real word ("A+ A-", "| Print |", a rule of dashes),
+/// or a few widget words.
 fn is_control_line(w: &[&str]) -> bool {
     const WIDGETS: &[&str] = &[
         "share", "print", "tweet", "email", "e-mail", "comments", "comment", "facebook", "twitter",
@@ -379,6 +380,10 @@ fn is_control_line(w: &[&str]) -> bool {
     ];
     if w.is_empty() || w.len() > 6 {
         return false;
+    }
+    // A rule ("-----", "* * *", "====") carries no words at all: layout, not text.
+    if w.concat().chars().count() >= 3 && !w.iter().any(|x| x.chars().any(char::is_alphanumeric)) {
+        return true;
     }
     let letters_max = w
         .iter()
@@ -522,6 +527,19 @@ mod tests {
             .into_iter()
             .map(|b| (b.kind, b.text))
             .collect()
+    }
+
+    #[test]
+    fn rule_lines_are_chrome_and_do_not_join_the_headline() {
+        let text = "  -----------------------------\n\n  ---------------------\nJURY TOLD OF BEDFELLOWS\nThe jury heard it today.\n* * *\n";
+        let k = kinds(text);
+        assert_eq!(k.len(), 3, "{k:?}");
+        assert!(k.iter().all(|(kind, _)| *kind == BoilerplateKind::Control));
+        assert_eq!(k[2].1, "* * *");
+        // Text next to a rule stays text.
+        assert!(k
+            .iter()
+            .all(|(_, t)| !t.contains("JURY") && !t.contains("jury")));
     }
 
     #[test]

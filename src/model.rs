@@ -55,7 +55,7 @@ pub struct Sentence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BoilerplateKind {
-    /// Page controls and share widgets ("A+ A-", "Share", "Print").
+    /// Page controls, share widgets and rules ("A+ A-", "Share", "Print", "-----").
     Control,
     /// Links to other stories ("Read also: …", "Related: …").
     RelatedLink,
