@@ -48,7 +48,10 @@ pub struct GroupParams {
     pub lead_weight: u32,
     /// How many of an article's most specific terms are used to find candidates.
     pub keys: usize,
-    /// Terms in more articles than this are not used to find candidates.
+    /// Terms in more articles than this are not used to find candidates. A fixed cap keeps
+    /// the candidate work per article constant, so grouping time grows linearly once the
+    /// pile is large (150: 50,000 articles in 33 s, against 45 s and a faster-than-n·log n
+    /// rise at 400; news_ecb and METER scores unchanged).
     pub max_postings: usize,
     /// How many candidates each article keeps for exact scoring.
     pub candidates: usize,
@@ -64,7 +67,7 @@ impl Default for GroupParams {
             weekday_conflict: 0.4,
             lead_weight: 10,
             keys: 40,
-            max_postings: 400,
+            max_postings: 150,
             candidates: 40,
         }
     }
