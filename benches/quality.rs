@@ -129,7 +129,7 @@ fn run(assert: bool) -> Result<bool, String> {
         s.derived.f1,
         ".849",
         0.88,
-        0.831,
+        0.836,
     );
     push(
         "METER sentences: identical F1",
@@ -157,7 +157,7 @@ fn run(assert: bool) -> Result<bool, String> {
         me.documents.macro_f1,
         ".637 (published best .664)",
         0.70,
-        0.582,
+        0.578,
     );
 
     println!("| benchmark | storydiff | baseline | floor (issue #6) | met |");
