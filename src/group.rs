@@ -135,8 +135,8 @@ fn filing_date(a: &Article) -> Option<String> {
     a.boilerplate
         .iter()
         .filter(|b| b.kind == crate::model::BoilerplateKind::Slug)
-        .find_map(|b| b.text.split_whitespace().nth(1))
-        .map(|d| d.trim_end_matches(':').to_string())
+        .find_map(|b| crate::ingest::slug_date(&b.text))
+        .map(str::to_string)
 }
 
 fn profile(a: &Article, lead_weight: u32) -> Profile {
@@ -540,17 +540,12 @@ pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
     let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();
     let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, &tiebreak, p)
         .into_iter()
-        .map(|(i, j, s)| {
-            let (a, b) = (&profiles[i], &profiles[j]);
-            let differ = |x: &Option<String>, y: &Option<String>| {
-                matches!((x, y), (Some(x), Some(y)) if x != y)
-            };
-            if differ(&a.lead_weekday, &b.lead_weekday) {
-                (i, j, s * p.weekday_conflict)
-            } else {
-                (i, j, s)
-            }
-        })
+        .map(
+            |(i, j, s)| match (&profiles[i].lead_weekday, &profiles[j].lead_weekday) {
+                (Some(a), Some(b)) if a != b => (i, j, s * p.weekday_conflict),
+                _ => (i, j, s),
+            },
+        )
         .collect();
     // Wire takes stamped with different filing dates are never one event.
     let mut days: Vec<&str> = profiles.iter().filter_map(|c| c.filed.as_deref()).collect();

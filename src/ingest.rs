@@ -344,19 +344,18 @@ fn classify_line(t: &str) -> Option<BoilerplateKind> {
     if is_byline(&w) {
         return Some(BoilerplateKind::Byline);
     }
-    if is_slug_line(t) {
+    if slug_date(t).is_some() {
         return Some(BoilerplateKind::Slug);
     }
     None
 }
 
 /// A wire header: a time and a numeric date at the start of a line ("15:51 01/03/00: Page 1
-/// (HHH) COURTS Diver"), as agencies stamp each take.
-fn is_slug_line(t: &str) -> bool {
+/// (HHH) COURTS Diver"), as agencies stamp each take. Returns the date ("01/03/00") when `t`
+/// is such a header; grouping reads it as the take's filing date.
+pub fn slug_date(t: &str) -> Option<&str> {
     let mut parts = t.split_whitespace();
-    let (Some(time), Some(date)) = (parts.next(), parts.next()) else {
-        return false;
-    };
+    let (time, date) = (parts.next()?, parts.next()?);
     let is_time = {
         let mut hm = time.split(':');
         matches!((hm.next(), hm.next()), (Some(h), Some(m))
@@ -368,7 +367,7 @@ fn is_slug_line(t: &str) -> bool {
         && date
             .split('/')
             .all(|p| (1..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
-    is_time && is_date && t.split_whitespace().count() <= 12
+    (is_time && is_date && t.split_whitespace().count() <= 12).then_some(date)
 }
 
 /// Page widgets: a short line with no real word ("A+ A-", "| Print |", a rule of dashes),
