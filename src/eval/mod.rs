@@ -11,6 +11,7 @@
 //! at least one predicted pair. Predicted pairs are those of every link plus every related
 //! pair (sentences that share a claim without being one link).
 
+pub mod logistic;
 pub mod meter;
 
 use serde::{Deserialize, Serialize};
