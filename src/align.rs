@@ -250,12 +250,13 @@ pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) 
 
 /// Turn the sentences of both articles into weighted term sets.
 fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
-    let all: Vec<Vec<normalize::Token>> = base
+    let mut all: Vec<Vec<normalize::Token>> = base
         .sentences
         .iter()
         .chain(&other.sentences)
         .map(|s| normalize::tokens(&s.text))
         .collect();
+    normalize::join_compounds(&mut all);
     // Words written capitalised inside a sentence are names wherever they occur.
     let mut name_norms: HashMap<&str, String> = HashMap::new();
     for toks in &all {

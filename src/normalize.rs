@@ -368,6 +368,14 @@ const LEXICON: &[&[&str]] = &[
     &["hope", "expect", "wait", "await"],
     &["year", "annual"],
     &["wish", "want", "seek", "desir"],
+    &[
+        "fail",
+        "failur",
+        "unsuccess",
+        "collaps",
+        "stall",
+        "deadlock",
+    ],
 ];
 
 /// The lexicon's canonical stem for `stem`, if it belongs to a group.
@@ -424,6 +432,46 @@ pub fn tokens(text: &str) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Join open compounds that are written closed elsewhere in the same texts: when `cyber` and
+/// `attack` stand side by side in one sentence while `cyberattack` is a word of some sentence,
+/// the two tokens become one (its span covers both). Outlets differ in how they write
+/// compounds ("web site", "cease-fire", "cyber attack"), and without this a shared word is
+/// lost on both sides. Only a compound the texts themselves contain is made, so nothing is
+/// joined by guesswork.
+pub fn join_compounds(sentences: &mut [Vec<Token>]) {
+    let closed: std::collections::HashSet<String> = sentences
+        .iter()
+        .flatten()
+        .filter(|t| t.class == TokenClass::Word)
+        .map(|t| t.norm.clone())
+        .collect();
+    for toks in sentences.iter_mut() {
+        let mut k = 0;
+        while k + 1 < toks.len() {
+            let (a, b) = (&toks[k], &toks[k + 1]);
+            let joined = format!("{}{}", a.norm, b.norm);
+            if a.class == TokenClass::Word
+                && b.class == TokenClass::Word
+                && closed.contains(&joined)
+            {
+                let stem = stemmer().stem(&joined);
+                let stem = lexicon(&stem)
+                    .or_else(|| lexicon(&joined))
+                    .map_or(stem.into_owned(), str::to_string);
+                let end = b.end;
+                let merged = Token {
+                    end,
+                    norm: joined,
+                    stem,
+                    ..a.clone()
+                };
+                toks.splice(k..k + 2, [merged]);
+            }
+            k += 1;
+        }
+    }
 }
 
 /// Fold a (folded, lower-case) name so transliteration variants meet: Sergei = Sergey,
@@ -517,6 +565,40 @@ pub fn cluster_names(keys: &[String]) -> HashMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_compounds_join_only_when_the_texts_write_them_closed() {
+        let text_a = "Websites were hit by a massive cyber attack.";
+        let text_b = "A cyberattack paralysed government web sites.";
+        let mut all = vec![tokens(text_a), tokens(text_b)];
+        join_compounds(&mut all);
+        let norms: Vec<&str> = all[0].iter().map(|t| t.norm.as_str()).collect();
+        assert!(norms.contains(&"cyberattack"), "{norms:?}");
+        let joined = all[0].iter().find(|t| t.norm == "cyberattack");
+        assert_eq!(
+            joined.map(|t| &text_a[t.start..t.end]),
+            Some("cyber attack")
+        );
+        assert_eq!(
+            joined.map(|t| t.stem.as_str()),
+            all[1].get(1).map(|t| t.stem.as_str())
+        );
+        // "web sites" joins because "websites" is written closed in the other text.
+        assert!(all[1].iter().any(|t| t.norm == "websites"));
+        // Nothing joins without a closed form to match.
+        let mut lone = vec![tokens("a massive cyber attack")];
+        join_compounds(&mut lone);
+        assert_eq!(lone[0].len(), 4);
+    }
+
+    #[test]
+    fn failure_words_share_a_stem() {
+        let stems: Vec<String> = tokens("unsuccessful failure failed")
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        assert!(stems.iter().all(|s| s == &stems[0]), "{stems:?}");
+    }
 
     #[test]
     fn fold_handles_quotes_dashes_case_and_diacritics() {
