@@ -83,6 +83,9 @@ pub struct EvalArgs {
     /// With --news-ecb: which ECB+ topics (dev = 1–22, test = 23 and up).
     #[arg(long, value_enum, default_value_t = TopicsArg::Dev)]
     pub topics: TopicsArg,
+    /// With --news-ecb: also print one line per document pair (JSON always has them).
+    #[arg(long)]
+    pub per_pair: bool,
     /// Where an article of the gold is, as LABEL=PATH (default: its path in the gold,
     /// relative to the gold file's folder or that folder's parent).
     #[arg(long = "article", value_name = "LABEL=PATH")]
@@ -714,14 +717,28 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             TopicsArg::Test => crate::eval::Topics::Test,
             TopicsArg::All => crate::eval::Topics::All,
         };
-        let (s, pairs) = crate::eval::news_ecb(std::path::Path::new(dir), topics, &thresholds)
+        let r = crate::eval::news_ecb(std::path::Path::new(dir), topics, &thresholds)
             .map_err(RunError::Fail)?;
+        let (s, pairs) = (&r.overall, r.pairs.len());
         let line = match args.format {
-            EvalFormat::Json => serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s}).to_string(),
-            EvalFormat::Text => format!(
-                "news_ecb {:?} ({pairs} document pairs): precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold links) F1 {:.3}",
-                args.topics, s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
-            ),
+            EvalFormat::Json => serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "pairs": r.pairs}).to_string(),
+            EvalFormat::Text => {
+                let mut text = String::new();
+                if args.per_pair {
+                    for p in &r.pairs {
+                        let q = &p.scores;
+                        text.push_str(&format!(
+                            "{}-{}: precision {:.3} ({}/{}) recall {:.3} ({}/{}) F1 {:.3}\n",
+                            p.doc1, p.doc2, q.precision, q.correct, q.predicted, q.recall, q.found, q.gold, q.f1
+                        ));
+                    }
+                }
+                text.push_str(&format!(
+                    "news_ecb {:?} ({pairs} document pairs): precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold links) F1 {:.3}",
+                    args.topics, s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
+                ));
+                text
+            }
         };
         return write_output(None, format!("{line}\n").as_bytes());
     }
@@ -746,18 +763,19 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
         let cmp = crate::compare_pair(&base, &other, &thresholds);
         let s = crate::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
-        results.push((a, b, s));
+        let c = crate::eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
+        results.push((a, b, s, c));
     }
     let mut out = io::stdout().lock();
     let written = match args.format {
         EvalFormat::Json => {
             let v: Vec<serde_json::Value> = results
                 .iter()
-                .map(|(a, b, s)| serde_json::json!({"a": a, "b": b, "scores": s}))
+                .map(|(a, b, s, c)| serde_json::json!({"a": a, "b": b, "scores": s, "confusion": c}))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
-        EvalFormat::Text => results.iter().try_for_each(|(a, b, s)| {
+        EvalFormat::Text => results.iter().try_for_each(|(a, b, s, c)| {
             let (a, b) = (
                 crate::render::sanitize_for_terminal(a),
                 crate::render::sanitize_for_terminal(b),
@@ -766,7 +784,20 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                 out,
                 "{a}-{b}: precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold pairs) F1 {:.3}",
                 s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
-            )
+            )?;
+            for (label, row) in c {
+                let cells: Vec<String> = ["identical", "reworded", "partial", "related", "missed"]
+                    .iter()
+                    .map(|k| format!("{k} {}", row.get(*k).copied().unwrap_or(0)))
+                    .collect();
+                writeln!(
+                    out,
+                    "  gold {}: {}",
+                    crate::render::sanitize_for_terminal(label),
+                    cells.join(", ")
+                )?;
+            }
+            Ok(())
         }),
     };
     written.map_err(|e| io_error(e, "standard output"))

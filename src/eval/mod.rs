@@ -116,15 +116,7 @@ pub fn score(
 ) -> Result<Scores, String> {
     let mut spans = Vec::with_capacity(pairs.len());
     for p in pairs {
-        let a = base
-            .text
-            .find(&p.a_text)
-            .ok_or_else(|| format!("gold text not in {}: {:?}", base.label, p.a_text))?;
-        let b = other
-            .text
-            .find(&p.b_text)
-            .ok_or_else(|| format!("gold text not in {}: {:?}", other.label, p.b_text))?;
-        spans.push(((a, a + p.a_text.len()), (b, b + p.b_text.len())));
+        spans.push((find_span(base, &p.a_text)?, find_span(other, &p.b_text)?));
     }
     let mut s = Scores {
         gold: pairs.len(),
@@ -149,6 +141,71 @@ pub fn score(
     Ok(s.finish())
 }
 
+/// How the aligner treated each gold pair, by gold label: for every label in the gold
+/// (`same`, `reworded`, `partial`), how many of its pairs the aligner joined in an
+/// `identical`, `reworded` or `partial` link, only marked `related`, or `missed`. When several
+/// predicted pairs match one gold pair, the strongest counts (a link over a related pair,
+/// identical over reworded over partial).
+pub fn confusion(
+    base: &Article,
+    other: &Article,
+    cmp: &Comparison,
+    pairs: &[GoldPair],
+) -> Result<std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>, String> {
+    use crate::model::LinkKind;
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
+        Default::default();
+    let strength = |k: &str| match k {
+        "identical" => 4,
+        "reworded" => 3,
+        "partial" => 2,
+        "related" => 1,
+        _ => 0,
+    };
+    for p in pairs {
+        let ga = find_span(base, &p.a_text)?;
+        let gb = find_span(other, &p.b_text)?;
+        let hit = |i: usize, j: usize| {
+            let (si, sj) = (&base.sentences[i], &other.sentences[j]);
+            overlaps((si.start, si.end), ga) && overlaps((sj.start, sj.end), gb)
+        };
+        let mut best = "missed";
+        for l in &cmp.links {
+            if l.base.iter().any(|&i| l.other.iter().any(|&j| hit(i, j))) {
+                let k = match l.kind {
+                    LinkKind::Identical => "identical",
+                    LinkKind::Reworded => "reworded",
+                    LinkKind::Partial => "partial",
+                };
+                if strength(k) > strength(best) {
+                    best = k;
+                }
+            }
+        }
+        if best == "missed" && cmp.related.iter().any(|r| hit(r.base, r.other)) {
+            best = "related";
+        }
+        let label = if p.label.is_empty() {
+            "unlabelled"
+        } else {
+            p.label.as_str()
+        };
+        *out.entry(label.to_string())
+            .or_default()
+            .entry(best.to_string())
+            .or_insert(0) += 1;
+    }
+    Ok(out)
+}
+
+fn find_span(article: &Article, text: &str) -> Result<(usize, usize), String> {
+    let start = article
+        .text
+        .find(text)
+        .ok_or_else(|| format!("gold text not in {}: {:?}", article.label, text))?;
+    Ok((start, start + text.len()))
+}
+
 /// Which ECB+ topics of news_ecb to score: DEV is topics 1–22, TEST 23 and up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Topics {
@@ -164,12 +221,12 @@ pub enum Topics {
 /// `news_ecb_links.json`: `{pair: {doc1, doc2, links: {sentence: [sentence, …]}}}`). Each
 /// document pair is aligned with `doc1` as the base; a predicted (base, other) sentence pair is
 /// correct when it is one of the gold links (the sentences come pre-split, so the overlap rule
-/// is equality). Returns the micro-averaged scores and the number of document pairs scored.
+/// is equality). Returns the micro-averaged scores over all pairs and each pair's own.
 pub fn news_ecb(
     dir: &std::path::Path,
     topics: Topics,
     t: &crate::align::Thresholds,
-) -> Result<(Scores, usize), String> {
+) -> Result<NewsEcb, String> {
     use std::collections::{BTreeMap, HashSet};
     let read = |name: &str| -> Result<serde_json::Value, String> {
         let path = dir.join(name);
@@ -210,7 +267,7 @@ pub fn news_ecb(
     };
     let mut cache: BTreeMap<String, Article> = BTreeMap::new();
     let mut total = Scores::default();
-    let mut pairs = 0;
+    let mut per_pair = Vec::new();
     let Some(all) = links.as_object() else {
         return Err("news_ecb_links.json: expected an object of pairs".into());
     };
@@ -253,20 +310,53 @@ pub fn news_ecb(
         }
         let al = crate::align::align(a, b, t);
         let mut found: HashSet<(usize, usize)> = HashSet::new();
+        let mut own = Scores::default();
         let links = al.links.iter().map(|l| (&l.base[..], &l.other[..]));
         for (i, j) in claimed_pairs(links, &al.related) {
             let key = (a.sentences[i].index, b.sentences[j].index);
-            total.predicted += 1;
+            own.predicted += 1;
             if gold.contains(&key) {
-                total.correct += 1;
+                own.correct += 1;
                 found.insert(key);
             }
         }
-        total.gold += gold.len();
-        total.found += found.len();
-        pairs += 1;
+        own.gold = gold.len();
+        own.found = found.len();
+        total.predicted += own.predicted;
+        total.correct += own.correct;
+        total.gold += own.gold;
+        total.found += own.found;
+        per_pair.push(PairScores {
+            doc1: d1.to_string(),
+            doc2: d2.to_string(),
+            scores: own.finish(),
+        });
     }
-    Ok((total.finish(), pairs))
+    per_pair.sort_by(|x, y| (&x.doc1, &x.doc2).cmp(&(&y.doc1, &y.doc2)));
+    Ok(NewsEcb {
+        overall: total.finish(),
+        pairs: per_pair,
+    })
+}
+
+/// The scores of one news_ecb document pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairScores {
+    /// The base document.
+    pub doc1: String,
+    /// The other document.
+    pub doc2: String,
+    /// Its link scores.
+    pub scores: Scores,
+}
+
+/// news_ecb scores: micro-averaged over all document pairs, and per pair (sorted by ids).
+#[derive(Debug, Clone, Serialize)]
+pub struct NewsEcb {
+    /// Every pair's links counted together.
+    pub overall: Scores,
+    /// Each document pair on its own.
+    pub pairs: Vec<PairScores>,
 }
 
 #[cfg(test)]
@@ -322,6 +412,16 @@ mod tests {
         assert_eq!((s.predicted, s.correct, s.found, s.gold), (1, 1, 1, 2));
         assert_eq!(s.precision, 1.0);
         assert_eq!(s.recall, 0.5);
+        let c = confusion(&r.articles[0], &r.articles[1], &r.comparisons[0], &gold)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c["same"].get("identical"), Some(&1), "{c:?}");
+        assert_eq!(c["partial"].get("missed"), Some(&1), "{c:?}");
+        let mut wrong = gold.clone();
+        wrong[0].a_text = "not in the text".into();
+        assert!(
+            confusion(&r.articles[0], &r.articles[1], &r.comparisons[0], &wrong)
+                .is_err_and(|e| e.contains("not in the text"))
+        );
     }
 }
 

@@ -246,9 +246,27 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
     // so a change that loses what the aligner finds here fails.
     let f1 = sc["f1"].as_f64().unwrap_or(-1.0);
     assert!(f1 >= 0.18 && n("found") >= 2, "kuna-epa F1 fell to {f1}");
-    // The text form names the pair and the three scores.
+    // The confusion accounts for every gold pair exactly once, by the gold's own labels.
+    let c = v[0]["confusion"].as_object().cloned().unwrap_or_default();
+    let counted: u64 = c
+        .values()
+        .flat_map(|row| row.as_object().cloned().unwrap_or_default())
+        .map(|(_, k)| k.as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(counted, 16, "{c:?}");
+    assert!(
+        c.contains_key("partial") && c.contains_key("reworded"),
+        "{c:?}"
+    );
+    let missed: u64 = c
+        .values()
+        .map(|row| row["missed"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(missed, 16 - n("found"));
+    // The text form names the pair and the three scores, then one confusion row per label.
     let t = stdout_of(&["eval", &gold, "--article", &kuna, "--article", &epa], &[]);
     assert!(t.starts_with("kuna-epa: precision ") && t.contains(" recall ") && t.contains(" F1 "));
+    assert!(t.contains("\n  gold partial: identical "), "{t}");
 }
 
 #[test]
