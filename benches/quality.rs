@@ -158,7 +158,7 @@ fn run(assert: bool) -> Result<bool, String> {
         me.documents.macro_f1,
         ".637 (published best .664)",
         0.70,
-        0.640,
+        0.655,
     );
 
     println!("| benchmark | storydiff | baseline | floor (issue #6) | met |");
