@@ -378,6 +378,14 @@ const LEXICON: &[&[&str]] = &[
     ],
 ];
 
+/// The stem of a content word, mapped to its lexicon group's canonical stem when it has one.
+fn word_stem(norm: &str) -> String {
+    let stem = stemmer().stem(norm);
+    lexicon(&stem)
+        .or_else(|| lexicon(norm))
+        .map_or(stem.into_owned(), str::to_string)
+}
+
 /// The lexicon's canonical stem for `stem`, if it belongs to a group.
 fn lexicon(stem: &str) -> Option<&'static str> {
     static MAP: OnceLock<std::collections::HashMap<&'static str, &'static str>> = OnceLock::new();
@@ -414,11 +422,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             } else if is_stop_word(&norm) {
                 (TokenClass::Stop, norm.clone())
             } else {
-                let stem = stemmer().stem(&norm);
-                let stem = lexicon(&stem)
-                    .or_else(|| lexicon(&norm))
-                    .map_or(stem.into_owned(), str::to_string);
-                (TokenClass::Word, stem)
+                (TokenClass::Word, word_stem(&norm))
             };
             out.push(Token {
                 start,
@@ -456,10 +460,7 @@ pub fn join_compounds(sentences: &mut [Vec<Token>]) {
                 && b.class == TokenClass::Word
                 && closed.contains(&joined)
             {
-                let stem = stemmer().stem(&joined);
-                let stem = lexicon(&stem)
-                    .or_else(|| lexicon(&joined))
-                    .map_or(stem.into_owned(), str::to_string);
+                let stem = word_stem(&joined);
                 let end = b.end;
                 let merged = Token {
                     end,
