@@ -661,6 +661,11 @@ fn resolve_gold_article(
 }
 
 fn run_eval(args: EvalArgs) -> Result<(), RunError> {
+    if args.per_pair && args.news_ecb.is_none() {
+        return Err(RunError::Fail(
+            "--per-pair: only with --news-ecb (gold files always print per pair)".into(),
+        ));
+    }
     let mut thresholds = crate::align::Thresholds::default();
     for kv in &args.set {
         let (k, v) = kv

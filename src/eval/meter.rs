@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::align::Thresholds;
-use crate::model::{Article, DiffOp, LinkKind};
+use crate::model::{Article, Comparison, DiffOp, LinkKind};
 
 /// Precision, recall and F1 of one class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -236,36 +236,63 @@ fn strip_sgml(sgml: &str) -> Option<(String, Vec<u8>)> {
     tagged.then_some((text, labels))
 }
 
+/// The predicted label of each newspaper (other-side) sentence: 0 identical, 1 reworded,
+/// 2 added, by the rule in the module documentation.
+fn predicted_labels(cmp: &Comparison, sentences: usize) -> Vec<usize> {
+    let mut predicted = vec![2usize; sentences];
+    for l in &cmp.links {
+        let words = |op: DiffOp| -> usize {
+            l.diff
+                .iter()
+                .filter(|c| c.op == op)
+                .map(|c| c.text.split_whitespace().count())
+                .sum()
+        };
+        let (same, new) = (words(DiffOp::Equal), words(DiffOp::Insert));
+        let verbatim =
+            l.kind == LinkKind::Identical || same as f64 >= 0.9 * (same + new).max(1) as f64;
+        for &j in &l.other {
+            predicted[j] = if verbatim { 0 } else { 1 };
+        }
+    }
+    for r in &cmp.related {
+        if predicted[r.other] == 2 {
+            predicted[r.other] = 1;
+        }
+    }
+    predicted
+}
+
 /// For each sentence of `other`, the share of its words that sit inside a run of three
 /// consecutive words also found, in that order, somewhere in `base` (runs may cross sentence
 /// ends): verbatim reuse, whether or not the sentence aligner linked the sentences around
 /// it. Returns (words covered, words) per sentence.
 fn trigram_coverage(base: &Article, other: &Article) -> Vec<(usize, usize)> {
-    let words = |a: &Article| -> Vec<(usize, String)> {
+    // Each word's folded form, with the index of its sentence.
+    let words = |a: &Article| -> (Vec<String>, Vec<usize>) {
         a.sentences
             .iter()
             .enumerate()
             .flat_map(|(k, s)| {
                 crate::normalize::tokens(&s.text)
                     .into_iter()
-                    .map(move |t| (k, t.norm))
+                    .map(move |t| (t.norm, k))
             })
-            .collect()
+            .unzip()
     };
-    let (b, o) = (words(base), words(other));
-    let b: Vec<&String> = b.iter().map(|x| &x.1).collect();
-    let grams: std::collections::HashSet<&[&String]> = b.windows(3).collect();
-    let ow: Vec<&String> = o.iter().map(|x| &x.1).collect();
+    let (b, _) = words(base);
+    let (o, sentence_of) = words(other);
+    let grams: std::collections::HashSet<&[String]> = b.windows(3).collect();
     let mut covered = vec![false; o.len()];
-    for (k, w) in ow.windows(3).enumerate() {
+    for (k, w) in o.windows(3).enumerate() {
         if grams.contains(w) {
             covered[k..k + 3].iter_mut().for_each(|c| *c = true);
         }
     }
     let mut per = vec![(0usize, 0usize); other.sentences.len()];
-    for ((k, _), c) in o.iter().zip(&covered) {
-        per[*k].0 += usize::from(*c);
-        per[*k].1 += 1;
+    for (&k, &c) in sentence_of.iter().zip(&covered) {
+        per[k].0 += usize::from(c);
+        per[k].1 += 1;
     }
     per
 }
@@ -302,27 +329,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
         };
         articles += 1;
         let cmp = crate::compare_pair(pa, &paper, t);
-        let mut predicted = vec![2usize; paper.sentences.len()];
-        for l in &cmp.links {
-            let words = |op: DiffOp| -> usize {
-                l.diff
-                    .iter()
-                    .filter(|c| c.op == op)
-                    .map(|c| c.text.split_whitespace().count())
-                    .sum()
-            };
-            let (same, new) = (words(DiffOp::Equal), words(DiffOp::Insert));
-            let verbatim =
-                l.kind == LinkKind::Identical || same as f64 >= 0.9 * (same + new).max(1) as f64;
-            for &j in &l.other {
-                predicted[j] = if verbatim { 0 } else { 1 };
-            }
-        }
-        for r in &cmp.related {
-            if predicted[r.other] == 2 {
-                predicted[r.other] = 1;
-            }
-        }
+        let predicted = predicted_labels(&cmp, paper.sentences.len());
         for (j, s) in paper.sentences.iter().enumerate() {
             let mut counts = [0usize; 3];
             for (k, ch) in paper.text[s.start..s.end].char_indices() {
@@ -409,12 +416,11 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
             (total as f64 + 1.0).ln(),
             (pa_words as f64 + 1.0).ln(),
             {
-                let mut touched = vec![false; paper.sentences.len()];
-                for l in &cmp.links {
-                    l.other.iter().for_each(|&j| touched[j] = true);
-                }
-                cmp.related.iter().for_each(|r| touched[r.other] = true);
-                super::ratio(touched.iter().filter(|x| !**x).count(), touched.len())
+                let predicted = predicted_labels(&cmp, paper.sentences.len());
+                super::ratio(
+                    predicted.iter().filter(|&&p| p == 2).count(),
+                    predicted.len(),
+                )
             },
             super::ratio(
                 coverage

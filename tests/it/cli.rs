@@ -294,6 +294,20 @@ fn eval_set_overrides_a_threshold_and_refuses_unknown_names() {
 }
 
 #[test]
+fn per_pair_is_refused_without_news_ecb() {
+    let out = storydiff()
+        .args(["eval", &fixture("gold/kuna-epa.json"), "--per-pair"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--per-pair") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
 fn benchmark_evals_name_a_missing_folder() {
     for flag in ["--mrpc", "--meter", "--news-ecb"] {
         let out = storydiff()
