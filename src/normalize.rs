@@ -249,6 +249,105 @@ pub fn is_stop_word(norm: &str) -> bool {
     STOP_WORDS.contains(&norm)
 }
 
+/// True for "US" and "U.S" written in capitals: the country, not the pronoun "us".
+fn is_country_acronym(part: &str) -> bool {
+    matches!(part, "US" | "U.S" | "UK")
+}
+
+/// Nationality adjectives folded to their country ("Russian" → "russia"), so "Russian
+/// troops" and "Russia's troops" share a name. Keys are folded lower-case words.
+const DEMONYMS: &[(&str, &str)] = &[
+    ("russian", "russia"),
+    ("russians", "russia"),
+    ("ukrainian", "ukraine"),
+    ("ukrainians", "ukraine"),
+    ("american", "us"),
+    ("americans", "us"),
+    ("u.s", "us"),
+    ("america", "us"),
+    ("british", "uk"),
+    ("britain", "uk"),
+    ("german", "germany"),
+    ("germans", "germany"),
+    ("french", "france"),
+    ("chinese", "china"),
+    ("japanese", "japan"),
+    ("indian", "india"),
+    ("israeli", "israel"),
+    ("israelis", "israel"),
+    ("palestinian", "palestine"),
+    ("palestinians", "palestine"),
+    ("iranian", "iran"),
+    ("iraqi", "iraq"),
+    ("syrian", "syria"),
+    ("turkish", "turkey"),
+    ("italian", "italy"),
+    ("spanish", "spain"),
+    ("polish", "poland"),
+    ("belarusian", "belarus"),
+    ("georgian", "georgia"),
+    ("european", "europe"),
+    ("afghan", "afghanistan"),
+    ("pakistani", "pakistan"),
+    ("egyptian", "egypt"),
+    ("saudi", "saudi arabia"),
+    ("mexican", "mexico"),
+    ("canadian", "canada"),
+    ("australian", "australia"),
+    ("korean", "korea"),
+    ("kuwaiti", "kuwait"),
+];
+
+/// Two-word names of countries and blocs, joined into one token (see [`tokens`]) and folded
+/// by [`country_of`]: "United States" is "US", "Russian Federation" is "Russia".
+const TWO_WORD_NAMES: &[(&str, &str, &str)] = &[
+    ("united", "states", "us"),
+    ("united", "kingdom", "uk"),
+    ("united", "nations", "un"),
+    ("russian", "federation", "russia"),
+    ("european", "union", "eu"),
+];
+
+/// The country a nationality word names, or the word itself.
+pub fn country_of(norm: &str) -> &str {
+    DEMONYMS
+        .iter()
+        .find(|(d, _)| *d == norm)
+        .map(|(_, c)| *c)
+        .or_else(|| {
+            let (a, b) = norm.split_once(' ')?;
+            TWO_WORD_NAMES
+                .iter()
+                .find(|(x, y, _)| *x == a && *y == b)
+                .map(|(_, _, c)| *c)
+        })
+        .unwrap_or(norm)
+}
+
+/// Join the capitalised two-word names of [`TWO_WORD_NAMES`] into one token whose `norm` is
+/// both words ("united states") and whose `stem` is the short form ("us").
+fn join_two_word_names(toks: &mut Vec<Token>) {
+    let mut k = 0;
+    while k + 1 < toks.len() {
+        let (a, b) = (&toks[k], &toks[k + 1]);
+        let short = TWO_WORD_NAMES
+            .iter()
+            .find(|(x, y, _)| *x == a.norm && *y == b.norm)
+            .map(|(_, _, c)| *c);
+        if let Some(short) = short.filter(|_| a.capitalised && b.capitalised) {
+            let merged = Token {
+                end: b.end,
+                norm: format!("{} {}", a.norm, b.norm),
+                stem: short.to_string(),
+                class: TokenClass::Word,
+                ..a.clone()
+            };
+            toks.splice(k..k + 2, [merged]);
+        }
+        k += 1;
+    }
+}
+
 /// Number words up to twelve, folded to digits so "two rounds" = "2 rounds".
 fn number_word(norm: &str) -> Option<&'static str> {
     Some(match norm {
@@ -419,7 +518,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 (TokenClass::Number, n)
             } else if let Some(n) = number_word(&norm) {
                 (TokenClass::Number, n.to_string())
-            } else if is_stop_word(&norm) {
+            } else if is_stop_word(&norm) && !is_country_acronym(part) {
                 (TokenClass::Stop, norm.clone())
             } else {
                 (TokenClass::Word, word_stem(&norm))
@@ -435,6 +534,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             });
         }
     }
+    join_two_word_names(&mut out);
     out
 }
 
@@ -590,6 +690,27 @@ mod tests {
         let mut lone = vec![tokens("a massive cyber attack")];
         join_compounds(&mut lone);
         assert_eq!(lone[0].len(), 4);
+    }
+
+    #[test]
+    fn country_names_meet_across_spellings() {
+        let text = "the United States, the Russian Federation and us";
+        let toks = tokens(text);
+        let us = toks.iter().find(|t| t.norm == "united states");
+        assert_eq!(us.map(|t| &text[t.start..t.end]), Some("United States"));
+        assert_eq!(us.map(|t| country_of(&t.norm)), Some("us"));
+        let ru = toks.iter().find(|t| t.norm == "russian federation");
+        assert_eq!(ru.map(|t| country_of(&t.norm)), Some("russia"));
+        // The pronoun stays a stop word; the capitalised acronym is the country.
+        assert_eq!(toks.last().map(|t| t.class), Some(TokenClass::Stop));
+        let acronym = tokens("Russia urges US");
+        assert_eq!(acronym[2].class, TokenClass::Word);
+        assert_eq!(country_of(&acronym[2].norm), "us");
+        assert_eq!(country_of("russian"), "russia");
+        assert_eq!(country_of("ukrainians"), "ukraine");
+        assert_eq!(country_of("lavrov"), "lavrov");
+        // Lower-case words are never joined into a name.
+        assert_eq!(tokens("united states of mind").len(), 4);
     }
 
     #[test]

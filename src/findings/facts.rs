@@ -214,7 +214,7 @@ pub const LOADED_VERBS: &[&str] = &[
     "asserted",
 ];
 /// Words that name a role, not a person: a source made only of these is unresolved.
-const ROLE_WORDS: &[&str] = &[
+pub(crate) const ROLE_WORDS: &[&str] = &[
     "minister",
     "foreign",
     "deputy",
