@@ -415,10 +415,24 @@ fn write_output(path: Option<&str>, buf: &[u8]) -> Result<(), RunError> {
     }
 }
 
+/// File names (without extension, any case) that document a folder rather than report news:
+/// a directory walk leaves them out, so `storydiff group fixtures/` does not group the README.
+const DOCUMENT_NAMES: &[&str] = &["readme", "license", "licence", "changelog", "contributing"];
+
+/// Article paths found by [`collect_inputs`], and the documentation files it left out.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Paths to read, in order.
+    pub articles: Vec<String>,
+    /// Files a directory walk skipped because their name says they document the folder.
+    pub skipped: Vec<String>,
+}
+
 /// Expand files and directories into article paths: a directory is walked for `.txt` and
-/// `.md` files in name order, skipping hidden entries; a file named directly is always taken.
-pub fn collect_inputs(paths: &[String]) -> Result<Vec<String>, RunError> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), RunError> {
+/// `.md` files in name order, skipping hidden entries and folder documentation (README,
+/// LICENSE, CHANGELOG, CONTRIBUTING); a file named directly is always taken.
+pub fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
+    fn walk(dir: &std::path::Path, out: &mut Inputs) -> Result<(), RunError> {
         let rd = std::fs::read_dir(dir).map_err(|e| {
             RunError::Fail(format!("{}: cannot read directory: {e}", dir.display()))
         })?;
@@ -439,18 +453,27 @@ pub fn collect_inputs(paths: &[String]) -> Result<Vec<String>, RunError> {
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
             {
-                out.push(path.to_string_lossy().into_owned());
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                let shown = path.to_string_lossy().into_owned();
+                if DOCUMENT_NAMES.contains(&stem.as_str()) {
+                    out.skipped.push(shown);
+                } else {
+                    out.articles.push(shown);
+                }
             }
         }
         Ok(())
     }
-    let mut out = Vec::new();
+    let mut out = Inputs::default();
     for p in paths {
         let path = std::path::Path::new(p);
         if path.is_dir() {
             walk(path, &mut out)?;
         } else {
-            out.push(p.clone());
+            out.articles.push(p.clone());
         }
     }
     Ok(out)
@@ -459,7 +482,14 @@ pub fn collect_inputs(paths: &[String]) -> Result<Vec<String>, RunError> {
 /// Read many articles with a progress bar on a terminal; files found by walking a directory
 /// that cannot be read are skipped with a warning, files named directly are errors.
 fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Article>, RunError> {
-    let files = collect_inputs(named)?;
+    let inputs = collect_inputs(named)?;
+    for doc in &inputs.skipped {
+        let _ = writeln!(
+            io::stderr(),
+            "storydiff: note: {doc} is folder documentation, not an article (skipped; name the file to include it)"
+        );
+    }
+    let files = inputs.articles;
     let bar = if io::stderr().is_terminal() && files.len() >= 200 {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {

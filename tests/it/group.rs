@@ -196,3 +196,34 @@ fn the_five_seeds_form_three_events_with_the_default_threshold() {
         ]
     );
 }
+
+#[test]
+fn the_fixtures_folder_groups_its_articles_and_leaves_its_readme_out() {
+    let out = ok_output(
+        storydiff()
+            .arg("group")
+            .args(["--format", "json"])
+            .arg(fixture("")),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("README.md is folder documentation, not an article"),
+        "{stderr}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["articles"], 5);
+    assert_eq!(
+        partition(&v),
+        partition(&groups_json(&[
+            &fixture("lavrov-2022-01-14"),
+            &fixture("other-events")
+        ]))
+    );
+    // Named directly, a README is read like any article.
+    let named = groups_json(&[
+        &fixture("README.md"),
+        &fixture("lavrov-2022-01-14/kuna.txt"),
+    ]);
+    assert_eq!(named["articles"], 2);
+}
