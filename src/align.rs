@@ -287,13 +287,8 @@ fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>,
         .sentences
         .iter()
         .chain(&other.sentences)
-        .map(|s| {
-            crate::findings::facts::analyse(&s.text, None)
-                .sources
-                .iter()
-                .map(|src| src.span)
-                .collect()
-        })
+        .zip(&all)
+        .map(|(s, toks)| crate::findings::facts::attribution_spans(&s.text, toks))
         .collect();
     let in_frame: Vec<Vec<bool>> = all
         .iter()

@@ -441,6 +441,24 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
     f
 }
 
+/// Byte spans of the sources a sentence attributes its words to ("Peskov said", "according
+/// to TASS"), from its tokens: the part of [`analyse`] the aligner needs, without the rest.
+pub(crate) fn attribution_spans(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        let is_verb =
+            NEUTRAL_VERBS.contains(&t.norm.as_str()) || LOADED_VERBS.contains(&t.norm.as_str());
+        if is_verb && (!t.capitalised || t.initial) {
+            if let Some(s) = source_near(text, toks, k, None) {
+                if !spans.contains(&s.span) {
+                    spans.push(s.span);
+                }
+            }
+        }
+    }
+    spans
+}
+
 fn is_date_number(toks: &[Token], k: usize) -> bool {
     let prev_month = k
         .checked_sub(1)
