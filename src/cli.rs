@@ -421,7 +421,7 @@ const DOCUMENT_NAMES: &[&str] = &["readme", "license", "licence", "changelog", "
 
 /// Article paths found by [`collect_inputs`], and the documentation files it left out.
 #[derive(Debug, Default)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// Paths to read, in order.
     pub articles: Vec<String>,
     /// Files a directory walk skipped because their name says they document the folder.
@@ -431,7 +431,7 @@ pub struct Inputs {
 /// Expand files and directories into article paths: a directory is walked for `.txt` and
 /// `.md` files in name order, skipping hidden entries and folder documentation (README,
 /// LICENSE, CHANGELOG, CONTRIBUTING); a file named directly is always taken.
-pub fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
+pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
     fn walk(dir: &std::path::Path, out: &mut Inputs) -> Result<(), RunError> {
         let rd = std::fs::read_dir(dir).map_err(|e| {
             RunError::Fail(format!("{}: cannot read directory: {e}", dir.display()))
@@ -484,6 +484,7 @@ pub fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
 fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Article>, RunError> {
     let inputs = collect_inputs(named)?;
     for doc in &inputs.skipped {
+        let doc = crate::render::sanitize_for_terminal(doc);
         let _ = writeln!(
             io::stderr(),
             "storydiff: note: {doc} is folder documentation, not an article (skipped; name the file to include it)"

@@ -64,9 +64,11 @@ pub struct Token {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
-    /// Folded form (see [`fold`]), possessive removed, numbers canonical.
+    /// Folded form (see [`fold`]), possessive removed, numbers canonical; both words, with
+    /// one space, for a joined two-word name ("united states").
     pub norm: String,
-    /// Stem of `norm` (numbers and stop words unchanged).
+    /// Stem of `norm` (numbers and stop words unchanged; the short form, "us", for a joined
+    /// two-word name).
     pub stem: String,
     /// Starts with a capital letter in the original.
     pub capitalised: bool,
@@ -249,9 +251,9 @@ pub fn is_stop_word(norm: &str) -> bool {
     STOP_WORDS.contains(&norm)
 }
 
-/// True for "US" and "U.S" written in capitals: the country, not the pronoun "us".
-fn is_country_acronym(part: &str) -> bool {
-    matches!(part, "US" | "U.S" | "UK")
+/// True for "US" (also "US's") written in capitals: the country, not the pronoun "us".
+fn is_country_acronym(part: &str, norm: &str) -> bool {
+    norm == "us" && part.starts_with("US")
 }
 
 /// Nationality adjectives folded to their country ("Russian" → "russia"), so "Russian
@@ -306,6 +308,15 @@ const TWO_WORD_NAMES: &[(&str, &str, &str)] = &[
     ("united", "nations", "un"),
     ("russian", "federation", "russia"),
     ("european", "union", "eu"),
+    // Other Americas, joined so that "America" in them is not the US.
+    ("latin", "america", "latin america"),
+    ("latin", "american", "latin america"),
+    ("south", "america", "south america"),
+    ("south", "american", "south america"),
+    ("north", "america", "north america"),
+    ("north", "american", "north america"),
+    ("central", "america", "central america"),
+    ("central", "american", "central america"),
 ];
 
 /// The country a nationality word names, or the word itself.
@@ -324,9 +335,10 @@ pub fn country_of(norm: &str) -> &str {
         .unwrap_or(norm)
 }
 
-/// Join the capitalised two-word names of [`TWO_WORD_NAMES`] into one token whose `norm` is
-/// both words ("united states") and whose `stem` is the short form ("us").
-fn join_two_word_names(toks: &mut Vec<Token>) {
+/// Join the two-word names of [`TWO_WORD_NAMES`] into one token whose `norm` is both words
+/// ("united states") and whose `stem` is the short form ("us"), when only spaces separate
+/// them. Case does not matter, so the same words make the same tokens however they are written.
+fn join_two_word_names(text: &str, toks: &mut Vec<Token>) {
     let mut k = 0;
     while k + 1 < toks.len() {
         let (a, b) = (&toks[k], &toks[k + 1]);
@@ -334,7 +346,10 @@ fn join_two_word_names(toks: &mut Vec<Token>) {
             .iter()
             .find(|(x, y, _)| *x == a.norm && *y == b.norm)
             .map(|(_, _, c)| *c);
-        if let Some(short) = short.filter(|_| a.capitalised && b.capitalised) {
+        let adjacent = text
+            .get(a.end..b.start)
+            .is_some_and(|gap| gap.trim().is_empty());
+        if let Some(short) = short.filter(|_| adjacent) {
             let merged = Token {
                 end: b.end,
                 norm: format!("{} {}", a.norm, b.norm),
@@ -498,7 +513,8 @@ fn lexicon(stem: &str) -> Option<&'static str> {
     .copied()
 }
 
-/// The word tokens of `text`, with byte spans relative to `text`.
+/// The word tokens of `text`, with byte spans relative to `text`. A two-word country or bloc
+/// name ("United States", "European Union") is one token spanning both words.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     for (offset, word) in text.split_word_bound_indices() {
@@ -518,7 +534,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 (TokenClass::Number, n)
             } else if let Some(n) = number_word(&norm) {
                 (TokenClass::Number, n.to_string())
-            } else if is_stop_word(&norm) && !is_country_acronym(part) {
+            } else if is_stop_word(&norm) && !is_country_acronym(part, &norm) {
                 (TokenClass::Stop, norm.clone())
             } else {
                 (TokenClass::Word, word_stem(&norm))
@@ -534,7 +550,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             });
         }
     }
-    join_two_word_names(&mut out);
+    join_two_word_names(text, &mut out);
     out
 }
 
@@ -709,8 +725,13 @@ mod tests {
         assert_eq!(country_of("russian"), "russia");
         assert_eq!(country_of("ukrainians"), "ukraine");
         assert_eq!(country_of("lavrov"), "lavrov");
-        // Lower-case words are never joined into a name.
-        assert_eq!(tokens("united states of mind").len(), 4);
+        // Possessive acronym; punctuation between the words keeps them apart.
+        assert_eq!(tokens("the US's position")[1].class, TokenClass::Word);
+        assert_eq!(tokens("the United, States").len(), 3);
+        // "America" in Latin America is not the US.
+        let latin = tokens("Latin America");
+        assert_eq!(latin.len(), 1);
+        assert_eq!(country_of(&latin[0].norm), "latin america");
     }
 
     #[test]

@@ -522,7 +522,7 @@ fn source_after(text: &str, toks: &[Token], v: usize) -> Option<Source> {
         return None;
     }
     let mut e = j;
-    while e + 1 < toks.len() && is_name_like(&toks[e + 1]) {
+    while e + 1 < toks.len() && is_name_like(&toks[e + 1]) && adjacent(text, toks, e) {
         e += 1;
     }
     Some(source_from(text, toks, j, e))
@@ -556,10 +556,18 @@ fn source_before(
     }
     let end = e - 1;
     let mut s = end;
-    while s > 0 && is_name_like(&toks[s - 1]) {
+    while s > 0 && is_name_like(&toks[s - 1]) && adjacent(text, toks, s - 1) {
         s -= 1;
     }
     Some(source_from(text, toks, s, end))
+}
+
+/// Whether tokens `k` and `k + 1` stand side by side with only spaces between them: a name
+/// run never crosses a comma or a quote mark ("… the United States," Lavrov said).
+fn adjacent(text: &str, toks: &[Token], k: usize) -> bool {
+    toks.get(k + 1)
+        .and_then(|next| text.get(toks[k].end..next.start))
+        .is_some_and(|gap| gap.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -620,6 +628,17 @@ mod tests {
         let prev = analyse("Peskov said so.", None).sources[0].clone();
         let f = analyse("He said the alliance cannot dictate.", Some(&prev));
         assert_eq!(f.sources[0].keys, vec!["peskov"]);
+    }
+
+    #[test]
+    fn attribution_spans_cover_the_source_and_never_cross_punctuation() {
+        let text = "\"Prospects depend on the United States,\" Lavrov said, according to TASS.";
+        let toks = normalize::tokens(text);
+        let spans: Vec<&str> = attribution_spans(text, &toks)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(spans, vec!["Lavrov", "TASS"]);
     }
 
     #[test]

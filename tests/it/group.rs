@@ -58,6 +58,8 @@ fn directories_are_walked_sorted_with_hidden_and_other_files_skipped() {
         (".secret.txt", "lavrov-2022-01-14/brasov.txt"),
         (".hidden/c.txt", "lavrov-2022-01-14/brasov.txt"),
         ("notes.json", "lavrov-2022-01-14/brasov.txt"),
+        ("sub/readme.txt", "lavrov-2022-01-14/brasov.txt"),
+        ("LICENSE.md", "lavrov-2022-01-14/brasov.txt"),
     ] {
         std::fs::copy(fixture(src), d.join(name)).unwrap_or_else(|e| panic!("{e}"));
     }
