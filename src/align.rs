@@ -391,10 +391,7 @@ fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<bool> {
         let title = tok.class == TokenClass::Word
             && (crate::findings::facts::ROLE_WORDS.contains(&tok.norm.as_str())
                 || (tok.capitalised && !tok.initial));
-        let adjacent = text
-            .get(tok.end..next.start)
-            .is_some_and(|gap| gap.trim().is_empty());
-        if framed[k + 1] && !framed[k] && title && adjacent {
+        if framed[k + 1] && !framed[k] && title && normalize::side_by_side(text, tok, next) {
             framed[k] = true;
         }
     }

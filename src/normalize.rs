@@ -335,6 +335,13 @@ pub fn country_of(norm: &str) -> &str {
         .unwrap_or(norm)
 }
 
+/// Whether two tokens of `text` stand side by side with only spaces between them (no comma,
+/// quote mark or other punctuation): names and titles never run across punctuation.
+pub fn side_by_side(text: &str, a: &Token, b: &Token) -> bool {
+    text.get(a.end..b.start)
+        .is_some_and(|gap| gap.trim().is_empty())
+}
+
 /// Join the two-word names of [`TWO_WORD_NAMES`] into one token whose `norm` is both words
 /// ("united states") and whose `stem` is the short form ("us"), when only spaces separate
 /// them. Case does not matter, so the same words make the same tokens however they are written.
@@ -346,10 +353,7 @@ fn join_two_word_names(text: &str, toks: &mut Vec<Token>) {
             .iter()
             .find(|(x, y, _)| *x == a.norm && *y == b.norm)
             .map(|(_, _, c)| *c);
-        let adjacent = text
-            .get(a.end..b.start)
-            .is_some_and(|gap| gap.trim().is_empty());
-        if let Some(short) = short.filter(|_| adjacent) {
+        if let Some(short) = short.filter(|_| side_by_side(text, a, b)) {
             let merged = Token {
                 end: b.end,
                 norm: format!("{} {}", a.norm, b.norm),

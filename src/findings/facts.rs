@@ -562,12 +562,11 @@ fn source_before(
     Some(source_from(text, toks, s, end))
 }
 
-/// Whether tokens `k` and `k + 1` stand side by side with only spaces between them: a name
-/// run never crosses a comma or a quote mark ("… the United States," Lavrov said).
+/// Whether tokens `k` and `k + 1` stand side by side: a name run never crosses a comma or a
+/// quote mark ("… the United States," Lavrov said).
 fn adjacent(text: &str, toks: &[Token], k: usize) -> bool {
     toks.get(k + 1)
-        .and_then(|next| text.get(toks[k].end..next.start))
-        .is_some_and(|gap| gap.trim().is_empty())
+        .is_some_and(|next| normalize::side_by_side(text, &toks[k], next))
 }
 
 #[cfg(test)]
