@@ -80,51 +80,50 @@ impl Default for Thresholds {
 }
 
 impl Thresholds {
+    /// Every threshold with its field name, in declaration order: the one list that
+    /// [`Thresholds::set`] and [`Thresholds::names`] read.
+    fn fields_mut(&mut self) -> [(&'static str, &mut f64); 13] {
+        [
+            ("link_dice", &mut self.link_dice),
+            ("link_containment", &mut self.link_containment),
+            ("min_shared_weight", &mut self.min_shared_weight),
+            ("reworded_dice", &mut self.reworded_dice),
+            ("attach_containment", &mut self.attach_containment),
+            ("name_boost", &mut self.name_boost),
+            ("number_boost", &mut self.number_boost),
+            ("stop_weight", &mut self.stop_weight),
+            ("related", &mut self.related),
+            ("lead_boost", &mut self.lead_boost),
+            ("lead_decay", &mut self.lead_decay),
+            ("number_mismatch", &mut self.number_mismatch),
+            ("frame_weight", &mut self.frame_weight),
+        ]
+    }
+
     /// Names accepted by [`Thresholds::set`], in declaration order.
-    pub const NAMES: [&'static str; 13] = [
-        "link_dice",
-        "link_containment",
-        "min_shared_weight",
-        "reworded_dice",
-        "attach_containment",
-        "name_boost",
-        "number_boost",
-        "stop_weight",
-        "related",
-        "lead_boost",
-        "lead_decay",
-        "number_mismatch",
-        "frame_weight",
-    ];
+    pub fn names() -> Vec<&'static str> {
+        Thresholds::default()
+            .fields_mut()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
 
     /// Set one threshold by its field name (for experiments: `storydiff eval --set`).
     pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
         if !value.is_finite() || value < 0.0 {
             return Err(format!("{name}: {value} is not a non-negative number"));
         }
-        let field = match name {
-            "link_dice" => &mut self.link_dice,
-            "link_containment" => &mut self.link_containment,
-            "min_shared_weight" => &mut self.min_shared_weight,
-            "reworded_dice" => &mut self.reworded_dice,
-            "attach_containment" => &mut self.attach_containment,
-            "name_boost" => &mut self.name_boost,
-            "number_boost" => &mut self.number_boost,
-            "stop_weight" => &mut self.stop_weight,
-            "related" => &mut self.related,
-            "lead_boost" => &mut self.lead_boost,
-            "lead_decay" => &mut self.lead_decay,
-            "number_mismatch" => &mut self.number_mismatch,
-            "frame_weight" => &mut self.frame_weight,
-            _ => {
-                return Err(format!(
-                    "unknown threshold {name:?}; known: {}",
-                    Self::NAMES.join(", ")
-                ))
+        match self.fields_mut().into_iter().find(|(n, _)| *n == name) {
+            Some((_, field)) => {
+                *field = value;
+                Ok(())
             }
-        };
-        *field = value;
-        Ok(())
+            None => Err(format!(
+                "unknown threshold {name:?}; known: {}",
+                Self::names().join(", ")
+            )),
+        }
     }
 }
 
@@ -186,7 +185,7 @@ fn sentence_terms(text: &str) -> Vec<Term> {
             TokenClass::Number => Term::Number(tok.stem),
             TokenClass::Stop => Term::Stop(tok.norm),
             TokenClass::Word if tok.capitalised && !tok.initial => {
-                Term::Name(normalize::name_key(normalize::country_of(&tok.norm)))
+                Term::Name(normalize::name_term(&tok.norm))
             }
             TokenClass::Word => Term::Word(tok.stem),
         })
@@ -275,7 +274,7 @@ fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>,
             if tok.capitalised && !tok.initial && tok.class == TokenClass::Word {
                 name_norms
                     .entry(tok.norm.as_str())
-                    .or_insert_with(|| normalize::name_key(normalize::country_of(&tok.norm)));
+                    .or_insert_with(|| normalize::name_term(&tok.norm));
             }
         }
     }
@@ -862,8 +861,11 @@ mod tests {
         let mut t = Thresholds::default();
         t.set("related", 0.7).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.related, 0.7);
-        for name in Thresholds::NAMES {
-            assert!(t.clone().set(name, 0.5).is_ok(), "{name}");
+        assert_eq!(Thresholds::names().len(), 13);
+        for name in Thresholds::names() {
+            let mut changed = t;
+            assert!(changed.set(name, 0.123).is_ok(), "{name}");
+            assert_ne!(changed, t, "{name} set no field");
         }
         assert!(t.set("nope", 1.0).unwrap_err().contains("link_dice"));
         assert!(t.set("related", f64::NAN).is_err());

@@ -185,10 +185,9 @@ fn profile(a: &Article, lead_weight: u32) -> Profile {
                 }
                 // A capitalised word inside a sentence is a name, unless the whole word is in
                 // capitals and long (a headline in capitals, not an acronym like NATO).
-                TokenClass::Word if names.contains(t.norm.as_str()) => (
-                    Kind::Name,
-                    normalize::name_key(normalize::country_of(&t.norm)),
-                ),
+                TokenClass::Word if names.contains(t.norm.as_str()) => {
+                    (Kind::Name, normalize::name_term(&t.norm))
+                }
                 TokenClass::Word => (Kind::Word, t.stem.clone()),
             };
             add(key, surface, w);

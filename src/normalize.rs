@@ -621,6 +621,12 @@ pub fn name_key(norm: &str) -> String {
     out
 }
 
+/// The key a capitalised word is matched by as a name: the country it names, if any ("Russian"
+/// → "russia"), folded across transliterations by [`name_key`].
+pub fn name_term(norm: &str) -> String {
+    name_key(country_of(norm))
+}
+
 /// Whether two name keys (see [`name_key`]) are spellings of one name: equal, or at least
 /// five letters, one edit apart, with the same first two and last two letters. That catches
 /// slips such as "Ryakov" for "Ryabkov" and keeps Russia/Russian, Ukraine/Ukrainian and
