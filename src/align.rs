@@ -381,11 +381,18 @@ fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>,
 /// spokesman"). The title run stops at punctuation and at function words, so in "Russia will
 /// not invade Ukraine, the Kremlin said" only "Kremlin" is attribution.
 fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<bool> {
-    let spans = crate::findings::facts::attribution_spans(text, toks);
-    let mut framed: Vec<bool> = toks
-        .iter()
-        .map(|tok| spans.iter().any(|&(a, b)| tok.start >= a && tok.end <= b))
-        .collect();
+    let mut framed = vec![false; toks.len()];
+    for (a, b) in crate::findings::facts::attribution_spans(text, toks) {
+        // Tokens are in text order: the span's tokens are a run from the first starting at
+        // or after `a`.
+        let first = toks.partition_point(|t| t.start < a);
+        for (tok, f) in toks[first..].iter().zip(&mut framed[first..]) {
+            if tok.end > b {
+                break;
+            }
+            *f = true;
+        }
+    }
     for k in (0..toks.len().saturating_sub(1)).rev() {
         let (tok, next) = (&toks[k], &toks[k + 1]);
         let title = tok.class == TokenClass::Word

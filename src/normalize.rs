@@ -346,25 +346,37 @@ pub fn side_by_side(text: &str, a: &Token, b: &Token) -> bool {
 /// ("united states") and whose `stem` is the short form ("us"), when only spaces separate
 /// them. Case does not matter, so the same words make the same tokens however they are written.
 fn join_two_word_names(text: &str, toks: &mut Vec<Token>) {
-    let mut k = 0;
-    while k + 1 < toks.len() {
-        let (a, b) = (&toks[k], &toks[k + 1]);
+    merge_pairs(toks, |a, b| {
         let short = TWO_WORD_NAMES
             .iter()
             .find(|(x, y, _)| *x == a.norm && *y == b.norm)
-            .map(|(_, _, c)| *c);
-        if let Some(short) = short.filter(|_| side_by_side(text, a, b)) {
-            let merged = Token {
-                end: b.end,
-                norm: format!("{} {}", a.norm, b.norm),
-                stem: short.to_string(),
-                class: TokenClass::Word,
-                ..a.clone()
-            };
-            toks.splice(k..k + 2, [merged]);
+            .map(|(_, _, c)| *c)?;
+        side_by_side(text, a, b).then(|| Token {
+            end: b.end,
+            norm: format!("{} {}", a.norm, b.norm),
+            stem: short.to_string(),
+            class: TokenClass::Word,
+            ..a.clone()
+        })
+    });
+}
+
+/// Replace each pair of neighbouring tokens that `join` merges by the merged token, left to
+/// right, a merged token never merging again. One pass that builds a new list, so a sentence
+/// with many joins stays linear (splicing in place made it quadratic).
+fn merge_pairs(toks: &mut Vec<Token>, mut join: impl FnMut(&Token, &Token) -> Option<Token>) {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut it = std::mem::take(toks).into_iter().peekable();
+    while let Some(a) = it.next() {
+        match it.peek().and_then(|b| join(&a, b)) {
+            Some(merged) => {
+                it.next();
+                out.push(merged);
+            }
+            None => out.push(a),
         }
-        k += 1;
     }
+    *toks = out;
 }
 
 /// Number words up to twelve, folded to digits so "two rounds" = "2 rounds".
@@ -572,26 +584,18 @@ pub fn join_compounds(sentences: &mut [Vec<Token>]) {
         .map(|t| t.norm.clone())
         .collect();
     for toks in sentences.iter_mut() {
-        let mut k = 0;
-        while k + 1 < toks.len() {
-            let (a, b) = (&toks[k], &toks[k + 1]);
-            let joined = format!("{}{}", a.norm, b.norm);
-            if a.class == TokenClass::Word
-                && b.class == TokenClass::Word
-                && closed.contains(&joined)
-            {
-                let stem = word_stem(&joined);
-                let end = b.end;
-                let merged = Token {
-                    end,
-                    norm: joined,
-                    stem,
-                    ..a.clone()
-                };
-                toks.splice(k..k + 2, [merged]);
+        merge_pairs(toks, |a, b| {
+            if a.class != TokenClass::Word || b.class != TokenClass::Word {
+                return None;
             }
-            k += 1;
-        }
+            let joined = format!("{}{}", a.norm, b.norm);
+            closed.contains(&joined).then(|| Token {
+                end: b.end,
+                stem: word_stem(&joined),
+                norm: joined,
+                ..a.clone()
+            })
+        });
     }
 }
 

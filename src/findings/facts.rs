@@ -294,6 +294,7 @@ fn is_year(t: &Token) -> bool {
 pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
     let toks = normalize::tokens(text);
     let mut f = Facts::default();
+    let mut source_spans = std::collections::HashSet::new();
     let norm = |k: usize| toks.get(k).map(|t| t.norm.as_str());
     let mut k = 0;
     while k < toks.len() {
@@ -431,7 +432,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 span: (t.start, t.end),
             });
             if let Some(s) = source_near(text, &toks, k, previous_source) {
-                if !f.sources.iter().any(|x| x.span == s.span) {
+                if source_spans.insert(s.span) {
                     f.sources.push(s);
                 }
             }
@@ -445,12 +446,13 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
 /// to TASS"), from its tokens: the part of [`analyse`] the aligner needs, without the rest.
 pub(crate) fn attribution_spans(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (k, t) in toks.iter().enumerate() {
         let is_verb =
             NEUTRAL_VERBS.contains(&t.norm.as_str()) || LOADED_VERBS.contains(&t.norm.as_str());
         if is_verb && (!t.capitalised || t.initial) {
             if let Some(s) = source_near(text, toks, k, None) {
-                if !spans.contains(&s.span) {
+                if seen.insert(s.span) {
                     spans.push(s.span);
                 }
             }
@@ -522,7 +524,11 @@ fn source_after(text: &str, toks: &[Token], v: usize) -> Option<Source> {
         return None;
     }
     let mut e = j;
-    while e + 1 < toks.len() && is_name_like(&toks[e + 1]) && adjacent(text, toks, e) {
+    while e + 1 < toks.len()
+        && e + 1 - j < MAX_NAME_TOKENS
+        && is_name_like(&toks[e + 1])
+        && adjacent(text, toks, e)
+    {
         e += 1;
     }
     Some(source_from(text, toks, j, e))
@@ -537,7 +543,7 @@ fn source_before(
     previous: Option<&Source>,
 ) -> Option<Source> {
     let mut e = v;
-    while e > 0 {
+    while e > 0 && v - e < 3 {
         let t = &toks[e - 1];
         if WEEKDAYS.contains(&t.norm.as_str()) || t.norm == "on" || t.norm == "also" {
             e -= 1;
@@ -556,11 +562,20 @@ fn source_before(
     }
     let end = e - 1;
     let mut s = end;
-    while s > 0 && is_name_like(&toks[s - 1]) && adjacent(text, toks, s - 1) {
+    while s > 0
+        && end - s + 1 < MAX_NAME_TOKENS
+        && is_name_like(&toks[s - 1])
+        && adjacent(text, toks, s - 1)
+    {
         s -= 1;
     }
     Some(source_from(text, toks, s, end))
 }
+
+/// The longest name run taken as a source ("Russian Deputy Foreign Minister Sergei Alexandrovich
+/// Ryabkov" is seven): a bound, so a line of thousands of capitalised words before a reporting
+/// verb costs no more than a real name.
+const MAX_NAME_TOKENS: usize = 8;
 
 /// Whether tokens `k` and `k + 1` stand side by side: a name run never crosses a comma or a
 /// quote mark ("… the United States," Lavrov said).

@@ -539,6 +539,39 @@ fn compare_sources(
     }
 }
 
+/// The best-matching pair of pieces of two quotes, (score, piece of `pi`, piece of `pj`), when
+/// it reaches [`QUOTE_MATCH`]; the first such pair in order wins a tie. Only pieces sharing a
+/// content stem are scored (stems in very many pieces are not used as keys), so two long
+/// quotes cost about their length, not its square.
+fn best_piece_pair(
+    pi: &[(quotes::Quote, BTreeSet<String>)],
+    pj: &[(quotes::Quote, BTreeSet<String>)],
+) -> Option<(f64, usize, usize)> {
+    let mut index: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (b, (_, sb)) in pj.iter().enumerate() {
+        for st in sb {
+            index.entry(st).or_default().push(b);
+        }
+    }
+    index.retain(|_, v| v.len() <= 64);
+    let mut best: Option<(f64, usize, usize)> = None;
+    for (a, (_, sa)) in pi.iter().enumerate() {
+        let near: BTreeSet<usize> = sa
+            .iter()
+            .filter_map(|st| index.get(st.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        for b in near {
+            let s = quotes::match_score(sa, &pj[b].1);
+            if s >= QUOTE_MATCH && best.is_none_or(|x| s > x.0) {
+                best = Some((s, a, b));
+            }
+        }
+    }
+    best
+}
+
 fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparison]) {
     let quotes: Vec<Vec<quotes::Quote>> = articles.iter().map(quotes::find).collect();
     // Each quote's sentence pieces with their content stems: remarks are matched piece by
@@ -587,17 +620,7 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                     .copied()
                     .collect();
                 for j in near {
-                    let pj = &pieces[y][j];
-                    let mut best: Option<(f64, usize, usize)> = None;
-                    for (a, (_, sa)) in pi.iter().enumerate() {
-                        for (b, (_, sb)) in pj.iter().enumerate() {
-                            let s = quotes::match_score(sa, sb);
-                            if s >= QUOTE_MATCH && best.is_none_or(|x| s > x.0) {
-                                best = Some((s, a, b));
-                            }
-                        }
-                    }
-                    if let Some((s, a, b)) = best {
+                    if let Some((s, a, b)) = best_piece_pair(pi, &pieces[y][j]) {
                         cands.push((s, i, j, a, b));
                     }
                 }
@@ -656,7 +679,23 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
             }
         }
     }
-    // Quotes no other outlet has: quoted here, paraphrased or absent elsewhere.
+    // Quotes no other outlet has: quoted here, paraphrased or absent elsewhere. The linked
+    // sentences of each comparison, per side, are gathered once.
+    let linked: Vec<[HashSet<usize>; 2]> = comparisons
+        .iter()
+        .map(|c| {
+            [
+                c.links
+                    .iter()
+                    .flat_map(|l| l.base.iter().copied())
+                    .collect(),
+                c.links
+                    .iter()
+                    .flat_map(|l| l.other.iter().copied())
+                    .collect(),
+            ]
+        })
+        .collect();
     for (x, qs) in quotes.iter().enumerate() {
         if articles.len() < 2 {
             break;
@@ -668,20 +707,18 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
             let label = &articles[x].label;
             let linked_to: Vec<&str> = comparisons
                 .iter()
-                .filter_map(|c| {
-                    let (mine, theirs) = if &c.base == label {
-                        (true, c.other.as_str())
+                .zip(&linked)
+                .filter_map(|(c, [base_side, other_side])| {
+                    let (side, theirs) = if &c.base == label {
+                        (base_side, c.other.as_str())
                     } else if &c.other == label {
-                        (false, c.base.as_str())
+                        (other_side, c.base.as_str())
                     } else {
                         return None;
                     };
-                    c.links
+                    q.sentences
                         .iter()
-                        .any(|l| {
-                            let side = if mine { &l.base } else { &l.other };
-                            side.iter().any(|s| q.sentences.contains(s))
-                        })
+                        .any(|s| side.contains(s))
                         .then_some(theirs)
                 })
                 .collect();

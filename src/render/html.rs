@@ -364,6 +364,7 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
         text(&c.base),
         text(&c.other)
     );
+    let related = super::RelatedPartners::new(c);
     for row in super::terminal::rows(c, other) {
         match row {
             super::terminal::Row::Link(li) => {
@@ -410,7 +411,7 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     prefix,
                     &text(&base.sentences[i].text),
                 );
-                related_note(h, other, &super::related_partners(c, true, i));
+                related_note(h, other, related.of(true, i));
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
             super::terminal::Row::Added(j) => {
@@ -424,7 +425,7 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     prefix,
                     &text(&other.sentences[j].text),
                 );
-                related_note(h, base, &super::related_partners(c, false, j));
+                related_note(h, base, related.of(false, j));
                 h.push_str("</td></tr>\n");
             }
         }

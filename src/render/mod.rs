@@ -118,23 +118,42 @@ pub fn group_text(
     Ok(())
 }
 
-/// Make untrusted article text safe to print on a terminal: control characters (escape,
-/// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
-/// Partners of one sentence among a comparison's related pairs, best first, at most
-/// [`MAX_RELATED`]: the sentences of the other side it shares a claim with. `base_side`
-/// says whether `index` is a base sentence.
-pub fn related_partners(c: &crate::model::Comparison, base_side: bool, index: usize) -> Vec<usize> {
-    let mut v: Vec<(f64, usize)> = c
-        .related
-        .iter()
-        .filter_map(|r| match base_side {
-            true if r.base == index => Some((r.score, r.other)),
-            false if r.other == index => Some((r.score, r.base)),
-            _ => None,
-        })
-        .collect();
-    v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    v.into_iter().take(MAX_RELATED).map(|x| x.1).collect()
+/// Partners of every sentence among a comparison's related pairs, best first, at most
+/// [`MAX_RELATED`] each: the sentences of the other side it shares a claim with. Built once
+/// per comparison, so rendering the rows costs their number, not rows × related pairs.
+pub struct RelatedPartners {
+    base: std::collections::BTreeMap<usize, Vec<usize>>,
+    other: std::collections::BTreeMap<usize, Vec<usize>>,
+}
+
+impl RelatedPartners {
+    /// Index the related pairs of `c` by sentence on both sides.
+    pub fn new(c: &crate::model::Comparison) -> RelatedPartners {
+        type Side = std::collections::BTreeMap<usize, Vec<(f64, usize)>>;
+        let (mut base, mut other) = (Side::new(), Side::new());
+        for r in &c.related {
+            base.entry(r.base).or_default().push((r.score, r.other));
+            other.entry(r.other).or_default().push((r.score, r.base));
+        }
+        let best = |side: Side| {
+            side.into_iter()
+                .map(|(k, mut v)| {
+                    v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    (k, v.into_iter().take(MAX_RELATED).map(|x| x.1).collect())
+                })
+                .collect()
+        };
+        RelatedPartners {
+            base: best(base),
+            other: best(other),
+        }
+    }
+
+    /// The partners of sentence `index`; `base_side` says whether it is a base sentence.
+    pub fn of(&self, base_side: bool, index: usize) -> &[usize] {
+        let side = if base_side { &self.base } else { &self.other };
+        side.get(&index).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The first ten words of a sentence (with "…" when there are more): enough to recognise
@@ -151,6 +170,8 @@ pub fn gist(text: &str) -> String {
 /// How many related partners the terminal and HTML views show under one sentence.
 pub const MAX_RELATED: usize = 3;
 
+/// Make untrusted article text safe to print on a terminal: control characters (escape,
+/// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
 /// tabs become spaces.
 pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::{kind_name, related_partners, sanitize_for_terminal, RenderOptions};
+use super::{kind_name, sanitize_for_terminal, RelatedPartners, RenderOptions};
 use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
@@ -176,6 +176,7 @@ fn render_comparison(
     let legend = format!("= identical · ~ reworded · * partial · + only in {ol} · - only in {bl}");
     write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
 
+    let related = RelatedPartners::new(c);
     for row in rows(c, other) {
         match row {
             Row::Link(k) => {
@@ -230,8 +231,7 @@ fn render_comparison(
                     &[(text, pal.delete)],
                     width,
                 )?;
-                let partners = related_partners(c, true, i);
-                write_related(out, &ol, other, partners, pal, width)?;
+                write_related(out, &ol, other, related.of(true, i), pal, width)?;
             }
             Row::Added(j) => {
                 let text = sanitize_for_terminal(&other.sentences[j].text);
@@ -242,8 +242,7 @@ fn render_comparison(
                     &[(text, pal.insert)],
                     width,
                 )?;
-                let partners = related_partners(c, false, j);
-                write_related(out, &bl, base, partners, pal, width)?;
+                write_related(out, &bl, base, related.of(false, j), pal, width)?;
             }
         }
     }
@@ -257,11 +256,11 @@ fn write_related(
     out: &mut dyn Write,
     label: &str,
     article: &Article,
-    partners: Vec<usize>,
+    partners: &[usize],
     pal: &Palette,
     width: usize,
 ) -> io::Result<()> {
-    for k in partners {
+    for &k in partners {
         let Some(s) = article.sentences.get(k) else {
             continue;
         };

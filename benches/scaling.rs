@@ -1,0 +1,110 @@
+//! Growth benchmark: `storydiff compare` on hostile one-line inputs at two sizes, n and 4n.
+//! A stage that is linear takes about 4 times as long at 4n; a quadratic one about 16 times.
+//! Three cases are shapes that made a stage quadratic until they were fixed (a reporting verb
+//! after every name, a two-word name repeated, two long unclosed quotes: 8.8, 15.4 and 12.5
+//! times then); the fourth, a long capitalised run before the verbs, guards the bound on
+//! name runs. The ratio guards against their return. Prints the best of three runs per size and the ratio; with `--assert`, exits
+//! non-zero when a ratio exceeds [`MAX_RATIO`].
+//! Run with `cargo bench --bench scaling -- --assert` (release profile).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Above this growth for 4 times the input, a stage is taken to be worse than linear (a
+/// linear one gives about 4, a quadratic one about 16; the margin absorbs a noisy machine).
+const MAX_RATIO: f64 = 8.0;
+
+/// One hostile input shape: a name and a generator of its text at size `n`.
+type Case = (&'static str, fn(usize) -> String);
+
+const CASES: &[Case] = &[
+    ("'Lavrov said, ' repeated, one sentence", |n| {
+        "Lavrov said, ".repeat(n) + "end.\n"
+    }),
+    ("'United States ' repeated, one sentence", |n| {
+        "United States ".repeat(n) + "said it.\n"
+    }),
+    ("capitalised words, then reporting verbs", |n| {
+        "Lavrov ".repeat(n) + &"said ".repeat(n) + "it.\n"
+    }),
+    ("an unclosed quote of n sentences", |n| {
+        let mut s = String::from("Lavrov said: \"");
+        for i in 0..n / 4 {
+            s.push_str(&format!(
+                "Russia will not wait for answer number {i} from NATO. "
+            ));
+        }
+        s + "\n"
+    }),
+];
+
+fn best_of_three(exe: &str, files: &[&Path]) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let status = Command::new(exe)
+                .args(["compare", "--format", "json"])
+                .args(files)
+                .stdout(Stdio::null())
+                .status();
+            match status {
+                Ok(s) if s.success() => start.elapsed(),
+                other => {
+                    eprintln!("storydiff failed on {files:?}: {other:?}");
+                    std::process::exit(1);
+                }
+            }
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Err(e) = std::fs::write(&p, text) {
+        eprintln!("{}: cannot write: {e}", p.display());
+        std::process::exit(1);
+    }
+    p
+}
+
+fn main() {
+    let assert = std::env::args().any(|a| a == "--assert");
+    let exe = env!("CARGO_BIN_EXE_storydiff");
+    let dir = std::env::temp_dir().join(format!("storydiff-scaling-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("{}: cannot create: {e}", dir.display());
+        std::process::exit(1);
+    }
+    let n = 5_000;
+    let mut ok = true;
+    for (name, make) in CASES {
+        let mut times = Vec::new();
+        for size in [n, 4 * n] {
+            // The same shape on both sides, the second a little different, so the aligner
+            // and the quote matcher have work to do.
+            let a = write(&dir, "a.txt", &make(size));
+            let b = write(&dir, "b.txt", &make(size).replace("NATO", "the alliance"));
+            times.push(best_of_three(exe, &[&a, &b]));
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let ratio = times[1].as_secs_f64() / times[0].as_secs_f64().max(1e-3);
+        let verdict = if ratio <= MAX_RATIO {
+            "ok"
+        } else {
+            ok = false;
+            "WORSE THAN LINEAR"
+        };
+        println!(
+            "{name:<45} n {:>8.1} ms  4n {:>8.1} ms  ratio {ratio:>5.1}  {verdict}",
+            ms(times[0]),
+            ms(times[1])
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if assert && !ok {
+        eprintln!("scaling: a stage grows faster than {MAX_RATIO}x for 4x the input");
+        std::process::exit(1);
+    }
+}
