@@ -27,12 +27,16 @@ fn article(label: String, text: &str) -> Option<Article> {
     storydiff::build_article(raw, false).ok()
 }
 
-/// news_ecb documents with their topic.
-fn news_ecb(dir: &Path) -> Vec<(Article, String)> {
-    let text = std::fs::read_to_string(dir.join("docs.json")).unwrap_or_default();
-    let docs: BTreeMap<String, BTreeMap<String, String>> =
-        serde_json::from_str(&text).unwrap_or_default();
-    docs.into_iter()
+/// news_ecb documents with their topic; a missing or unreadable docs.json is an error naming
+/// the file, never an empty corpus.
+fn news_ecb(dir: &Path) -> Result<Vec<(Article, String)>, String> {
+    let path = dir.join("docs.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let docs: BTreeMap<String, BTreeMap<String, String>> = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not the news_ecb docs format: {e}", path.display()))?;
+    Ok(docs
+        .into_iter()
         .filter_map(|(id, sents)| {
             let mut ordered: Vec<(usize, String)> = sents
                 .into_iter()
@@ -43,7 +47,7 @@ fn news_ecb(dir: &Path) -> Vec<(Article, String)> {
             let topic = id.split('_').next().unwrap_or("").to_string();
             article(id, &body.join("\n\n")).map(|a| (a, topic))
         })
-        .collect()
+        .collect())
 }
 
 /// METER texts (Latin-1) with their story folder as the event.
@@ -172,6 +176,8 @@ fn baseline(articles: &[Article], threshold: f64) -> Vec<Vec<usize>> {
                 .iter()
                 .map(|(&id, &tf)| (id, ((1.0 + tf.ln()) * (n / df[id as usize]).ln()) as f32))
                 .collect();
+            // Summed in term order, not the map's, so the norm is the same bits every run.
+            v.sort_by_key(|x| x.0);
             let norm = v
                 .iter()
                 .map(|x| f64::from(x.1).powi(2))
@@ -181,7 +187,6 @@ fn baseline(articles: &[Article], threshold: f64) -> Vec<Vec<usize>> {
             for x in &mut v {
                 x.1 = (f64::from(x.1) / norm) as f32;
             }
-            v.sort_by_key(|x| x.0);
             v
         })
         .collect();
@@ -245,7 +250,13 @@ fn main() {
         std::process::exit(if assert { 1 } else { 0 });
     };
     let mut failed = false;
-    let ecb = news_ecb(&bench.join("abcd-link-news").join("news_ecb"));
+    let ecb = match news_ecb(&bench.join("abcd-link-news").join("news_ecb")) {
+        Ok(ecb) => ecb,
+        Err(e) => {
+            eprintln!("group_quality: {e}");
+            std::process::exit(2);
+        }
+    };
     let split = |dev: bool| -> (Vec<Article>, Vec<String>) {
         ecb.iter()
             .filter(|(_, t)| (t.parse::<u32>().unwrap_or(0) <= 22) == dev)

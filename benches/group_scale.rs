@@ -192,8 +192,13 @@ fn run_measured(cmd: &mut Command) -> (f64, u64, Vec<u8>) {
     // SAFETY: rusage is plain data filled in by wait4 for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: pid is our child, status and usage are valid pointers.
-    unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let secs = start.elapsed().as_secs_f64();
+    // A crash or an error exit is a failed run, never a result of "0 events".
+    if waited != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        eprintln!("storydiff group failed (wait status {status})");
+        std::process::exit(1);
+    }
     (secs, usage.ru_maxrss as u64 * 1024, out)
 }
 
@@ -220,7 +225,13 @@ fn main() {
                 .args(["group", "--format", "json"])
                 .arg(&dir),
         );
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
+        let v: serde_json::Value = match serde_json::from_slice(&out) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("storydiff group printed no JSON: {e}");
+                std::process::exit(1);
+            }
+        };
         let events = v["events"].as_array().map_or(0, Vec::len);
         let gold_events = gold
             .values()

@@ -5,8 +5,9 @@
 //!
 //! Run: `cargo bench --bench quality [-- --assert]` (`scripts/bench-quality.sh` does both).
 //! With `--assert` it exits 1 when a number falls below its *guard*: the floor minus
-//! 0.02 where the floor is met, and today's value minus 0.02 where it is not yet met (so a
-//! regression fails CI while the table says plainly which floors are missed).
+//! 0.02 where the floor is met, and today's value (a constant below) minus 0.02 where it is
+//! not yet met or there is no floor (so a regression fails CI while the table says plainly
+//! which floors are missed).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -68,7 +69,9 @@ fn run(assert: bool) -> Result<bool, String> {
     let dir = shared()?;
     let mut rows = Vec::new();
     let mut push = |what: &str, value: f64, baseline: &'static str, floor: f64, today: f64| {
-        let guard = if value >= floor {
+        // Decided by the fixed `today`, not by the value just measured, so a met floor that is
+        // lost fails too.
+        let guard = if floor > 0.0 && today >= floor {
             floor - 0.02
         } else {
             today - 0.02
@@ -103,14 +106,14 @@ fn run(assert: bool) -> Result<bool, String> {
         dev.f1,
         "—",
         0.0,
-        dev.f1,
+        0.376,
     );
     push(
         "news_ecb TEST (topics 23+): link F1",
         test.f1,
         ".255 (P .197 R .364)",
         0.35,
-        0.363,
+        0.371,
     );
 
     let m = eval::mrpc(&dir.join("mrpc"), &t)?;
@@ -119,9 +122,9 @@ fn run(assert: bool) -> Result<bool, String> {
         m.test.accuracy,
         ".708",
         0.73,
-        0.733,
+        0.732,
     );
-    push("MRPC test: F1", m.test.f1, ".795", 0.81, 0.816);
+    push("MRPC test: F1", m.test.f1, ".795", 0.81, 0.815);
 
     let me = eval::meter::meter(&dir.join("meter"), &t)?;
     let s = &me.sentences;
@@ -137,22 +140,16 @@ fn run(assert: bool) -> Result<bool, String> {
         s.identical3.f1,
         "—",
         0.0,
-        s.identical3.f1,
+        0.554,
     );
     push(
         "METER sentences: reworded F1",
         s.reworded3.f1,
         "—",
         0.0,
-        s.reworded3.f1,
+        0.686,
     );
-    push(
-        "METER sentences: added F1",
-        s.added3.f1,
-        "—",
-        0.0,
-        s.added3.f1,
-    );
+    push("METER sentences: added F1", s.added3.f1, "—", 0.0, 0.747);
     push(
         "METER documents: wholly/partially/non macro-F1 (5 folds by story)",
         me.documents.macro_f1,
@@ -181,7 +178,7 @@ fn run(assert: bool) -> Result<bool, String> {
             "| {} | {:.3} | {} | {} | {} |",
             r.what, r.value, r.baseline, floor, met
         );
-        if r.floor > 0.0 && r.value < r.guard {
+        if r.value < r.guard {
             eprintln!(
                 "quality: {} fell to {:.3}, below its guard {:.3}",
                 r.what, r.value, r.guard

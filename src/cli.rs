@@ -245,7 +245,6 @@ pub fn resolve_color(
     }
 }
 
-/// Decide the width: --width, then the terminal's width, then COLUMNS, then 80.
 /// Narrowest and widest layout the terminal view accepts; other widths are clamped.
 pub const WIDTH_RANGE: (usize, usize) = (20, 1000);
 
@@ -292,11 +291,18 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Why a command stopped: a closed pipe, which is not an error, or a failure with its
+/// one-line message for stderr.
 pub enum RunError {
     /// The reader went away (`| head`): not an error.
     Pipe,
     /// A failure, with its one-line message.
     Fail(String),
+}
+
+/// A value that cannot be written as JSON (a number that is not finite, say).
+fn json_error(e: serde_json::Error) -> RunError {
+    RunError::Fail(format!("cannot write JSON: {e}"))
 }
 
 impl From<Error> for RunError {
@@ -539,6 +545,8 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
             }
         }
     }
+    // Same stem in same-named folders (a/x/k.txt, b/x/k.txt): number the repeats.
+    crate::dedupe_labels(&mut articles);
     Ok(articles)
 }
 
@@ -561,7 +569,7 @@ fn run_group(args: GroupArgs) -> Result<(), RunError> {
             let _ = writeln!(
                 buf,
                 "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
+                crate::render::json::to_safe_string(&doc, true).map_err(json_error)?
             );
         }
         GroupFormat::Text => {
@@ -614,7 +622,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
             let _ = writeln!(
                 buf,
                 "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
+                crate::render::json::to_safe_string(&doc, true).map_err(json_error)?
             );
         }
         FormatArg::Html => {
@@ -714,7 +722,11 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let m = crate::eval::meter::meter(std::path::Path::new(dir), &thresholds)
             .map_err(RunError::Fail)?;
         let text = match args.format {
-            EvalFormat::Json => serde_json::json!({"benchmark": "meter", "result": m}).to_string(),
+            EvalFormat::Json => crate::render::json::to_safe_string(
+                &serde_json::json!({"benchmark": "meter", "result": m}),
+                false,
+            )
+            .map_err(json_error)?,
             EvalFormat::Text => {
                 let s = &m.sentences;
                 let d = &m.documents;
@@ -733,7 +745,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let m =
             crate::eval::mrpc(std::path::Path::new(dir), &thresholds).map_err(RunError::Fail)?;
         let line = match args.format {
-            EvalFormat::Json => serde_json::json!({"benchmark": "mrpc", "result": m}).to_string(),
+            EvalFormat::Json => crate::render::json::to_safe_string(&serde_json::json!({"benchmark": "mrpc", "result": m}), false).map_err(json_error)?,
             EvalFormat::Text => format!(
                 "mrpc: threshold {:.4} (best train accuracy); train accuracy {:.1} F1 {:.1} ({} pairs); test accuracy {:.1} F1 {:.1} ({} pairs)",
                 m.threshold,
@@ -757,7 +769,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             .map_err(RunError::Fail)?;
         let (s, pairs) = (&r.overall, r.pairs.len());
         let line = match args.format {
-            EvalFormat::Json => serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "pairs": r.pairs}).to_string(),
+            EvalFormat::Json => crate::render::json::to_safe_string(&serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "pairs": r.pairs}), false).map_err(json_error)?,
             EvalFormat::Text => {
                 let mut text = String::new();
                 if args.per_pair {
@@ -765,7 +777,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                         let q = &p.scores;
                         text.push_str(&format!(
                             "{}-{}: precision {:.3} ({}/{}) recall {:.3} ({}/{}) F1 {:.3}\n",
-                            p.doc1, p.doc2, q.precision, q.correct, q.predicted, q.recall, q.found, q.gold, q.f1
+                            crate::render::sanitize_for_terminal(&p.doc1), crate::render::sanitize_for_terminal(&p.doc2), q.precision, q.correct, q.predicted, q.recall, q.found, q.gold, q.f1
                         ));
                     }
                 }
@@ -809,7 +821,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                 .iter()
                 .map(|(a, b, s, c)| serde_json::json!({"a": a, "b": b, "scores": s, "confusion": c}))
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            writeln!(out, "{}", crate::render::json::to_safe_string(&v, true).map_err(json_error)?)
         }
         EvalFormat::Text => results.iter().try_for_each(|(a, b, s, c)| {
             let (a, b) = (

@@ -334,10 +334,17 @@ mod tests {
 
     #[test]
     fn huge_sides_fall_back_to_delete_insert() {
-        let old = "word ".repeat(MAX_DIFF_SEGMENTS);
-        let d = word_diff(&old, "other");
+        // One word over the limit, and a word in common that a word diff would keep equal.
+        let old = "word ".repeat(MAX_DIFF_SEGMENTS + 1);
+        let d = word_diff(&old, "word other");
+        assert!(d.iter().all(|c| c.op != DiffOp::Equal), "{:?}", &d[..1]);
         assert_eq!(d.len(), 2);
         assert_eq!(old_side(&d), old);
+        // At the limit the diff is still word by word.
+        let at = "word ".repeat(MAX_DIFF_SEGMENTS);
+        assert!(word_diff(&at, "word other")
+            .iter()
+            .any(|c| c.op == DiffOp::Equal));
     }
 
     proptest! {

@@ -531,8 +531,9 @@ pub fn average_link_apart(
     out
 }
 
-/// Group `articles` by event. Groups come in order of their first member; the result does
-/// not depend on input order beyond the member indices themselves.
+/// Group `articles` by event. Groups come in order of their first member. Which articles
+/// are grouped together does not depend on input order (ties are broken by content); the
+/// member indices, and where several spellings of a key term occur the one shown, follow it.
 pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
     let (profiles, vocab) = profiles(articles, p);
     let (vecs, df) = vectors(&profiles, &vocab, p);
@@ -574,7 +575,11 @@ fn describe(
 ) -> Event {
     let k = members.len();
     // Cohesion and the most central member (highest average similarity to the others).
-    let sample: Vec<usize> = members.iter().copied().take(300).collect();
+    // At most 300 members, taken in an order set by their text (not by input position), so
+    // a large event is described the same whatever order its articles came in.
+    let mut sample = members.clone();
+    sample.sort_by_key(|&m| (fnv1a(articles[m].text.as_bytes()), m));
+    sample.truncate(300);
     let mut best = (members[0], f64::MIN);
     let mut total = 0.0;
     let mut pairs = 0usize;

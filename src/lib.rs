@@ -13,7 +13,7 @@
 //!                                               ▼
 //!                               findings (quotes, numbers, dates, names, attribution, hedges)
 //!                                               ▼
-//!              Report { articles, comparisons, findings } ─► render::{terminal, json, checklist}
+//!              Report { articles, comparisons, findings } ─► render::{terminal, json, checklist, html}
 //! ```
 //!
 //! Glossary:

@@ -271,7 +271,8 @@ fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize
         let _ = write!(
             h,
             "<tr class=\"claim\" data-claim=\"{prefix}c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
-            attr(&owners.join(" ")),
+            // A JSON list: a label may contain spaces ("Le Monde").
+            attr(&serde_json::Value::from(owners).to_string()),
             text(&sample)
         );
         for (cell, a) in c.cells.iter().zip(&report.articles) {

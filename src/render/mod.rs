@@ -170,6 +170,21 @@ pub fn gist(text: &str) -> String {
 /// How many related partners the terminal and HTML views show under one sentence.
 pub const MAX_RELATED: usize = 3;
 
+/// Bidirectional marks, embeddings, overrides and isolates, and the line and paragraph
+/// separators: invisible characters that reorder or break the text shown around them.
+pub fn is_format_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
 /// Make untrusted article text safe to print on a terminal: control characters (escape,
 /// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
 /// tabs become spaces.
@@ -177,12 +192,7 @@ pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\n' | '\t' | '\r' | '\u{2028}' | '\u{2029}' => ' ',
-            '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}' => '\u{FFFD}',
-            c if c.is_control() => '\u{FFFD}',
+            c if c.is_control() || is_format_control(c) => '\u{FFFD}',
             c => c,
         })
         .collect()

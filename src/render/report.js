@@ -39,7 +39,7 @@
     var claims = document.querySelectorAll(".matrix tr.claim");
     for (var j = 0; j < claims.length; j++) {
       var c = claims[j];
-      var owners = (c.getAttribute("data-only") || "").split(" ");
+      var owners = JSON.parse(c.getAttribute("data-only") || "[]");
       c.hidden = (diff && c.getAttribute("data-diff") === "same") ||
         (outlet !== "" && owners.indexOf(outlet) < 0);
     }

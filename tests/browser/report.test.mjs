@@ -128,7 +128,25 @@ test("hover, click and keyboard light up partners; filters hide rows", async () 
   await page.locator(".matrix tr.claim").first().focus();
   const focused = await page.$$eval(".hl", (e) => e.length);
   assert.ok(focused >= 1);
+  // Enter pins the highlight: it stays when focus moves on, and Enter again unpins it.
+  const row = page.locator(".matrix tr.claim").first();
+  const rowClaim = await row.getAttribute("data-claim");
   await page.keyboard.press("Enter");
+  await page.locator(".matrix tr.claim").nth(1).focus();
+  await page.locator(".matrix tr.claim").nth(1).blur();
+  const pinned = await page.$$eval(`[data-claim="${rowClaim}"].hl`, (e) => e.length);
+  assert.ok(pinned >= 1, "Enter should pin the highlight");
+  await row.focus();
+  await page.keyboard.press("Enter");
+  await row.blur();
+  const unpinned = await page.$$eval(`[data-claim="${rowClaim}"].hl`, (e) => e.length);
+  assert.equal(unpinned, 0, "Enter again should unpin it");
+  // A click pins too.
+  await linked.click();
+  await page.mouse.move(0, 0);
+  const clicked = await page.$$eval(`[data-claim="${claim}"].hl`, (e) => e.length);
+  assert.ok(clicked >= 3, `click pinned ${clicked} elements`);
+  await linked.click();
 
   await page.selectOption("#only-outlet", "epa");
   const visible = await page.$$eval("section.pair tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => [r.dataset.kind, r.dataset.owner]));
@@ -138,6 +156,21 @@ test("hover, click and keyboard light up partners; filters hide rows", async () 
   await page.check("#only-diff");
   const identicalShown = await page.$$eval("tr[data-kind=identical]", (rows) => rows.filter((r) => !r.hidden).length);
   assert.equal(identicalShown, 0);
+  await page.close();
+});
+
+test("the outlet filter works for labels with spaces", async () => {
+  const file = join(artifacts, "report-labels.html");
+  storydiff(["compare", "--format", "html", "-o", file, "--label", "KUNA wire", "--label", "Le Monde", "--label", "Brasov", ...trio]);
+  const { page, problems } = await open(file);
+  await page.selectOption("#only-outlet", "Le Monde");
+  const matrix = await page.$$eval(".matrix tr.claim", (rows) => rows.filter((r) => !r.hidden).length);
+  assert.ok(matrix > 0, "claims only Le Monde carries stay visible");
+  const owners = await page.$$eval(".matrix tr.claim", (rows) => rows.filter((r) => !r.hidden).map((r) => JSON.parse(r.dataset.only)));
+  assert.ok(owners.every((o) => o.includes("Le Monde")), JSON.stringify(owners.slice(0, 3)));
+  const rows = await page.$$eval("section.pair tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => r.dataset.owner));
+  assert.ok(rows.length > 0 && rows.every((o) => o === "Le Monde"), JSON.stringify(rows.slice(0, 3)));
+  assert.deepEqual(problems.errors, []);
   await page.close();
 });
 

@@ -95,6 +95,25 @@ fn article_text_cannot_inject_escape_sequences() {
 }
 
 #[test]
+fn json_output_escapes_c1_controls_and_bidi_overrides() {
+    let evil =
+        "Lavrov met Blinken in Geneva on Friday \u{9b}31m and \u{202e}drowkcab\u{2066} today.";
+    let out = crate::ok_output(
+        storydiff()
+            .args(["compare", "--format", "json", "-", &trio()[0]])
+            .write_stdin(evil),
+    );
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(!s.contains('\u{9b}') && !s.contains('\u{202e}') && !s.contains('\u{2066}'));
+    // The text itself is kept, escaped.
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+    assert_eq!(
+        v["articles"][0]["sentences"][0]["text"].as_str(),
+        Some(evil)
+    );
+}
+
+#[test]
 fn stdin_and_labels() {
     let kuna = std::fs::read_to_string(&trio()[0]).unwrap_or_default();
     let out = storydiff()
