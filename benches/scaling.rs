@@ -2,8 +2,8 @@
 //! A stage that is linear takes about 4 times as long at 4n; a quadratic one about 16 times.
 //! Three cases are shapes that made a stage quadratic until they were fixed (a reporting verb
 //! after every name, a two-word name repeated, two long unclosed quotes: 8.8, 15.4 and 12.5
-//! times then); the fourth, a long capitalised run before the verbs, guards the bound on
-//! name runs. The ratio guards against their return. Prints the best of three runs per size and the ratio; with `--assert`, exits
+//! times then); a long capitalised run before the verbs guards the bound on name runs, and
+//! many short quotes against one long quote guard the quote matcher's piece index. The ratio guards against their return. Prints the best of three runs per size and the ratio; with `--assert`, exits
 //! non-zero when a ratio exceeds [`MAX_RATIO`].
 //! Run with `cargo bench --bench scaling -- --assert` (release profile).
 
@@ -34,6 +34,17 @@ const CASES: &[Case] = &[
             s.push_str(&format!(
                 "Russia will not wait for answer number {i} from NATO. "
             ));
+        }
+        s + "\n"
+    }),
+    ("short quotes, then one long unclosed quote", |n| {
+        let mut s = String::new();
+        for i in 0..n / 8 {
+            s.push_str(&format!("\"Answer {i} from NATO is late,\" he said. "));
+        }
+        s.push_str("Lavrov said: \"");
+        for i in 0..n / 8 {
+            s.push_str(&format!("Russia will not wait for answer {i} from NATO. "));
         }
         s + "\n"
     }),
@@ -82,10 +93,15 @@ fn main() {
     for (name, make) in CASES {
         let mut times = Vec::new();
         for size in [n, 4 * n] {
-            // The same shape on both sides, the second a little different, so the aligner
-            // and the quote matcher have work to do.
+            // The same shape on both sides, the second a little different (a sentence more,
+            // and "the alliance" for "NATO" where it occurs), so the aligner and the quote
+            // matcher have work to do.
             let a = write(&dir, "a.txt", &make(size));
-            let b = write(&dir, "b.txt", &make(size).replace("NATO", "the alliance"));
+            let b = write(
+                &dir,
+                "b.txt",
+                &(make(size).replace("NATO", "the alliance") + "Talks went on in Geneva.\n"),
+            );
             times.push(best_of_three(exe, &[&a, &b]));
         }
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;

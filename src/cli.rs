@@ -300,9 +300,12 @@ pub enum RunError {
     Fail(String),
 }
 
-/// A value that cannot be written as JSON (a number that is not finite, say).
-fn json_error(e: serde_json::Error) -> RunError {
-    RunError::Fail(format!("cannot write JSON: {e}"))
+/// `value` as JSON for output, pretty or compact, safe on a terminal
+/// ([`crate::render::json::to_safe_string`]); a value that cannot be written as JSON is a
+/// one-line failure, never empty output.
+fn json_text<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String, RunError> {
+    crate::render::json::to_safe_string(value, pretty)
+        .map_err(|e| RunError::Fail(format!("cannot write JSON: {e}")))
 }
 
 impl From<Error> for RunError {
@@ -566,11 +569,7 @@ fn run_group(args: GroupArgs) -> Result<(), RunError> {
                 "articles": articles.len(),
                 "events": events,
             });
-            let _ = writeln!(
-                buf,
-                "{}",
-                crate::render::json::to_safe_string(&doc, true).map_err(json_error)?
-            );
+            let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         GroupFormat::Text => {
             let _ =
@@ -619,11 +618,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 "events": reports.iter().map(|(e, r)| serde_json::json!({"event": e, "report": r})).collect::<Vec<_>>(),
                 "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
             });
-            let _ = writeln!(
-                buf,
-                "{}",
-                crate::render::json::to_safe_string(&doc, true).map_err(json_error)?
-            );
+            let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         FormatArg::Html => {
             let items: Vec<(String, &crate::Report)> =
@@ -722,11 +717,10 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let m = crate::eval::meter::meter(std::path::Path::new(dir), &thresholds)
             .map_err(RunError::Fail)?;
         let text = match args.format {
-            EvalFormat::Json => crate::render::json::to_safe_string(
+            EvalFormat::Json => json_text(
                 &serde_json::json!({"benchmark": "meter", "result": m}),
                 false,
-            )
-            .map_err(json_error)?,
+            )?,
             EvalFormat::Text => {
                 let s = &m.sentences;
                 let d = &m.documents;
@@ -745,7 +739,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let m =
             crate::eval::mrpc(std::path::Path::new(dir), &thresholds).map_err(RunError::Fail)?;
         let line = match args.format {
-            EvalFormat::Json => crate::render::json::to_safe_string(&serde_json::json!({"benchmark": "mrpc", "result": m}), false).map_err(json_error)?,
+            EvalFormat::Json => json_text(&serde_json::json!({"benchmark": "mrpc", "result": m}), false)?,
             EvalFormat::Text => format!(
                 "mrpc: threshold {:.4} (best train accuracy); train accuracy {:.1} F1 {:.1} ({} pairs); test accuracy {:.1} F1 {:.1} ({} pairs)",
                 m.threshold,
@@ -769,7 +763,10 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             .map_err(RunError::Fail)?;
         let (s, pairs) = (&r.overall, r.pairs.len());
         let line = match args.format {
-            EvalFormat::Json => crate::render::json::to_safe_string(&serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "pairs": r.pairs}), false).map_err(json_error)?,
+            EvalFormat::Json => json_text(
+                &serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "pairs": r.pairs}),
+                false,
+            )?,
             EvalFormat::Text => {
                 let mut text = String::new();
                 if args.per_pair {
@@ -777,7 +774,15 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                         let q = &p.scores;
                         text.push_str(&format!(
                             "{}-{}: precision {:.3} ({}/{}) recall {:.3} ({}/{}) F1 {:.3}\n",
-                            crate::render::sanitize_for_terminal(&p.doc1), crate::render::sanitize_for_terminal(&p.doc2), q.precision, q.correct, q.predicted, q.recall, q.found, q.gold, q.f1
+                            crate::render::sanitize_for_terminal(&p.doc1),
+                            crate::render::sanitize_for_terminal(&p.doc2),
+                            q.precision,
+                            q.correct,
+                            q.predicted,
+                            q.recall,
+                            q.found,
+                            q.gold,
+                            q.f1
                         ));
                     }
                 }
@@ -821,7 +826,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                 .iter()
                 .map(|(a, b, s, c)| serde_json::json!({"a": a, "b": b, "scores": s, "confusion": c}))
                 .collect();
-            writeln!(out, "{}", crate::render::json::to_safe_string(&v, true).map_err(json_error)?)
+            writeln!(out, "{}", json_text(&v, true)?)
         }
         EvalFormat::Text => results.iter().try_for_each(|(a, b, s, c)| {
             let (a, b) = (

@@ -543,7 +543,7 @@ fn source_before(
     previous: Option<&Source>,
 ) -> Option<Source> {
     let mut e = v;
-    while e > 0 && v - e < 3 {
+    while e > 0 {
         let t = &toks[e - 1];
         if WEEKDAYS.contains(&t.norm.as_str()) || t.norm == "on" || t.norm == "also" {
             e -= 1;

@@ -539,32 +539,53 @@ fn compare_sources(
     }
 }
 
-/// The best-matching pair of pieces of two quotes, (score, piece of `pi`, piece of `pj`), when
-/// it reaches [`QUOTE_MATCH`]; the first such pair in order wins a tie. Only pieces sharing a
-/// content stem are scored (stems in very many pieces are not used as keys), so two long
-/// quotes cost about their length, not its square.
-fn best_piece_pair(
-    pi: &[(quotes::Quote, BTreeSet<String>)],
-    pj: &[(quotes::Quote, BTreeSet<String>)],
-) -> Option<(f64, usize, usize)> {
+/// A quote's sentence pieces, each with its content stems.
+type QuotePieces = Vec<(quotes::Quote, BTreeSet<String>)>;
+
+/// For each content stem, the items (ascending) whose stems hold it. Stems in more than 64
+/// items are left out: too common to find a match by, and they would make two long lists
+/// cost their product.
+fn stem_index<'a, I, S>(items: I) -> BTreeMap<&'a str, Vec<usize>>
+where
+    I: IntoIterator<Item = S>,
+    S: IntoIterator<Item = &'a str>,
+{
     let mut index: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (b, (_, sb)) in pj.iter().enumerate() {
-        for st in sb {
-            index.entry(st).or_default().push(b);
+    for (k, stems) in items.into_iter().enumerate() {
+        for st in stems.into_iter().collect::<BTreeSet<_>>() {
+            index.entry(st).or_default().push(k);
         }
     }
     index.retain(|_, v| v.len() <= 64);
+    index
+}
+
+/// The best-matching pair of pieces of two quotes, (score, piece of `pi`, piece of `pj`), when
+/// it reaches [`QUOTE_MATCH`]; of equal scores the first pair in (piece of `pi`, piece of `pj`)
+/// order wins. `ii` and `ij` are the quotes' piece indexes ([`stem_index`]): only pieces
+/// sharing an indexed stem are scored, walking the quote with fewer pieces, so a long quote
+/// costs about the length of the shorter one each time it is met.
+fn best_piece_pair(
+    pi: &QuotePieces,
+    ii: &BTreeMap<&str, Vec<usize>>,
+    pj: &QuotePieces,
+    ij: &BTreeMap<&str, Vec<usize>>,
+) -> Option<(f64, usize, usize)> {
+    let swap = pj.len() < pi.len();
+    let (small, large_index) = if swap { (pj, ii) } else { (pi, ij) };
     let mut best: Option<(f64, usize, usize)> = None;
-    for (a, (_, sa)) in pi.iter().enumerate() {
-        let near: BTreeSet<usize> = sa
+    for (k, (_, stems)) in small.iter().enumerate() {
+        let near: BTreeSet<usize> = stems
             .iter()
-            .filter_map(|st| index.get(st.as_str()))
+            .filter_map(|st| large_index.get(st.as_str()))
             .flatten()
             .copied()
             .collect();
-        for b in near {
-            let s = quotes::match_score(sa, &pj[b].1);
-            if s >= QUOTE_MATCH && best.is_none_or(|x| s > x.0) {
+        for l in near {
+            let (a, b) = if swap { (l, k) } else { (k, l) };
+            let s = quotes::match_score(&pi[a].1, &pj[b].1);
+            let better = best.is_none_or(|(bs, ba, bb)| s > bs || (s == bs && (a, b) < (ba, bb)));
+            if s >= QUOTE_MATCH && better {
                 best = Some((s, a, b));
             }
         }
@@ -576,8 +597,7 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
     let quotes: Vec<Vec<quotes::Quote>> = articles.iter().map(quotes::find).collect();
     // Each quote's sentence pieces with their content stems: remarks are matched piece by
     // piece, so a long quote matches the one remark another outlet carries.
-    type Pieces = Vec<Vec<(quotes::Quote, BTreeSet<String>)>>;
-    let pieces: Vec<Pieces> = quotes
+    let pieces: Vec<Vec<QuotePieces>> = quotes
         .iter()
         .zip(articles)
         .map(|(qs, a)| {
@@ -594,22 +614,25 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                 .collect()
         })
         .collect();
+    // Each quote's pieces indexed by stem, once.
+    let piece_index: Vec<Vec<BTreeMap<&str, Vec<usize>>>> = pieces
+        .iter()
+        .map(|qs| {
+            qs.iter()
+                .map(|q| stem_index(q.iter().map(|(_, st)| st.iter().map(String::as_str))))
+                .collect()
+        })
+        .collect();
     let mut matched: Vec<Vec<bool>> = quotes.iter().map(|q| vec![false; q.len()]).collect();
     for x in 0..articles.len() {
         for y in x + 1..articles.len() {
             // Best pairs first, each quote used once per article pair. Only quotes sharing a
             // content stem are compared (stems in very many quotes are not used as keys).
-            let mut index: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (j, pj) in pieces[y].iter().enumerate() {
-                let stems: BTreeSet<&str> = pj
+            let index = stem_index(
+                pieces[y]
                     .iter()
-                    .flat_map(|(_, st)| st.iter().map(String::as_str))
-                    .collect();
-                for st in stems {
-                    index.entry(st).or_default().push(j);
-                }
-            }
-            index.retain(|_, v| v.len() <= 64);
+                    .map(|q| q.iter().flat_map(|(_, st)| st.iter().map(String::as_str))),
+            );
             let mut cands = Vec::new();
             for (i, pi) in pieces[x].iter().enumerate() {
                 let near: BTreeSet<usize> = pi
@@ -620,7 +643,8 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                     .copied()
                     .collect();
                 for j in near {
-                    if let Some((s, a, b)) = best_piece_pair(pi, &pieces[y][j]) {
+                    let (ii, ij) = (&piece_index[x][i], &piece_index[y][j]);
+                    if let Some((s, a, b)) = best_piece_pair(pi, ii, &pieces[y][j], ij) {
                         cands.push((s, i, j, a, b));
                     }
                 }

@@ -22,12 +22,7 @@ pub fn escape(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}' => out.push('\u{FFFD}'),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if c.is_control() || super::is_format_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
