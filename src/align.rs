@@ -262,12 +262,13 @@ pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) 
 
 /// Turn the sentences of both articles into weighted term sets.
 fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
-    let mut all: Vec<Vec<normalize::Token>> = base
+    let texts: Vec<&str> = base
         .sentences
         .iter()
         .chain(&other.sentences)
-        .map(|s| normalize::tokens(&s.text))
+        .map(|s| s.text.as_str())
         .collect();
+    let mut all: Vec<Vec<normalize::Token>> = texts.iter().map(|t| normalize::tokens(t)).collect();
     normalize::join_compounds(&mut all);
     // Words written capitalised inside a sentence are names wherever they occur.
     let mut name_norms: HashMap<&str, String> = HashMap::new();
@@ -283,13 +284,7 @@ fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>,
     let keys: Vec<String> = name_norms.values().cloned().collect();
     let reps = normalize::cluster_names(&keys);
 
-    // Byte spans of each sentence's attribution ("Lavrov said"): its terms weigh less.
-    let texts: Vec<&str> = base
-        .sentences
-        .iter()
-        .chain(&other.sentences)
-        .map(|s| s.text.as_str())
-        .collect();
+    // Each sentence's attribution ("Lavrov said"): its terms weigh less.
     let in_frame: Vec<Vec<bool>> = all
         .iter()
         .zip(&texts)

@@ -583,16 +583,20 @@ pub fn join_compounds(sentences: &mut [Vec<Token>]) {
         .filter(|t| t.class == TokenClass::Word)
         .map(|t| t.norm.clone())
         .collect();
+    // One buffer for the candidate compound: most word pairs are not one.
+    let mut joined = String::new();
     for toks in sentences.iter_mut() {
         merge_pairs(toks, |a, b| {
             if a.class != TokenClass::Word || b.class != TokenClass::Word {
                 return None;
             }
-            let joined = format!("{}{}", a.norm, b.norm);
+            joined.clear();
+            joined.push_str(&a.norm);
+            joined.push_str(&b.norm);
             closed.contains(&joined).then(|| Token {
                 end: b.end,
                 stem: word_stem(&joined),
-                norm: joined,
+                norm: joined.clone(),
                 ..a.clone()
             })
         });

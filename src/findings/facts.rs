@@ -423,10 +423,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 });
             }
         }
-        let is_verb =
-            NEUTRAL_VERBS.contains(&t.norm.as_str()) || LOADED_VERBS.contains(&t.norm.as_str());
-        // "United States" is no verb: reporting verbs are lower case inside a sentence.
-        if is_verb && (!t.capitalised || t.initial) {
+        if is_reporting_verb(t) {
             f.verbs.push(Marker {
                 word: t.norm.clone(),
                 span: (t.start, t.end),
@@ -442,15 +439,20 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
     f
 }
 
+/// Whether a token is a reporting verb ("said", "claimed"). Capitalised inside a sentence it
+/// is a name, not a verb ("United States").
+fn is_reporting_verb(t: &Token) -> bool {
+    (NEUTRAL_VERBS.contains(&t.norm.as_str()) || LOADED_VERBS.contains(&t.norm.as_str()))
+        && (!t.capitalised || t.initial)
+}
+
 /// Byte spans of the sources a sentence attributes its words to ("Peskov said", "according
 /// to TASS"), from its tokens: the part of [`analyse`] the aligner needs, without the rest.
 pub(crate) fn attribution_spans(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (k, t) in toks.iter().enumerate() {
-        let is_verb =
-            NEUTRAL_VERBS.contains(&t.norm.as_str()) || LOADED_VERBS.contains(&t.norm.as_str());
-        if is_verb && (!t.capitalised || t.initial) {
+        if is_reporting_verb(t) {
             if let Some(s) = source_near(text, toks, k, None) {
                 if seen.insert(s.span) {
                     spans.push(s.span);
