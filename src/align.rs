@@ -129,9 +129,11 @@ impl Thresholds {
     }
 }
 
-/// Terms in more than max(this, 4·√sentences) sentences of the other article are not used
-/// to find candidate pairs (they still count in the scores).
-pub const MIN_POSTINGS_CAP: usize = 32;
+/// Terms in more than this many sentences of the other article are not used to find
+/// candidate pairs (they still count in the scores, and the comparison's notes say how many
+/// were left out). A fixed number keeps candidate generation linear in the article length;
+/// it was 4·√sentences, which grew faster than the input on long articles.
+pub const POSTINGS_CAP: usize = 32;
 
 /// One link chosen by the aligner, before the word diff.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +160,8 @@ pub struct Alignment {
     pub added: Vec<usize>,
     /// Base sentences with no link.
     pub dropped: Vec<usize>,
+    /// Budgets that applied, one line each (said in the output, never silent).
+    pub notes: Vec<String>,
 }
 
 /// A sentence as the aligner sees it: sorted `(term, weight, is_stop)` plus its plain
@@ -491,6 +495,35 @@ fn lead_factor(t: &Thresholds, k: usize) -> f64 {
     1.0 + t.lead_boost * (-t.lead_decay * k as f64).exp()
 }
 
+/// A sentence keeps at most this many related pairs, its best: repeated sentences would
+/// otherwise relate every copy to every copy (output quadratic in the input).
+pub const MAX_RELATED_PER_SENTENCE: usize = 8;
+
+/// The related pairs that are among the [`MAX_RELATED_PER_SENTENCE`] best of their base
+/// sentence or of their other sentence (best score first, then lower indices), by base then
+/// other index. At most that many times the sentences of both sides are kept.
+fn best_related(mut pairs: Vec<Related>, na: usize, nb: usize) -> Vec<Related> {
+    pairs.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then(x.base.cmp(&y.base))
+            .then(x.other.cmp(&y.other))
+    });
+    let (mut per_base, mut per_other) = (vec![0usize; na], vec![0usize; nb]);
+    let mut kept: Vec<Related> = pairs
+        .into_iter()
+        .filter(|r| {
+            let keep = per_base[r.base] < MAX_RELATED_PER_SENTENCE
+                || per_other[r.other] < MAX_RELATED_PER_SENTENCE;
+            per_base[r.base] += 1;
+            per_other[r.other] += 1;
+            keep
+        })
+        .collect();
+    kept.sort_by_key(|r| (r.base, r.other));
+    kept
+}
+
 /// Align `other` against `base`.
 pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     let (fa, fb) = featurize(base, other, t);
@@ -506,8 +539,17 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
             }
         }
     }
-    let cap = MIN_POSTINGS_CAP.max(4 * (fb.len() as f64).sqrt() as usize);
+    let cap = POSTINGS_CAP;
+    let before = postings.len();
     postings.retain(|_, v| v.len() <= cap);
+    let mut notes = Vec::new();
+    if postings.len() < before {
+        notes.push(format!(
+            "{} word(s) found in over {cap} sentences of {} were not used to find sentence pairs (they still count in scores)",
+            before - postings.len(),
+            other.label
+        ));
+    }
     let mut candidates = Vec::new();
     let mut related_pairs = Vec::new();
     let mut seen = vec![usize::MAX; fb.len()];
@@ -620,12 +662,20 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     related_pairs.retain(|r| {
         group_of_base[r.base].is_none() || group_of_base[r.base] != group_of_other[r.other]
     });
-    related_pairs.sort_by_key(|r| (r.base, r.other));
+    let total = related_pairs.len();
+    let related_pairs = best_related(related_pairs, fa.len(), fb.len());
+    if related_pairs.len() < total {
+        notes.push(format!(
+            "shares-a-claim pairs: kept the best {MAX_RELATED_PER_SENTENCE} of each sentence, {} weaker pair(s) left out",
+            total - related_pairs.len()
+        ));
+    }
     Alignment {
         links,
         related: related_pairs,
         added,
         dropped,
+        notes,
     }
 }
 
@@ -655,6 +705,7 @@ mod tests {
             text,
             sentences: out,
             boilerplate: vec![],
+            notes: vec![],
         }
     }
 

@@ -46,8 +46,9 @@ pub struct GroupArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GroupFormat::Text)]
     pub format: GroupFormat,
-    /// Articles join an event while their average similarity to its members reaches this.
-    #[arg(long, value_name = "X", default_value_t = crate::group::GroupParams::default().min_similarity)]
+    /// Articles join an event while their average similarity to its members reaches this
+    /// (0 to 1).
+    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = crate::group::GroupParams::default().min_similarity)]
     pub min_similarity: f64,
     /// Keep site chrome in the body.
     #[arg(long)]
@@ -157,7 +158,8 @@ pub enum ColorArg {
 /// Arguments of `storydiff compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Article files (plain UTF-8 text); `-` reads standard input.
+    /// Article files (plain UTF-8 text); `-` reads standard input (a FIFO or `-` is read
+    /// until its writer closes it).
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<String>,
     /// Name of an outlet, once per input in order (default: the file stem).
@@ -173,12 +175,12 @@ pub struct CompareArgs {
     /// event of two or more articles.
     #[arg(long)]
     pub by_event: bool,
-    /// With --by-event: the grouping threshold (see `storydiff group`).
-    #[arg(long, value_name = "X", default_value_t = crate::group::GroupParams::default().min_similarity)]
-    pub min_similarity: f64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
-    pub format: FormatArg,
+    /// With --by-event: the grouping threshold, 0 to 1 (see `storydiff group`).
+    #[arg(long, value_name = "X", value_parser = unit_interval)]
+    pub min_similarity: Option<f64>,
+    /// Output format [default: terminal; checklist for `check`].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
@@ -203,6 +205,65 @@ pub struct CompareArgs {
     /// they are left out of every output.
     #[arg(long, value_name = "FILE")]
     pub accept: Option<String>,
+}
+
+impl CompareArgs {
+    /// The output format: `--format`, else the terminal view.
+    pub fn format(&self) -> FormatArg {
+        self.format.unwrap_or(FormatArg::Terminal)
+    }
+
+    /// Flags that contradict each other or would be silently ignored are errors.
+    fn check_flags(&self, command: &str) -> Result<(), RunError> {
+        let fail = |m: String| Err(RunError::Fail(m));
+        let format = self.format();
+        let name = |f: FormatArg| {
+            f.to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        };
+        if command == "check" && format != FormatArg::Checklist {
+            return fail(format!(
+                "check writes the checklist; for --format {} use storydiff compare",
+                name(format)
+            ));
+        }
+        if self.min_similarity.is_some() && !self.by_event {
+            return fail("--min-similarity applies only with --by-event".into());
+        }
+        if self.timestamp && format != FormatArg::Html {
+            return fail(format!(
+                "--timestamp applies only to --format html, not {}",
+                name(format)
+            ));
+        }
+        if self.color != ColorArg::Auto && format != FormatArg::Terminal {
+            return fail(format!(
+                "--color applies only to the terminal view, not --format {}",
+                name(format)
+            ));
+        }
+        if self.width.is_some() && format != FormatArg::Terminal {
+            return fail(format!(
+                "--width applies only to the terminal view, not --format {}",
+                name(format)
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A number from 0 to 1 (NaN and infinities are refused).
+fn unit_interval(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{s} is not between 0 and 1"))
+    }
 }
 
 /// Exit code: a finding at or above `--fail-on` remains.
@@ -271,10 +332,12 @@ fn resolve_width(arg: Option<usize>, to_terminal: bool) -> usize {
 /// Run the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
-        Command::Compare(args) => run_compare(&args),
+        Command::Compare(args) => args
+            .check_flags("compare")
+            .and_then(|()| run_compare(&args)),
         Command::Check(mut args) => {
-            args.format = FormatArg::Checklist;
-            run_compare(&args)
+            args.format = Some(args.format.unwrap_or(FormatArg::Checklist));
+            args.check_flags("check").and_then(|()| run_compare(&args))
         }
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
@@ -338,6 +401,12 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     }
     let mut articles = Vec::with_capacity(args.inputs.len());
     for (k, path) in args.inputs.iter().enumerate() {
+        if path == "-" && io::stdin().is_terminal() {
+            let _ = writeln!(
+                io::stderr(),
+                "storydiff: reading the article for '-' from standard input (end it with Ctrl-D)"
+            );
+        }
         let raw = ingest::read_input(path, args.labels.get(k).map(String::as_str))?;
         articles.push(build_article(raw, args.keep_boilerplate)?);
     }
@@ -351,7 +420,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     let accepted = accepted_ids(args)?;
     dismiss(&mut report, &accepted);
     let gate_failed = gate(args.fail_on, [&report]);
-    let format = match args.format {
+    let format = match args.format() {
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
         FormatArg::Checklist => Format::Checklist,
@@ -587,7 +656,9 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     }
     let articles = read_pile(&args.inputs, args.keep_boilerplate)?;
     let params = crate::group::GroupParams {
-        min_similarity: args.min_similarity,
+        min_similarity: args
+            .min_similarity
+            .unwrap_or(crate::group::GroupParams::default().min_similarity),
         ..Default::default()
     };
     let events = crate::group::group(&articles, &params);
@@ -611,7 +682,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     let ropts = render_options(args);
     let mut buf = Vec::new();
     let singles = events.iter().filter(|e| e.members.len() < 2).count();
-    match args.format {
+    match args.format() {
         FormatArg::Json => {
             let doc = serde_json::json!({
                 "version": crate::model::SCHEMA_VERSION,
@@ -627,7 +698,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 .map_err(|e| io_error(e, "rendering"))?;
         }
         FormatArg::Terminal | FormatArg::Checklist => {
-            let format = if args.format == FormatArg::Terminal {
+            let format = if args.format() == FormatArg::Terminal {
                 Format::Terminal
             } else {
                 Format::Checklist

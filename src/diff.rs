@@ -67,14 +67,30 @@ enum Run {
 
 /// Word diff of `old` against `new`; see the module docs for the guarantees.
 pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
+    word_diff_with_fallback(old, new).0
+}
+
+/// [`word_diff`], and why it fell back to one deletion and one insertion when a side has more
+/// than [`MAX_DIFF_SEGMENTS`] segments (`None` when it is word by word).
+pub fn word_diff_with_fallback(old: &str, new: &str) -> (Vec<DiffChunk>, Option<String>) {
     let a = segments(old);
     let b = segments(new);
     if a.len() > MAX_DIFF_SEGMENTS || b.len() > MAX_DIFF_SEGMENTS {
-        return chunks(vec![
+        let why = format!(
+            "word diff not computed: {} and {} words and marks, over the budget of {MAX_DIFF_SEGMENTS}; shown as one deletion and one insertion",
+            a.len(),
+            b.len()
+        );
+        let c = chunks(vec![
             (DiffOp::Delete, old.to_string()),
             (DiffOp::Insert, new.to_string()),
         ]);
+        return (c, Some(why));
     }
+    (diff_segments(&a, &b), None)
+}
+
+fn diff_segments(a: &[Segment<'_>], b: &[Segment<'_>]) -> Vec<DiffChunk> {
     let ka: Vec<&str> = a.iter().map(|s| s.key.as_str()).collect();
     let kb: Vec<&str> = b.iter().map(|s| s.key.as_str()).collect();
     let ops = capture_diff_slices(Algorithm::Patience, &ka, &kb);
@@ -210,7 +226,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffChunk> {
                 }
             }
             Run::Change(a0, a1, b0, b1) => {
-                let (mut old_text, mut new_text) = (join(&a, a0, a1), join(&b, b0, b1));
+                let (mut old_text, mut new_text) = (join(a, a0, a1), join(b, b0, b1));
                 // White space both sides end with is shown as unchanged, outside the marks.
                 let mut tail = String::new();
                 if !old_text.is_empty() && !new_text.is_empty() {
@@ -340,6 +356,11 @@ mod tests {
         assert!(d.iter().all(|c| c.op != DiffOp::Equal), "{:?}", &d[..1]);
         assert_eq!(d.len(), 2);
         assert_eq!(old_side(&d), old);
+        let (_, why) = word_diff_with_fallback(&old, "word other");
+        assert_eq!(
+            why.as_deref(),
+            Some("word diff not computed: 6001 and 2 words and marks, over the budget of 6000; shown as one deletion and one insertion")
+        );
         // At the limit the diff is still word by word.
         let at = "word ".repeat(MAX_DIFF_SEGMENTS);
         assert!(word_diff(&at, "word other")

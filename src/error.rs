@@ -47,6 +47,12 @@ pub enum Error {
         /// Byte offset of the first NUL.
         offset: usize,
     },
+    /// UTF-16 text (a byte-order mark, or NUL bytes in every other position).
+    #[error("{path}: UTF-16 text, expected UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)")]
+    Utf16 {
+        /// The input as given.
+        path: String,
+    },
     /// The bytes are not valid UTF-8.
     #[error("{path}: not valid UTF-8 (invalid byte at offset {offset})")]
     NotUtf8 {

@@ -105,6 +105,11 @@ fn read_file(path: &str) -> Result<Vec<u8>> {
 
 /// Check the bytes are text and turn them into a `String`, dropping a UTF-8 BOM.
 pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
+    if looks_utf16(&bytes) {
+        return Err(Error::Utf16 {
+            path: path.to_string(),
+        });
+    }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::Binary {
             path: path.to_string(),
@@ -128,6 +133,25 @@ pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
         });
     }
     Ok(text)
+}
+
+/// UTF-16: a byte-order mark (FF FE or FE FF), or text whose first bytes have a NUL in
+/// every other position (ASCII written as UTF-16 without a mark).
+fn looks_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(256) & !1];
+    if head.len() < 8 {
+        return false;
+    }
+    let (mut even, mut odd) = (0, 0);
+    for pair in head.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let half = head.len() / 2;
+    (even * 10 >= half * 9 && odd == 0) || (odd * 10 >= half * 9 && even == 0)
 }
 
 /// The label of an input with no `--label`: its file stem, or `stdin`.
@@ -520,6 +544,26 @@ fn is_title_case_slogan(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_is_named_as_such() {
+        let le: Vec<u8> = "\u{feff}Lavrov said."
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "Lavrov said so."
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        for bytes in [le, be] {
+            let e = decode("a.txt", bytes).map(|_| ()).unwrap_err().to_string();
+            assert!(e.starts_with("a.txt: UTF-16 text"), "{e}");
+        }
+        assert!(matches!(
+            decode("b", vec![b'a', 0, b'b']),
+            Err(Error::Binary { .. })
+        ));
+    }
 
     fn kinds(text: &str) -> Vec<(BoilerplateKind, String)> {
         detect_boilerplate(text)

@@ -71,7 +71,19 @@ pub fn build_article(raw: ingest::RawArticle, keep_boilerplate: bool) -> Result<
     } else {
         ingest::detect_boilerplate(&raw.text)
     };
-    let sentences = segment::segment(&raw.text, &boilerplate);
+    let mut boilerplate = boilerplate;
+    let mut notes = Vec::new();
+    let mut sentences = segment::segment(&raw.text, &boilerplate);
+    if sentences.is_empty() && !boilerplate.is_empty() {
+        // Chrome in an article, but all the user gave (a lone photo caption): compare it as
+        // body text rather than refuse it, and say so.
+        notes.push(format!(
+            "every line looked like site chrome ({} line(s)); compared as body text",
+            boilerplate.len()
+        ));
+        boilerplate.clear();
+        sentences = segment::segment(&raw.text, &boilerplate);
+    }
     if sentences.is_empty() {
         return Err(Error::NoBody {
             path: raw.path,
@@ -84,6 +96,7 @@ pub fn build_article(raw: ingest::RawArticle, keep_boilerplate: bool) -> Result<
         text: raw.text,
         sentences,
         boilerplate,
+        notes,
     })
 }
 
@@ -112,7 +125,7 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
         .map(|p| {
             let old = join(base, &p.base);
             let new = join(other, &p.other);
-            let diff = diff::word_diff(&old, &new);
+            let (diff, fallback) = diff::word_diff_with_fallback(&old, &new);
             // Identical means no visible change at all: only spacing may differ.
             let visible_change = diff
                 .iter()
@@ -127,6 +140,7 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
                 base: p.base,
                 other: p.other,
                 score: p.score,
+                fallback,
             }
         })
         .collect();
@@ -154,6 +168,7 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
         added: al.added,
         dropped: al.dropped,
         summary,
+        notes: al.notes,
     }
 }
 
@@ -201,13 +216,14 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         .into_iter()
         .map(|(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
         .collect();
-    let findings = findings::find(&articles, &comparisons);
+    let (findings, notes) = findings::find_with_notes(&articles, &comparisons);
     Ok(Report {
         version: model::SCHEMA_VERSION,
         articles,
         comparisons,
         findings,
         dismissed: 0,
+        notes,
     })
 }
 

@@ -9,30 +9,30 @@ use serde::{Deserialize, Serialize};
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
 pub const SCHEMA_VERSION: u32 = 3;
 
-/// A half-open byte range `[start, end)` into an article's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Span {
-    /// First byte.
+/// A half-open byte range `[start, end)` into one sentence's text (not the article's).
+///
+/// Spans found while analysing a sentence are of this type, so they cannot be confused with
+/// article offsets; [`SentenceSpan::in_sentence`] is the one way to turn one into article
+/// bytes, and it checks that the span lies inside the sentence it is applied to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SentenceSpan {
+    /// First byte, relative to the sentence's first byte.
     pub start: usize,
-    /// One past the last byte.
+    /// One past the last byte, relative to the sentence's first byte.
     pub end: usize,
 }
 
-impl Span {
-    /// Make a span; `start <= end` is the caller's promise.
+impl SentenceSpan {
+    /// A span `[start, end)` of a sentence's text.
     pub fn new(start: usize, end: usize) -> Self {
-        debug_assert!(start <= end);
-        Span { start, end }
+        SentenceSpan { start, end }
     }
 
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// True when the span covers no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
+    /// The text this span names in `sentence`, with its article offsets `(start, end)`; `None`
+    /// when the span does not lie inside the sentence or cuts a character.
+    pub fn in_sentence<'s>(&self, sentence: &'s Sentence) -> Option<(&'s str, usize, usize)> {
+        let text = sentence.text.get(self.start..self.end)?;
+        Some((text, sentence.start + self.start, sentence.start + self.end))
     }
 }
 
@@ -93,13 +93,17 @@ pub struct Article {
     pub label: String,
     /// Where it was read from (`-` for standard input).
     pub path: String,
-    /// The whole text as read, after BOM removal.
-    #[serde(skip)]
+    /// The whole text as read, after BOM removal (in JSON too, so a report read back is
+    /// complete: every offset can be checked against it).
     pub text: String,
     /// Body sentences in reading order.
     pub sentences: Vec<Sentence>,
     /// Chrome set aside, in reading order.
     pub boilerplate: Vec<Boilerplate>,
+    /// What ingest did that a reader should know (e.g. chrome compared as body text because
+    /// nothing else was left); empty for most articles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Article {
@@ -159,6 +163,10 @@ pub struct Link {
     pub score: f64,
     /// Word diff of the base sentences (joined by one space) against the other's.
     pub diff: Vec<DiffChunk>,
+    /// Why the diff is not word by word, when a budget applied (it is then one deletion and
+    /// one insertion); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 /// Counts shown in a comparison's one-line summary.
@@ -195,6 +203,9 @@ pub struct Comparison {
     pub dropped: Vec<usize>,
     /// Counts for the summary line.
     pub summary: Summary,
+    /// Budgets that applied while aligning, one line each; absent when none did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Two sentences that share a claim without being one link: e.g. one outlet's lead and a
@@ -306,11 +317,40 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many findings `--accept` dismissed.
     pub dismissed: usize,
+    /// Budgets that applied while finding, said rather than silent; empty for most reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Report {
     /// The article with this label, if any.
     pub fn article(&self, label: &str) -> Option<&Article> {
         self.articles.iter().find(|a| a.label == label)
+    }
+
+    /// Every note a reader should see, one line each, in a fixed order: the articles' (ingest),
+    /// the links' diff fallbacks, then the report's own.
+    pub fn all_notes(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .articles
+            .iter()
+            .flat_map(|a| a.notes.iter().map(move |n| format!("{}: {n}", a.label)))
+            .collect();
+        for c in &self.comparisons {
+            for n in &c.notes {
+                out.push(format!("{} against {}: {n}", c.other, c.base));
+            }
+            for l in &c.links {
+                if let Some(why) = &l.fallback {
+                    let first = l.base.first().copied().unwrap_or(0);
+                    out.push(format!(
+                        "{} against {}, {} sentence {first}: {why}",
+                        c.other, c.base, c.base
+                    ));
+                }
+            }
+        }
+        out.extend(self.notes.iter().cloned());
+        out
     }
 }

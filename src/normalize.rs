@@ -8,7 +8,7 @@
 //! Snowball English stemmer. [`name_key`] folds transliteration variants of names
 //! (Sergei/Sergey, Ryabkov/Riabkov) to one spelling.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -653,6 +653,13 @@ pub fn names_match(a: &str, b: &str) -> bool {
 
 /// Group name keys that are spellings of one another (see [`names_match`]); map each key to its cluster's
 /// representative (the smallest key, so the mapping is deterministic).
+///
+/// Near-linear, with no size cut-off: two keys one edit apart meet under a shared deletion
+/// key (the key with one letter removed, as in SymSpell). A substitution at position `p`
+/// leaves both keys equal without letter `p`; an insertion leaves the longer key equal to the
+/// shorter. Only positions [`names_match`] allows are indexed (not in the first or last two
+/// letters), so every pair found under one deletion key is a match and each bucket is joined
+/// in one pass: the work is the number of keys times their length.
 pub fn cluster_names(keys: &[String]) -> HashMap<String, String> {
     let mut sorted: Vec<&String> = keys.iter().collect();
     sorted.sort();
@@ -665,26 +672,38 @@ pub fn cluster_names(keys: &[String]) -> HashMap<String, String> {
         }
         x
     }
-    // Only names with the same first letter can match; compare within those buckets, and
-    // give up fuzzy matching in a bucket too large to compare pairwise.
-    let mut buckets: BTreeMap<char, Vec<usize>> = BTreeMap::new();
-    for (i, k) in sorted.iter().enumerate() {
-        if let Some(c) = k.chars().next() {
-            buckets.entry(c).or_default().push(i);
+    fn union(p: &mut [usize], a: usize, b: usize) {
+        let (ra, rb) = (find(p, a), find(p, b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            p[hi] = lo;
         }
     }
-    for members in buckets.values() {
-        if members.len() > 2000 {
+    let id: HashMap<&str, usize> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    // (key without letter p, p) → first key seen with it: same-length keys that differ only
+    // at p (a substitution).
+    let mut first_with: HashMap<(String, usize), usize> = HashMap::new();
+    for (i, k) in sorted.iter().enumerate() {
+        let chars: Vec<char> = k.chars().collect();
+        if chars.len() < 5 || !chars.iter().all(|c| c.is_alphabetic()) {
             continue;
         }
-        for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
-                if names_match(sorted[a], sorted[b]) {
-                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                    if ra != rb {
-                        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-                        parent[hi] = lo;
-                    }
+        for p in 2..chars.len() - 2 {
+            let deleted: String = chars[..p].iter().chain(&chars[p + 1..]).collect();
+            // An insertion: this key less one middle letter is another key.
+            if let Some(&j) = id.get(deleted.as_str()) {
+                if names_match(k, sorted[j]) {
+                    union(&mut parent, i, j);
+                }
+            }
+            match first_with.entry((deleted, p)) {
+                std::collections::hash_map::Entry::Occupied(e) => union(&mut parent, i, *e.get()),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
                 }
             }
         }
@@ -700,6 +719,88 @@ pub fn cluster_names(keys: &[String]) -> HashMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Deterministic pseudo-random keys over a small alphabet, so many are one edit apart.
+    fn keys(n: usize, alphabet: &[u8], seed: u64) -> Vec<String> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let len = 4 + (x >> 60) as usize % 5;
+                (0..len)
+                    .map(|k| {
+                        let r = x.rotate_left(7 * k as u32 + 3);
+                        alphabet[(r % alphabet.len() as u64) as usize] as char
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn name_clusters_equal_the_pairwise_closure() {
+        // Base keys and one-edit variants of them, edits anywhere (the first and last two
+        // letters too, which must not match).
+        let mut ks = Vec::new();
+        for (n, base) in keys(150, b"abcde", 7).into_iter().enumerate() {
+            let c: Vec<char> = base.chars().collect();
+            let p = n % c.len();
+            let sub: String = c
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| if i == p { 'z' } else { x })
+                .collect();
+            let del: String = c
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != (n * 7) % c.len())
+                .map(|x| *x.1)
+                .collect();
+            let mut ins = c.clone();
+            ins.insert((n * 3) % (c.len() + 1), 'y');
+            ks.extend([base, sub, del, ins.into_iter().collect()]);
+        }
+        let got = cluster_names(&ks);
+        // Brute force: union every matching pair.
+        let mut sorted: Vec<&String> = ks.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        let mut rep: Vec<usize> = (0..sorted.len()).collect();
+        loop {
+            let mut changed = false;
+            for a in 0..sorted.len() {
+                for b in a + 1..sorted.len() {
+                    if names_match(sorted[a], sorted[b]) && rep[a] != rep[b] {
+                        let m = rep[a].min(rep[b]);
+                        rep[a] = m;
+                        rep[b] = m;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let matching = (0..sorted.len()).filter(|&i| rep[i] != i).count();
+        assert!(matching > 20, "the test needs matching keys: {matching}");
+        for (i, k) in sorted.iter().enumerate() {
+            assert_eq!(&got[*k], sorted[rep[i]], "{k}");
+        }
+    }
+
+    #[test]
+    fn name_clustering_has_no_size_cut_off() {
+        for n in [1_990, 20_000] {
+            let mut ks = keys(n, b"sabcdefghijklmnoprtuvwz", 11);
+            ks.push("stoltenberg".into());
+            ks.push("stoltenburg".into());
+            let reps = cluster_names(&ks);
+            assert_eq!(reps["stoltenberg"], reps["stoltenburg"], "{n} names");
+        }
+    }
 
     #[test]
     fn open_compounds_join_only_when_the_texts_write_them_closed() {

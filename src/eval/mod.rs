@@ -263,6 +263,7 @@ pub fn news_ecb(
             text,
             sentences,
             boilerplate: Vec::new(),
+            notes: Vec::new(),
         })
     };
     let mut cache: BTreeMap<String, Article> = BTreeMap::new();

@@ -2,6 +2,7 @@
 //! and modifier, dates and times, hedges and loaded reporting verbs, and who it is attributed
 //! to. Computed once per sentence, then compared across linked sentences.
 
+use crate::model::SentenceSpan;
 use crate::normalize::{self, Token, TokenClass};
 
 /// A quantity in a sentence: "more than 100,000 troops" → modifier ">", value "100000",
@@ -16,7 +17,7 @@ pub struct Quantity {
     /// Stem of the counted noun ("troop", "round"); empty when none follows.
     pub unit: String,
     /// Byte span in the sentence text, modifier included.
-    pub span: (usize, usize),
+    pub span: SentenceSpan,
 }
 
 /// A day, date or time reference: "on Friday", "January 12", "this week".
@@ -27,7 +28,7 @@ pub struct DateRef {
     /// What sort of reference it is, so only like is compared with like.
     pub kind: DateKind,
     /// Byte span in the sentence text.
-    pub span: (usize, usize),
+    pub span: SentenceSpan,
 }
 
 /// Sorts of date references.
@@ -49,7 +50,7 @@ pub struct Marker {
     /// Folded word or phrase ("reportedly", "claimed").
     pub word: String,
     /// Byte span in the sentence text.
-    pub span: (usize, usize),
+    pub span: SentenceSpan,
 }
 
 /// Who a sentence is attributed to.
@@ -58,10 +59,24 @@ pub struct Source {
     /// Name keys of the source's name words ("sergei", "lavrov"); empty when only a role or a
     /// pronoun that could not be resolved was found.
     pub keys: Vec<String>,
-    /// The source as written ("Kremlin spokesman Dmitry Peskov", "TASS").
+    /// The source as written in this sentence ("Kremlin spokesman Dmitry Peskov", "TASS",
+    /// or the pronoun "He").
     pub text: String,
-    /// Byte span in the sentence text.
-    pub span: (usize, usize),
+    /// Byte span in this sentence's text: always words of this sentence, the pronoun itself
+    /// when the source was resolved from an earlier one.
+    pub span: SentenceSpan,
+    /// For a pronoun: the earlier named source it was resolved to, as written there.
+    pub resolved: Option<String>,
+}
+
+impl Source {
+    /// How to name the source to a reader: "Lavrov", or "he (Lavrov)" for a resolved pronoun.
+    pub fn display(&self) -> String {
+        match &self.resolved {
+            Some(name) => format!("{} ({name})", self.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 /// Everything the checks need from one sentence.
@@ -304,7 +319,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
             f.dates.push(DateRef {
                 value: t.norm.clone(),
                 kind: DateKind::Weekday,
-                span: (t.start, t.end),
+                span: SentenceSpan::new(t.start, t.end),
             });
         } else if let Some(m) = month(&t.norm).filter(|_| t.capitalised) {
             let day = toks
@@ -320,7 +335,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 f.dates.push(DateRef {
                     value: format!("{m} {}", d.trim_start_matches('0')),
                     kind: DateKind::MonthDay,
-                    span: (t.start, end),
+                    span: SentenceSpan::new(t.start, end),
                 });
                 k += 2;
                 continue;
@@ -328,20 +343,20 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 f.dates.push(DateRef {
                     value: format!("{m} {}", d.trim_start_matches('0')),
                     kind: DateKind::MonthDay,
-                    span: (start, t.end),
+                    span: SentenceSpan::new(start, t.end),
                 });
             }
         } else if is_year(t) {
             f.dates.push(DateRef {
                 value: t.stem.clone(),
                 kind: DateKind::Year,
-                span: (t.start, t.end),
+                span: SentenceSpan::new(t.start, t.end),
             });
         } else if RELATIVE.contains(&t.norm.as_str()) {
             f.dates.push(DateRef {
                 value: t.norm.clone(),
                 kind: DateKind::Relative,
-                span: (t.start, t.end),
+                span: SentenceSpan::new(t.start, t.end),
             });
         } else if matches!(t.norm.as_str(), "this" | "last" | "next")
             && matches!(norm(k + 1), Some("week" | "month" | "year" | "weekend"))
@@ -350,7 +365,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
             f.dates.push(DateRef {
                 value: format!("{} {}", t.norm, n.norm),
                 kind: DateKind::Relative,
-                span: (t.start, n.end),
+                span: SentenceSpan::new(t.start, n.end),
             });
             k += 2;
             continue;
@@ -396,7 +411,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 value,
                 modifier: m,
                 unit,
-                span: (start, toks[last].end),
+                span: SentenceSpan::new(start, toks[last].end),
             });
             k = last + 1;
             continue;
@@ -407,7 +422,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
         {
             f.hedges.push(Marker {
                 word: t.norm.clone(),
-                span: (t.start, t.end),
+                span: SentenceSpan::new(t.start, t.end),
             });
         }
         for phrase in HEDGE_PHRASES {
@@ -419,14 +434,14 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 let end = toks[k + phrase.len() - 1].end;
                 f.hedges.push(Marker {
                     word: phrase.join(" "),
-                    span: (t.start, end),
+                    span: SentenceSpan::new(t.start, end),
                 });
             }
         }
         if is_reporting_verb(t) {
             f.verbs.push(Marker {
                 word: t.norm.clone(),
-                span: (t.start, t.end),
+                span: SentenceSpan::new(t.start, t.end),
             });
             if let Some(s) = source_near(text, &toks, k, previous_source) {
                 if source_spans.insert(s.span) {
@@ -455,7 +470,7 @@ pub(crate) fn attribution_spans(text: &str, toks: &[Token]) -> Vec<(usize, usize
         if is_reporting_verb(t) {
             if let Some(s) = source_near(text, toks, k, None) {
                 if seen.insert(s.span) {
-                    spans.push(s.span);
+                    spans.push((s.span.start, s.span.end));
                 }
             }
         }
@@ -484,7 +499,8 @@ fn source_from(text: &str, toks: &[Token], a: usize, b: usize) -> Source {
     Source {
         keys,
         text: text[toks[a].start..toks[b].end].to_string(),
-        span: (toks[a].start, toks[b].end),
+        span: SentenceSpan::new(toks[a].start, toks[b].end),
+        resolved: None,
     }
 }
 
@@ -504,7 +520,7 @@ fn source_near(text: &str, toks: &[Token], v: usize, previous: Option<&Source>) 
     // "Peskov said …" first; "…, said Lavrov." only when the name ends the clause.
     source_before(text, toks, v, previous).or_else(|| {
         let s = source_after(text, toks, v)?;
-        let rest = text[s.span.1..].trim_start();
+        let rest = text.get(s.span.end..).unwrap_or("").trim_start();
         (rest.is_empty() || rest.starts_with([',', '.', ';'])).then_some(s)
     })
 }
@@ -556,8 +572,16 @@ fn source_before(
     if e == 0 {
         return None;
     }
-    if PRONOUNS.contains(&toks[e - 1].norm.as_str()) {
-        return previous.cloned();
+    let pronoun = &toks[e - 1];
+    if PRONOUNS.contains(&pronoun.norm.as_str()) {
+        // The pronoun stands for the earlier source: its name keys, but the span and text of
+        // the pronoun in this sentence.
+        return previous.map(|p| Source {
+            keys: p.keys.clone(),
+            text: text[pronoun.start..pronoun.end].to_string(),
+            span: SentenceSpan::new(pronoun.start, pronoun.end),
+            resolved: Some(p.resolved.clone().unwrap_or_else(|| p.text.clone())),
+        });
     }
     if !is_name_like(&toks[e - 1]) {
         return None;
@@ -644,6 +668,22 @@ mod tests {
         let prev = analyse("Peskov said so.", None).sources[0].clone();
         let f = analyse("He said the alliance cannot dictate.", Some(&prev));
         assert_eq!(f.sources[0].keys, vec!["peskov"]);
+        assert_eq!(f.sources[0].span, SentenceSpan::new(0, 2));
+        assert_eq!(f.sources[0].display(), "He (Peskov)");
+    }
+
+    #[test]
+    fn a_resolved_pronoun_points_at_the_pronoun_in_its_own_sentence() {
+        let first =
+            "The ministers met for a long time on Monday in Geneva and then talked, Lavrov said.";
+        let prev = analyse(first, None).sources[0].clone();
+        assert_eq!(&first[prev.span.start..prev.span.end], "Lavrov");
+        let second = "He said the talks on the missile treaty would resume in March.";
+        let f = analyse(second, Some(&prev));
+        let s = &f.sources[0];
+        assert_eq!(&second[s.span.start..s.span.end], "He");
+        assert_eq!(s.text, "He");
+        assert_eq!(s.keys, vec!["lavrov"]);
     }
 
     #[test]

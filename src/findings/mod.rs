@@ -21,10 +21,16 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::diff;
 use crate::model::{
-    Article, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef, Severity,
+    Article, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef, SentenceSpan,
+    Severity,
 };
 use crate::normalize;
 use facts::{DateKind, Facts};
+
+/// A content stem found in more quotes (or pieces of one quote) than this is not used to
+/// find quote pairs: it is too common to tell remarks apart, and two long lists would cost
+/// their product. When it applies, the report says so.
+pub const QUOTE_STEM_BUDGET: usize = 64;
 
 /// Quotes match when this share of the smaller quote's content words is in the other.
 pub const QUOTE_MATCH: f64 = 0.5;
@@ -91,6 +97,8 @@ struct Builder<'a> {
     articles: &'a [Article],
     out: Vec<Finding>,
     seen: HashSet<String>,
+    /// Budgets that applied, for the report's notes.
+    notes: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -109,6 +117,9 @@ impl Builder<'_> {
         explanation: String,
         diff: Vec<crate::model::DiffChunk>,
     ) {
+        if evidence.is_empty() {
+            return;
+        }
         let id = finding_id(kind, &evidence);
         if !self.seen.insert(id.clone()) {
             return;
@@ -138,21 +149,23 @@ impl Builder<'_> {
     }
 }
 
-fn evidence(a: &Article, sentence: usize, span: (usize, usize)) -> Evidence {
-    let s = &a.sentences[sentence];
-    let (start, end) = (s.start + span.0, s.start + span.1);
-    Evidence {
+/// The evidence `span` names in sentence `sentence` of `a`: exactly those bytes of that
+/// sentence, or `None` when the span does not lie inside it (never another sentence's words).
+fn evidence(a: &Article, sentence: usize, span: SentenceSpan) -> Option<Evidence> {
+    let s = a.sentences.get(sentence)?;
+    let (text, start, end) = span.in_sentence(s)?;
+    Some(Evidence {
         article: a.label.clone(),
         sentence,
         start,
         end,
-        text: a.text[start..end].to_string(),
-    }
+        text: text.to_string(),
+    })
 }
 
-fn whole_sentence(a: &Article, sentence: usize) -> Evidence {
-    let s = &a.sentences[sentence];
-    evidence(a, sentence, (0, s.end - s.start))
+fn whole_sentence(a: &Article, sentence: usize) -> Option<Evidence> {
+    let s = a.sentences.get(sentence)?;
+    evidence(a, sentence, SentenceSpan::new(0, s.text.len()))
 }
 
 /// Facts of every sentence of an article, pronouns resolved to the last named source.
@@ -162,7 +175,8 @@ fn article_facts(a: &Article) -> Vec<Facts> {
         .iter()
         .map(|s| {
             let f = facts::analyse(&s.text, last.as_ref());
-            if let Some(src) = f.sources.iter().rev().find(|x| !x.keys.is_empty()) {
+            let named = |x: &&facts::Source| !x.keys.is_empty() && x.resolved.is_none();
+            if let Some(src) = f.sources.iter().rev().find(named) {
                 last = Some(src.clone());
             }
             f
@@ -172,6 +186,14 @@ fn article_facts(a: &Article) -> Vec<Facts> {
 
 /// Compute the findings of a report's articles and comparisons.
 pub fn find(articles: &[Article], comparisons: &[Comparison]) -> Vec<Finding> {
+    find_with_notes(articles, comparisons).0
+}
+
+/// [`find`], with a note for each budget that applied (so none is silent).
+pub fn find_with_notes(
+    articles: &[Article],
+    comparisons: &[Comparison],
+) -> (Vec<Finding>, Vec<String>) {
     let facts: BTreeMap<&str, Vec<Facts>> = articles
         .iter()
         .map(|a| (a.label.as_str(), article_facts(a)))
@@ -181,6 +203,7 @@ pub fn find(articles: &[Article], comparisons: &[Comparison]) -> Vec<Finding> {
         articles,
         out: Vec::new(),
         seen: HashSet::new(),
+        notes: Vec::new(),
     };
     for c in comparisons {
         let (Some(base), Some(other)) = (by_label(&c.base), by_label(&c.other)) else {
@@ -202,7 +225,7 @@ pub fn find(articles: &[Article], comparisons: &[Comparison]) -> Vec<Finding> {
     quote_findings(&mut b, articles, comparisons);
     name_findings(&mut b, articles);
     only_in_findings(&mut b, articles, comparisons, &facts);
-    let mut out = b.out;
+    let mut out = std::mem::take(&mut b.out);
     let order = |l: &str| {
         articles
             .iter()
@@ -221,7 +244,7 @@ pub fn find(articles: &[Article], comparisons: &[Comparison]) -> Vec<Finding> {
         };
         key(x).cmp(&key(y)).then_with(|| x.id.cmp(&y.id))
     });
-    out
+    (out, b.notes)
 }
 
 fn compare_numbers(
@@ -265,8 +288,8 @@ fn compare_numbers(
         };
         let ev: Vec<Evidence> = xs
             .iter()
-            .map(|(i, q)| evidence(base, *i, q.span))
-            .chain(ys.iter().map(|(j, q)| evidence(other, *j, q.span)))
+            .filter_map(|(i, q)| evidence(base, *i, q.span))
+            .chain(ys.iter().filter_map(|(j, q)| evidence(other, *j, q.span)))
             .collect();
         let say = |e: &[Evidence], label: &str| {
             e.iter()
@@ -315,8 +338,8 @@ fn compare_dates(
         }
         let ev: Vec<Evidence> = da
             .iter()
-            .map(|(i, d)| evidence(base, *i, d.span))
-            .chain(db.iter().map(|(j, d)| evidence(other, *j, d.span)))
+            .filter_map(|(i, d)| evidence(base, *i, d.span))
+            .chain(db.iter().filter_map(|(j, d)| evidence(other, *j, d.span)))
             .collect();
         let explanation = format!(
             "date or day differs for the same claim: {} says {}, {} says {}",
@@ -362,11 +385,11 @@ fn compare_hedges(
         let ev: Vec<Evidence> = ha
             .iter()
             .filter(|(_, m)| only_a.contains(&&m.word))
-            .map(|(i, m)| evidence(base, *i, m.span))
+            .filter_map(|(i, m)| evidence(base, *i, m.span))
             .chain(
                 hb.iter()
                     .filter(|(_, m)| only_b.contains(&&m.word))
-                    .map(|(j, m)| evidence(other, *j, m.span)),
+                    .filter_map(|(j, m)| evidence(other, *j, m.span)),
             )
             .collect();
         let mut parts = Vec::new();
@@ -418,7 +441,10 @@ fn compare_hedges(
             continue;
         }
         let words: Vec<&String> = la.iter().map(|(_, m)| &m.word).collect();
-        let ev: Vec<Evidence> = la.iter().map(|(i, m)| evidence(art, *i, m.span)).collect();
+        let ev: Vec<Evidence> = la
+            .iter()
+            .filter_map(|(i, m)| evidence(art, *i, m.span))
+            .collect();
         b.push(
             FindingKind::Hedge,
             Severity::Low,
@@ -466,7 +492,7 @@ fn compare_sources(
     };
     let (ka, kb) = (keys(&sa), keys(&sb));
     let names = |v: &[(usize, facts::Source)]| {
-        let mut n: Vec<String> = v.iter().map(|(_, s)| s.text.clone()).collect();
+        let mut n: Vec<String> = v.iter().map(|(_, s)| s.display()).collect();
         n.dedup();
         n.join(", ")
     };
@@ -477,8 +503,8 @@ fn compare_sources(
         if !matched {
             let ev: Vec<Evidence> = sa
                 .iter()
-                .map(|(i, s)| evidence(base, *i, s.span))
-                .chain(sb.iter().map(|(j, s)| evidence(other, *j, s.span)))
+                .filter_map(|(i, s)| evidence(base, *i, s.span))
+                .chain(sb.iter().filter_map(|(j, s)| evidence(other, *j, s.span)))
                 .collect();
             let severity = if kind == LinkKind::Partial {
                 Severity::Medium
@@ -521,8 +547,12 @@ fn compare_sources(
         }
         let ev: Vec<Evidence> = src
             .iter()
-            .map(|(i, s)| evidence(art, *i, s.span))
-            .chain(bare_side.iter().map(|(j, _)| whole_sentence(bare_art, *j)))
+            .filter_map(|(i, s)| evidence(art, *i, s.span))
+            .chain(
+                bare_side
+                    .iter()
+                    .filter_map(|(j, _)| whole_sentence(bare_art, *j)),
+            )
             .collect();
         b.push(
             FindingKind::Attribution,
@@ -545,7 +575,7 @@ type QuotePieces = Vec<(quotes::Quote, BTreeSet<String>)>;
 /// For each content stem, the items (ascending) whose stems hold it. Stems in more than 64
 /// items are left out: too common to find a match by, and they would make two long lists
 /// cost their product.
-fn stem_index<'a, I, S>(items: I) -> BTreeMap<&'a str, Vec<usize>>
+fn stem_index<'a, I, S>(items: I, dropped: &mut usize) -> BTreeMap<&'a str, Vec<usize>>
 where
     I: IntoIterator<Item = S>,
     S: IntoIterator<Item = &'a str>,
@@ -556,7 +586,9 @@ where
             index.entry(st).or_default().push(k);
         }
     }
-    index.retain(|_, v| v.len() <= 64);
+    let before = index.len();
+    index.retain(|_, v| v.len() <= QUOTE_STEM_BUDGET);
+    *dropped += before - index.len();
     index
 }
 
@@ -615,11 +647,17 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
         })
         .collect();
     // Each quote's pieces indexed by stem, once.
+    let mut dropped = 0;
     let piece_index: Vec<Vec<BTreeMap<&str, Vec<usize>>>> = pieces
         .iter()
         .map(|qs| {
             qs.iter()
-                .map(|q| stem_index(q.iter().map(|(_, st)| st.iter().map(String::as_str))))
+                .map(|q| {
+                    stem_index(
+                        q.iter().map(|(_, st)| st.iter().map(String::as_str)),
+                        &mut dropped,
+                    )
+                })
                 .collect()
         })
         .collect();
@@ -632,6 +670,7 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                 pieces[y]
                     .iter()
                     .map(|q| q.iter().flat_map(|(_, st)| st.iter().map(String::as_str))),
+                &mut dropped,
             );
             let mut cands = Vec::new();
             for (i, pi) in pieces[x].iter().enumerate() {
@@ -668,10 +707,8 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                     continue;
                 }
                 let d = diff::word_diff(&qa.text, &qb.text);
-                let ev = vec![
-                    quote_evidence(&articles[x], qa),
-                    quote_evidence(&articles[y], qb),
-                ];
+                let mut ev = quote_evidence(&articles[x], qa);
+                ev.extend(quote_evidence(&articles[y], qb));
                 let changed_numbers = {
                     let nums = |q: &quotes::Quote| -> BTreeSet<String> {
                         normalize::tokens(&q.text)
@@ -702,6 +739,11 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                 );
             }
         }
+    }
+    if dropped > 0 {
+        b.notes.push(format!(
+            "quote matching: {dropped} word(s) found in over {QUOTE_STEM_BUDGET} quotes were not used to pair quotes (too common); a match resting only on them is not reported"
+        ));
     }
     // Quotes no other outlet has: quoted here, paraphrased or absent elsewhere. The linked
     // sentences of each comparison, per side, are gathered once.
@@ -746,7 +788,7 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                         .then_some(theirs)
                 })
                 .collect();
-            let ev = vec![quote_evidence(&articles[x], q)];
+            let ev = quote_evidence(&articles[x], q);
             if linked_to.is_empty() {
                 b.push(
                     FindingKind::QuoteOnlyIn,
@@ -771,14 +813,26 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
     }
 }
 
-fn quote_evidence(a: &Article, q: &quotes::Quote) -> Evidence {
-    Evidence {
-        article: a.label.clone(),
-        sentence: q.sentences.first().copied().unwrap_or(0),
-        start: q.start,
-        end: q.end,
-        text: q.text.clone(),
-    }
+/// A quote's evidence: its words in each sentence it touches, cut at the sentence edges, so
+/// every piece lies inside the sentence it names and none runs through boilerplate set aside
+/// between two sentences.
+fn quote_evidence(a: &Article, q: &quotes::Quote) -> Vec<Evidence> {
+    q.sentences
+        .iter()
+        .filter_map(|&i| {
+            let s = a.sentences.get(i)?;
+            let (lo, hi) = (q.start.max(s.start), q.end.min(s.end));
+            let raw = s
+                .text
+                .get(lo.checked_sub(s.start)?..hi.checked_sub(s.start)?)?;
+            let body = raw.trim();
+            if body.is_empty() {
+                return None;
+            }
+            let off = lo - s.start + (raw.len() - raw.trim_start().len());
+            evidence(a, i, SentenceSpan::new(off, off + body.len()))
+        })
+        .collect()
 }
 
 fn name_findings(b: &mut Builder, articles: &[Article]) {
@@ -887,7 +941,7 @@ fn only_in_findings(
         b.push(
             FindingKind::OnlyIn,
             severity,
-            vec![whole_sentence(a, si)],
+            whole_sentence(a, si).into_iter().collect(),
             format!(
                 "only {} has this {how} claim (not in {})",
                 a.label,

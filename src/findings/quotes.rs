@@ -79,6 +79,10 @@ pub fn find(article: &Article) -> Vec<Quote> {
     let text = &article.text;
     let sentences = &article.sentences;
     let finish = |s: usize, e: usize, out: &mut Vec<Quote>| {
+        // A quote opened at the very end of one sentence starts in the next: the bytes
+        // between two sentences (white space, set-aside boilerplate) are never quoted words.
+        let first = sentences.partition_point(|x| x.end <= s);
+        let s = sentences.get(first).map_or(s, |x| s.max(x.start)).min(e);
         let body = text[s..e].trim_matches(|c: char| c.is_whitespace() || c == ',');
         if body.split_whitespace().count() < MIN_QUOTE_WORDS {
             return;

@@ -9,11 +9,19 @@ use super::kind_name;
 use crate::model::{DiffOp, Finding, FindingKind, Report, Severity};
 
 /// Escape text for Markdown: punctuation that Markdown would read is backslash-escaped and
-/// `<`, `>`, `&` become entities, so article text renders as text everywhere.
+/// `<`, `>`, `&` become entities, so article text renders as text everywhere. Bare links
+/// (`https://…`, `www.…`, e-mail addresses) would become live links where a forge renders
+/// the list, and `@name` a mention: `:` before `/` and the dot of `www.` are escaped, and a word joiner
+/// (U+2060, invisible) follows every `@`.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         match c {
+            ':' if s[i + 1..].starts_with('/') => out.push_str("\\:"),
+            '@' => out.push_str("@\u{2060}"),
+            '.' if i >= 3 && s.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www") => {
+                out.push_str("\\.")
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
@@ -57,6 +65,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             String::new()
         }
     )?;
+    let notes = report.all_notes();
+    if !notes.is_empty() {
+        for n in notes {
+            writeln!(out)?;
+            writeln!(out, "Note: {}", escape(&n))?;
+        }
+    }
     for (severity, title) in [
         (Severity::High, "High"),
         (Severity::Medium, "Medium"),
@@ -183,5 +198,14 @@ mod tests {
         assert!(s.contains("\\[link\\]"), "{s}");
         assert!(s.contains("&lt;script&gt;"));
         assert!(s.contains("\\*\\*bold\\*\\*"));
+    }
+
+    #[test]
+    fn bare_links_and_mentions_stay_text() {
+        let s = escape("see https://evil.example, WWW.x.org and @user or a@b.com");
+        assert_eq!(
+            s,
+            "see https\\://evil.example, WWW\\.x.org and @\u{2060}user or a@\u{2060}b.com"
+        );
     }
 }

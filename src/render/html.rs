@@ -106,6 +106,17 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         .unwrap_or(0);
     let claims = claims::claims(report, base);
     let claim_of = claim_index(report, &claims);
+    let notes = report.all_notes();
+    if !notes.is_empty() {
+        let _ = write!(
+            h,
+            "<section id=\"{prefix}notes\" class=\"notes\">\n<h2>Notes</h2>\n<ul>"
+        );
+        for n in notes {
+            let _ = write!(h, "<li>{}</li>", text(&n));
+        }
+        h.push_str("</ul>\n</section>\n");
+    }
     matrix(h, report, &claims, base, prefix);
     let position = |l: &str| report.articles.iter().position(|a| a.label == l);
     for (k, c) in report.comparisons.iter().enumerate() {

@@ -63,6 +63,10 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     for a in &report.articles {
         render_article_line(a, &pal, width, out)?;
     }
+    for note in report.all_notes() {
+        let line = format!("note: {}", sanitize_for_terminal(&note));
+        write_wrapped(out, "", "      ", &[(line, pal.reworded)], width)?;
+    }
     for c in &report.comparisons {
         let (Some(base), Some(other)) = (report.article(&c.base), report.article(&c.other)) else {
             continue;
@@ -298,7 +302,10 @@ fn join_sentences(a: &Article, idx: &[usize]) -> String {
 /// Style one diff chunk. `side` is the side whose spacing is shown when only spacing changed
 /// (`Delete` for the base or an inline diff, `Insert` for the other outlet's line).
 fn styled_chunk(op: DiffOp, text: &str, pal: &Palette, side: DiffOp) -> Piece {
-    let t = sanitize_for_terminal(text);
+    let mut t = sanitize_for_terminal(text);
+    if pal.marks {
+        t = escape_marks(&t);
+    }
     // A change of spacing only is not worth a mark.
     if op != DiffOp::Equal && t.trim().is_empty() {
         let shown = if op == side { t } else { String::new() };
@@ -311,6 +318,26 @@ fn styled_chunk(op: DiffOp, text: &str, pal: &Palette, side: DiffOp) -> Piece {
         DiffOp::Delete => (t, pal.delete),
         DiffOp::Insert => (t, pal.insert),
     }
+}
+
+/// Article text that would read as a diff mark (`[-`, `-]`, `{+`, `+}`) gets a backslash
+/// inside it (`[\-`), and a backslash is doubled, so text can never forge a mark when colour
+/// is off.
+fn escape_marks(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut prev: Option<char> = None;
+    for c in t.chars() {
+        match (prev, c) {
+            (_, '\\') => out.push_str("\\\\"),
+            (Some('['), '-') | (Some('{'), '+') | (Some('-'), ']') | (Some('+'), '}') => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// One displayed row (shared with the HTML side-by-side view).
@@ -488,5 +515,14 @@ mod tests {
         let s = wrap(&[("x".repeat(50), Style::new())], 20);
         assert!(s.lines().all(|l| l.width() <= 20), "{s}");
         assert_eq!(s.matches('x').count(), 50);
+    }
+
+    #[test]
+    fn article_text_cannot_forge_a_mark() {
+        assert_eq!(
+            escape_marks("a [-b-] {+c+} d\\e"),
+            "a [\\-b-\\] {\\+c+\\} d\\\\e"
+        );
+        assert_eq!(escape_marks("x-y [z] 1+2"), "x-y [z] 1+2");
     }
 }

@@ -206,3 +206,175 @@ fn checklist_escapes_markdown_and_html_from_articles() {
     assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"), "{md}");
     assert!(!md.contains("<img") && !md.contains("[click]("));
 }
+
+/// Every finding's evidence is exactly the bytes its span names in the article text, inside
+/// the sentence it names.
+pub fn assert_evidence_exact(r: &Report) {
+    for f in &r.findings {
+        assert!(!f.evidence.is_empty(), "{}: no evidence", f.id);
+        for e in &f.evidence {
+            let a = r
+                .article(&e.article)
+                .unwrap_or_else(|| panic!("{}: no article {}", f.id, e.article));
+            let s = a
+                .sentences
+                .get(e.sentence)
+                .unwrap_or_else(|| panic!("{}: no sentence {}", f.id, e.sentence));
+            assert!(
+                s.start <= e.start && e.start <= e.end && e.end <= s.end,
+                "{}: evidence {}..{} outside sentence {} ({}..{}): {:?}",
+                f.id,
+                e.start,
+                e.end,
+                e.sentence,
+                s.start,
+                s.end,
+                e.text
+            );
+            assert_eq!(
+                a.text.get(e.start..e.end),
+                Some(e.text.as_str()),
+                "{}",
+                f.id
+            );
+        }
+    }
+}
+
+const PRONOUN_AFTER_SOURCE: &str = "The ministers met for a long time on Monday in Geneva and then talked, Lavrov said.\nHe said the talks on the missile treaty would resume in March.\n";
+
+#[test]
+fn a_pronoun_after_a_named_source_is_evidence_in_its_own_sentence() {
+    // It panicked (the earlier sentence's span applied to this one) or bolded wrong words.
+    for (x, y) in [
+        (
+            PRONOUN_AFTER_SOURCE,
+            "Lavrov said on Monday the talks on the missile treaty would resume in April.\n",
+        ),
+        (
+            "Lavrov said on Monday the talks on the missile treaty would resume in April.\n",
+            PRONOUN_AFTER_SOURCE,
+        ),
+    ] {
+        let r = storydiff::compare_texts(&[("a", x), ("b", y)], &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_evidence_exact(&r);
+    }
+    let dir = std::env::temp_dir().join(format!("storydiff-pronoun-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.join("two.txt");
+    std::fs::write(&p, PRONOUN_AFTER_SOURCE).unwrap_or_else(|e| panic!("{e}"));
+    let p = p.to_string_lossy().into_owned();
+    for args in [
+        vec![trio()[0].clone(), p.clone()],
+        vec![p.clone(), trio()[0].clone()],
+    ] {
+        let r = report(&args);
+        assert_evidence_exact(&r);
+        for fmt in ["terminal", "checklist", "html"] {
+            crate::ok_output(storydiff().args(["compare", "--format", fmt]).args(&args));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn attribution_to_a_resolved_pronoun_names_both() {
+    let r = storydiff::compare_texts(
+        &[
+            ("a", "On Friday, Peskov told reporters in Moscow that the talks had ended.\nHe said NATO troops must leave the Baltic region by March.\n"),
+            ("b", "On Friday, Peskov told reporters in Moscow that the talks had ended.\nStoltenberg said NATO troops must leave the Baltic region by March.\n"),
+        ],
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_evidence_exact(&r);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Attribution)
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert!(f.explanation.contains("He (Peskov)"), "{}", f.explanation);
+    let texts: Vec<&str> = f.evidence.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(texts, vec!["He", "Stoltenberg"]);
+}
+
+#[test]
+fn evidence_is_exact_on_the_fixtures_in_every_pairing() {
+    let mut args = crate::all_five();
+    args.insert(0, "--all-pairs".into());
+    let r = report(&args);
+    assert!(r.findings.len() > 10);
+    assert_evidence_exact(&r);
+}
+
+#[test]
+fn a_report_read_back_from_json_gives_the_same_findings_and_renders() {
+    let r = report(&trio());
+    let again = storydiff::findings::find(&r.articles, &r.comparisons);
+    assert_eq!(again, r.findings);
+    for format in [
+        storydiff::render::Format::Terminal,
+        storydiff::render::Format::Html,
+        storydiff::render::Format::Checklist,
+    ] {
+        let mut out = Vec::new();
+        let opts = storydiff::render::RenderOptions {
+            color: false,
+            width: 80,
+            timestamp: None,
+        };
+        storydiff::render::render(&r, format, &opts, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.is_empty());
+    }
+}
+
+#[test]
+fn quote_evidence_never_runs_through_boilerplate() {
+    let text = "Lavrov said: \u{201c}We will not wait forever for the answers.\n\nPhoto: Reuters\n\nThe West must put its guarantees in writing,\u{201d} he added.\n";
+    let r = storydiff::compare_texts(
+        &[
+            ("a", text),
+            (
+                "b",
+                "Talks on security guarantees ended in Geneva on Friday.\n",
+            ),
+        ],
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_evidence_exact(&r);
+    let quoted: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::QuoteOnlyIn)
+        .flat_map(|f| f.evidence.iter().map(|e| e.text.as_str()))
+        .collect();
+    assert!(!quoted.is_empty(), "{:#?}", r.findings);
+    assert!(quoted.iter().all(|q| !q.contains("Photo")), "{quoted:?}");
+}
+
+#[test]
+fn checklist_links_and_mentions_stay_text() {
+    let dir = std::env::temp_dir().join(format!("storydiff-md-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.join("evil.txt");
+    std::fs::write(
+        &p,
+        "Lavrov said on Monday at https://evil.example/x and www.evil.example that 3 rounds of talks with @someone ended.\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = crate::ok_output(
+        storydiff()
+            .arg("check")
+            .arg(&trio()[0])
+            .arg(p.to_string_lossy().as_ref()),
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("evil.example"), "{md}");
+    assert!(
+        !md.contains("https://") && !md.contains("www.evil") && !md.contains("@someone"),
+        "{md}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
