@@ -504,6 +504,8 @@ pub(crate) struct Inputs {
     pub articles: Vec<String>,
     /// Files a directory walk skipped because their name says they document the folder.
     pub skipped: Vec<String>,
+    /// Files a directory walk skipped because their name is not valid UTF-8 (shown lossily).
+    pub unnamed: Vec<String>,
 }
 
 /// Expand files and directories into article paths: a directory is walked for `.txt` and
@@ -535,7 +537,10 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
                     .file_stem()
                     .map(|s| s.to_string_lossy().to_lowercase())
                     .unwrap_or_default();
-                let shown = path.to_string_lossy().into_owned();
+                let Some(shown) = path.to_str().map(str::to_string) else {
+                    out.unnamed.push(path.to_string_lossy().into_owned());
+                    continue;
+                };
                 if DOCUMENT_NAMES.contains(&stem.as_str()) {
                     out.skipped.push(shown);
                 } else {
@@ -566,6 +571,13 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
         let _ = writeln!(
             io::stderr(),
             "storydiff: note: {doc} is folder documentation, not an article (skipped; name the file to include it)"
+        );
+    }
+    for name in &inputs.unnamed {
+        let name = crate::render::sanitize_for_terminal(name);
+        let _ = writeln!(
+            io::stderr(),
+            "storydiff: warning: {name}: file name is not valid UTF-8 (skipped; rename the file to include it)"
         );
     }
     let files = inputs.articles;

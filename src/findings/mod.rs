@@ -661,17 +661,23 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                 .collect()
         })
         .collect();
+    // Each article's quotes indexed by stem, once (not once per pair of articles).
+    let quote_index: Vec<BTreeMap<&str, Vec<usize>>> = pieces
+        .iter()
+        .map(|qs| {
+            stem_index(
+                qs.iter()
+                    .map(|q| q.iter().flat_map(|(_, st)| st.iter().map(String::as_str))),
+                &mut dropped,
+            )
+        })
+        .collect();
     let mut matched: Vec<Vec<bool>> = quotes.iter().map(|q| vec![false; q.len()]).collect();
     for x in 0..articles.len() {
         for y in x + 1..articles.len() {
             // Best pairs first, each quote used once per article pair. Only quotes sharing a
             // content stem are compared (stems in very many quotes are not used as keys).
-            let index = stem_index(
-                pieces[y]
-                    .iter()
-                    .map(|q| q.iter().flat_map(|(_, st)| st.iter().map(String::as_str))),
-                &mut dropped,
-            );
+            let index = &quote_index[y];
             let mut cands = Vec::new();
             for (i, pi) in pieces[x].iter().enumerate() {
                 let near: BTreeSet<usize> = pi

@@ -366,12 +366,17 @@ pub(crate) fn rows(c: &Comparison, other: &Article) -> Vec<Row> {
     for &i in &c.dropped {
         keyed.push(((i + 1, 0, 0), Row::Dropped(i)));
     }
+    // The anchor of the nearest earlier linked sentence, for every position, in one pass.
+    let mut nearest_before = Vec::with_capacity(anchor_of_other.len());
+    let mut last = 0;
+    for a in &anchor_of_other {
+        nearest_before.push(last);
+        if let Some(pos) = a {
+            last = *pos;
+        }
+    }
     for &j in &c.added {
-        let anchor = anchor_of_other[..j.min(anchor_of_other.len())]
-            .iter()
-            .rev()
-            .find_map(|x| *x)
-            .unwrap_or(0);
+        let anchor = nearest_before.get(j).copied().unwrap_or(last);
         keyed.push(((anchor, 1, j), Row::Added(j)));
     }
     keyed.sort_by_key(|(k, _)| *k);

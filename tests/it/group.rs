@@ -250,3 +250,28 @@ fn same_file_names_in_same_named_folders_get_distinct_labels() {
     labels.sort();
     assert_eq!(labels, ["x/k", "x/k-2"]);
 }
+
+#[test]
+fn a_non_utf8_file_name_is_skipped_with_a_clear_warning() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = temp_dir("utf8name");
+    let bad = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::copy(fixture("lavrov-2022-01-14/kuna.txt"), d.join(bad))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for o in ["epa", "brasov"] {
+        std::fs::copy(
+            fixture(&format!("lavrov-2022-01-14/{o}.txt")),
+            d.join(format!("{o}.txt")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = crate::ok_output(storydiff().args(["group", "--format", "json"]).arg(&d));
+    let _ = std::fs::remove_dir_all(&d);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("file name is not valid UTF-8 (skipped") && !err.contains("no such file"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(v["articles"], 2);
+}
