@@ -1,11 +1,196 @@
-//! Claims: sentences of all outlets grouped by the links between them, for views that show
-//! coverage across outlets (the HTML coverage matrix). A claim is a connected group of linked
-//! sentences; a sentence no link touches is a claim of its outlet alone. This only reads the
-//! comparisons: it never aligns again.
+//! The claim graph: every sentence of every outlet in exactly one claim, built from the links
+//! of every pair of articles (not only the pairs a view compares).
+//!
+//! The links of the compared pairs (the view a reader sees) are taken first, then those of the
+//! other pairs; within each, strongest first (identical, reworded, partial; then by score).
+//! Each joins the claims of its sentences, unless that would put two sentences of one outlet in
+//! one claim that no link holds together: a claim never holds two unrelated sentences of one
+//! outlet, while the pieces of a split sentence (one side of one link) may share it. A
+//! sentence no accepted link touches is a claim of its outlet alone.
+//!
+//! [`claims`] reads a report's claim graph as the coverage matrix shows it.
 
 use std::collections::BTreeMap;
 
-use crate::model::{LinkKind, Report};
+use crate::model::{Article, Claim as GraphClaim, ClaimMember, Comparison, LinkKind, Report};
+
+/// Build the claim graph of `articles` from the `view`'s comparisons and the `extra` ones of
+/// the pairs the view leaves out (any pairs, either orientation), ordered by the sentences of
+/// article `base`, then by first appearance (article order, sentence index). Ids are `c1`,
+/// `c2`, … in that order. In a view of each article against the base, every link of the view
+/// is kept: a claim is then never split across a link the reader sees.
+pub fn graph(
+    articles: &[Article],
+    view: &[Comparison],
+    extra: &[Comparison],
+    base: usize,
+) -> Vec<GraphClaim> {
+    let comparisons: Vec<(bool, &Comparison)> = view
+        .iter()
+        .map(|c| (false, c))
+        .chain(extra.iter().map(|c| (true, c)))
+        .collect();
+    let offsets: Vec<usize> = articles
+        .iter()
+        .scan(0, |acc, a| {
+            let o = *acc;
+            *acc += a.sentences.len();
+            Some(o)
+        })
+        .collect();
+    let total: usize = articles.iter().map(|a| a.sentences.len()).sum();
+    let article_of: Vec<usize> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(k, a)| std::iter::repeat_n(k, a.sentences.len()))
+        .collect();
+    let index_of: BTreeMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(k, a)| (a.label.as_str(), k))
+        .collect();
+    // Every link as its sentence nodes, with the split groups (one side of one link).
+    struct Edge {
+        rank: (bool, LinkKind, std::cmp::Reverse<u64>, usize),
+        kind: LinkKind,
+        nodes: Vec<usize>,
+        sides: [Vec<usize>; 2],
+    }
+    let mut edges = Vec::new();
+    for (ci, &(is_extra, c)) in comparisons.iter().enumerate() {
+        let (Some(&ba), Some(&oa)) = (
+            index_of.get(c.base.as_str()),
+            index_of.get(c.other.as_str()),
+        ) else {
+            continue;
+        };
+        for l in &c.links {
+            let side = |art: usize, idx: &[usize]| -> Vec<usize> {
+                idx.iter()
+                    .filter(|&&i| i < articles[art].sentences.len())
+                    .map(|&i| offsets[art] + i)
+                    .collect()
+            };
+            let sides = [side(ba, &l.base), side(oa, &l.other)];
+            let nodes: Vec<usize> = sides.iter().flatten().copied().collect();
+            if nodes.is_empty() {
+                continue;
+            }
+            // Scores are in [0, 1] with 4 decimals: an integer key orders them exactly.
+            let score = (l.score * 10_000.0).round().max(0.0) as u64;
+            edges.push(Edge {
+                rank: (is_extra, l.kind, std::cmp::Reverse(score), ci),
+                kind: l.kind,
+                nodes,
+                sides,
+            });
+        }
+    }
+    edges.sort_by(|x, y| x.rank.cmp(&y.rank).then(x.nodes.cmp(&y.nodes)));
+    // Split groups: sentences of one outlet on one side of one link belong together.
+    let mut split = UnionFind::new(total);
+    for e in &edges {
+        for side in &e.sides {
+            for w in side.windows(2) {
+                split.union(w[0], w[1]);
+            }
+        }
+    }
+    // Claims: per root, its members by article.
+    let mut claim = UnionFind::new(total);
+    let mut members: Vec<BTreeMap<usize, Vec<usize>>> = (0..total)
+        .map(|x| BTreeMap::from([(article_of[x], vec![x])]))
+        .collect();
+    let mut kind: Vec<Option<LinkKind>> = vec![None; total];
+    for e in &edges {
+        // Merge the claims of all the link's sentences, or none of them.
+        let mut roots: Vec<usize> = e.nodes.iter().map(|&x| claim.find(x)).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &r in &roots {
+            for (&a, xs) in &members[r] {
+                by_article.entry(a).or_default().extend(xs);
+            }
+        }
+        let compatible = by_article.values_mut().all(|xs| {
+            let first = split.find(xs[0]);
+            xs.iter().all(|&x| split.find(x) == first)
+        });
+        if !compatible {
+            continue;
+        }
+        for &x in &e.nodes {
+            kind[x] = Some(kind[x].map_or(e.kind, |k| k.min(e.kind)));
+        }
+        let keep = roots[0];
+        for &r in &roots[1..] {
+            claim.parent[r] = keep;
+            let moved = std::mem::take(&mut members[r]);
+            for (a, xs) in moved {
+                members[keep].entry(a).or_default().extend(xs);
+            }
+        }
+    }
+    let mut out: Vec<((usize, usize, usize), Vec<usize>)> = (0..total)
+        .filter(|&x| claim.find(x) == x)
+        .map(|r| {
+            let mut xs: Vec<usize> = members[r].values().flatten().copied().collect();
+            xs.sort_unstable();
+            let key = match xs.iter().find(|&&x| article_of[x] == base) {
+                Some(&x) => (0, x - offsets[base], 0),
+                None => (1, xs[0], 0),
+            };
+            (key, xs)
+        })
+        .collect();
+    out.sort();
+    out.into_iter()
+        .enumerate()
+        .map(|(k, (_, xs))| {
+            let alone = xs.iter().all(|&x| article_of[x] == article_of[xs[0]]);
+            GraphClaim {
+                id: format!("c{}", k + 1),
+                members: xs
+                    .into_iter()
+                    .map(|x| ClaimMember {
+                        article: articles[article_of[x]].label.clone(),
+                        sentence: x - offsets[article_of[x]],
+                        kind: if alone { None } else { kind[x] },
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Union-find with path halving; a merge keeps the smaller root.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
 
 /// How one outlet carries a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,81 +242,44 @@ pub struct Claim {
     pub cells: Vec<(Vec<usize>, Carry)>,
 }
 
-/// Group the report's sentences into claims, ordered by the base's order, then by first
-/// appearance (article order, sentence index). `base` is the article index claims are
-/// ordered and labelled by.
+/// The report's claims as the coverage matrix shows them: per article (in report order) the
+/// sentences that carry each claim and how, ordered by the sentences of article `base`, then
+/// by first appearance. Reads [`Report::claims`]; it never aligns again.
 pub fn claims(report: &Report, base: usize) -> Vec<Claim> {
-    let n_articles = report.articles.len();
-    let offsets: Vec<usize> = report
+    let index_of: BTreeMap<&str, usize> = report
         .articles
         .iter()
-        .scan(0, |acc, a| {
-            let o = *acc;
-            *acc += a.sentences.len();
-            Some(o)
-        })
+        .enumerate()
+        .map(|(k, a)| (a.label.as_str(), k))
         .collect();
-    let total: usize = report.articles.iter().map(|a| a.sentences.len()).sum();
-    let mut parent: Vec<usize> = (0..total).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    let index_of = |label: &str| report.articles.iter().position(|a| a.label == label);
-    // Best link kind each sentence takes part in.
-    let mut kind_of: Vec<Option<LinkKind>> = vec![None; total];
-    for c in &report.comparisons {
-        let (Some(ba), Some(oa)) = (index_of(&c.base), index_of(&c.other)) else {
-            continue;
-        };
-        for l in &c.links {
-            let nodes: Vec<usize> = l
-                .base
-                .iter()
-                .map(|&i| offsets[ba] + i)
-                .chain(l.other.iter().map(|&j| offsets[oa] + j))
-                .filter(|&x| x < total)
-                .collect();
-            for w in nodes.windows(2) {
-                let (ra, rb) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
-                if ra != rb {
-                    parent[ra.max(rb)] = ra.min(rb);
+    let mut out: Vec<((usize, usize, usize), Claim)> = report
+        .claims
+        .iter()
+        .map(|gc| {
+            let mut cells: Vec<(Vec<usize>, Carry)> =
+                vec![(Vec::new(), Carry::Absent); report.articles.len()];
+            let mut best: Vec<Option<LinkKind>> = vec![None; report.articles.len()];
+            for m in &gc.members {
+                if let Some(&a) = index_of.get(m.article.as_str()) {
+                    cells[a].0.push(m.sentence);
+                    best[a] = match (best[a], m.kind) {
+                        (Some(x), Some(y)) => Some(x.min(y)),
+                        (x, y) => x.or(y),
+                    };
                 }
-            }
-            for &x in &nodes {
-                kind_of[x] = Some(kind_of[x].map_or(l.kind, |k| k.min(l.kind)));
-            }
-        }
-    }
-    let article_of = |x: usize| offsets.iter().rposition(|&o| o <= x).unwrap_or(0);
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for x in 0..total {
-        let r = find(&mut parent, x);
-        groups.entry(r).or_default().push(x);
-    }
-    let mut out: Vec<(Vec<usize>, Claim)> = groups
-        .into_values()
-        .map(|members| {
-            let mut cells: Vec<(Vec<usize>, Carry)> = vec![(Vec::new(), Carry::Absent); n_articles];
-            for &x in &members {
-                let a = article_of(x);
-                cells[a].0.push(x - offsets[a]);
             }
             let outlets = cells.iter().filter(|c| !c.0.is_empty()).count();
             for (a, cell) in cells.iter_mut().enumerate() {
                 if cell.0.is_empty() {
                     continue;
                 }
-                let best = cell.0.iter().filter_map(|&i| kind_of[offsets[a] + i]).min();
+                cell.0.sort_unstable();
                 cell.1 = if outlets == 1 {
                     Carry::Only
                 } else if a == base {
                     Carry::Base
                 } else {
-                    match best {
+                    match best[a] {
                         Some(LinkKind::Identical) => Carry::Identical,
                         Some(LinkKind::Reworded) => Carry::Reworded,
                         Some(LinkKind::Partial) => Carry::Partial,
@@ -139,29 +287,120 @@ pub fn claims(report: &Report, base: usize) -> Vec<Claim> {
                     }
                 };
             }
-            // Sort key: base position first, then first appearance.
             let key = match cells.get(base).and_then(|c| c.0.first()) {
-                Some(&i) => vec![0, i, 0],
-                None => {
-                    let (a, i) = cells
-                        .iter()
-                        .enumerate()
-                        .find_map(|(a, c)| c.0.first().map(|&i| (a, i)))
-                        .unwrap_or((0, 0));
-                    vec![1, a, i]
-                }
+                Some(&i) => (0, i, 0),
+                None => cells
+                    .iter()
+                    .enumerate()
+                    .find_map(|(a, c)| c.0.first().map(|&i| (1, a, i)))
+                    .unwrap_or((1, 0, 0)),
             };
             (key, Claim { cells })
         })
         .collect();
-    out.sort_by(|x, y| x.0.cmp(&y.0));
+    out.sort_by_key(|x| x.0);
     out.into_iter().map(|(_, c)| c).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Link;
     use crate::{compare_texts, CompareOptions};
+
+    fn comparison(base: &str, other: &str, links: &[(&[usize], &[usize], f64)]) -> Comparison {
+        Comparison {
+            base: base.into(),
+            other: other.into(),
+            links: links
+                .iter()
+                .map(|(b, o, score)| Link {
+                    kind: LinkKind::Partial,
+                    base: b.to_vec(),
+                    other: o.to_vec(),
+                    score: *score,
+                    diff: Vec::new(),
+                    fallback: None,
+                })
+                .collect(),
+            related: Vec::new(),
+            added: Vec::new(),
+            dropped: Vec::new(),
+            summary: Default::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn members(c: &GraphClaim) -> Vec<(&str, usize)> {
+        c.members
+            .iter()
+            .map(|m| (m.article.as_str(), m.sentence))
+            .collect()
+    }
+
+    #[test]
+    fn a_claim_never_holds_two_unrelated_sentences_of_one_outlet() {
+        let r = compare_texts(
+            &[
+                ("a", "A one. A two."),
+                ("b", "B one. B two."),
+                ("c", "C one. C two."),
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        // a0-b0 and a0-c0 in the view; the other pair links c0 to b1, which would put b0 and
+        // b1 in one claim: refused. A split sentence (b0+b1 on one side of one link) may.
+        let view = [
+            comparison("a", "b", &[(&[0], &[0], 0.9)]),
+            comparison("a", "c", &[(&[0], &[0], 0.8)]),
+        ];
+        let extra = [comparison("b", "c", &[(&[1], &[0], 0.95)])];
+        let g = graph(&r.articles, &view, &extra, 0);
+        let all: Vec<Vec<(&str, usize)>> = g.iter().map(members).collect();
+        assert_eq!(
+            all,
+            vec![
+                vec![("a", 0), ("b", 0), ("c", 0)],
+                vec![("a", 1)],
+                vec![("b", 1)],
+                vec![("c", 1)],
+            ]
+        );
+        assert_eq!(g[0].id, "c1");
+        assert_eq!(g[1].members[0].kind, None);
+        let split = [comparison("a", "b", &[(&[0], &[0, 1], 0.9)])];
+        let g = graph(&r.articles, &split, &extra, 0);
+        assert_eq!(members(&g[0]), vec![("a", 0), ("b", 0), ("b", 1), ("c", 0)]);
+    }
+
+    #[test]
+    fn pairs_outside_the_view_join_outlets_the_base_lacks() {
+        let r = compare_texts(
+            &[
+                ("a", "Oil rose in Asia on Monday."),
+                ("b", "Lavrov met Blinken in Geneva on Friday."),
+                (
+                    "c",
+                    "Lavrov met Blinken in Geneva on Friday, officials said.",
+                ),
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let shared: Vec<Vec<(&str, usize)>> = r
+            .claims
+            .iter()
+            .filter(|c| c.outlets().len() > 1)
+            .map(members)
+            .collect();
+        assert_eq!(shared, vec![vec![("b", 0), ("c", 0)]]);
+        // "Only b has this" would be wrong: c carries it.
+        assert!(!r
+            .findings
+            .iter()
+            .any(|f| f.kind == crate::model::FindingKind::OnlyIn && f.articles == ["b"]));
+    }
 
     #[test]
     fn claims_cover_every_sentence_once_in_base_order() {

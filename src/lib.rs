@@ -212,20 +212,52 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             }
         }
     }
-    let comparisons: Vec<Comparison> = pairs
-        .into_iter()
-        .map(|(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
-        .collect();
-    let (findings, notes) = findings::find_with_notes(&articles, &comparisons);
+    let comparisons: Vec<Comparison> = {
+        use rayon::prelude::*;
+        pairs
+            .par_iter()
+            .map(|&(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
+            .collect()
+    };
+    // The claim graph needs every pair; align the pairs the view did not, unless there are
+    // too many outlets (then the graph is built from the view's pairs, and says so).
+    let mut notes = Vec::new();
+    let extra: Vec<Comparison> = if articles.len() <= MAX_GRAPH_OUTLETS {
+        use rayon::prelude::*;
+        let have: std::collections::HashSet<(usize, usize)> =
+            pairs.iter().map(|&(i, j)| (i.min(j), i.max(j))).collect();
+        let missing: Vec<(usize, usize)> = (0..articles.len())
+            .flat_map(|i| (i + 1..articles.len()).map(move |j| (i, j)))
+            .filter(|p| !have.contains(p))
+            .collect();
+        missing
+            .par_iter()
+            .map(|&(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
+            .collect()
+    } else {
+        notes.push(format!(
+            "claim graph: {} outlets is over {MAX_GRAPH_OUTLETS}; claims come from the compared pairs only",
+            articles.len()
+        ));
+        Vec::new()
+    };
+    let claims = claims::graph(&articles, &comparisons, &extra, base);
+    let (findings, finding_notes) = findings::find_with_notes(&articles, &comparisons, &claims);
+    notes.extend(finding_notes);
     Ok(Report {
         version: model::SCHEMA_VERSION,
         articles,
         comparisons,
+        claims,
         findings,
         dismissed: 0,
         notes,
     })
 }
+
+/// Above this many outlets the claim graph is built from the compared pairs only: every pair
+/// is aligned for the graph, which costs the square of the number of outlets.
+pub const MAX_GRAPH_OUTLETS: usize = 16;
 
 /// Compare in-memory texts given as `(label, text)`; the library's one-call entry point.
 pub fn compare_texts(texts: &[(&str, &str)], opts: &CompareOptions) -> Result<Report> {

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A half-open byte range `[start, end)` into one sentence's text (not the article's).
 ///
@@ -272,7 +272,7 @@ pub struct SentenceRef {
 pub struct Evidence {
     /// Article label.
     pub article: String,
-    /// Sentence index the text is in (the first, when it spans several).
+    /// Sentence index the text is in: the evidence always lies inside this one sentence.
     pub sentence: usize,
     /// First byte in the article text.
     pub start: usize,
@@ -304,6 +304,42 @@ pub struct Finding {
     pub diff: Vec<DiffChunk>,
 }
 
+/// One sentence's place in a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimMember {
+    /// Article label.
+    pub article: String,
+    /// Sentence index in that article.
+    pub sentence: usize,
+    /// The closest link that put this sentence in the claim (identical, reworded, partial);
+    /// absent when the claim is one outlet's alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<LinkKind>,
+}
+
+/// A claim of the claim graph: sentences of one or more outlets that report the same thing,
+/// found over every pair of articles. Every sentence is in exactly one claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// `c1`, `c2`, … in the order of the base article's sentences, then first appearance.
+    pub id: String,
+    /// The sentences that carry it, in article order then sentence order.
+    pub members: Vec<ClaimMember>,
+}
+
+impl Claim {
+    /// Labels of the outlets that carry the claim, in member order, each once.
+    pub fn outlets(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for m in &self.members {
+            if !out.contains(&m.article.as_str()) {
+                out.push(&m.article);
+            }
+        }
+        out
+    }
+}
+
 /// Everything one `compare` run found; the single input of every renderer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -311,8 +347,11 @@ pub struct Report {
     pub version: u32,
     /// The articles, in input order.
     pub articles: Vec<Article>,
-    /// One entry per compared pair.
+    /// One entry per compared pair: the view asked for (each article against the base, or
+    /// every pair).
     pub comparisons: Vec<Comparison>,
+    /// The claim graph over all outlets (every pair aligned, whatever the view).
+    pub claims: Vec<Claim>,
     /// Editorial findings, most severe first, without those dismissed with `--accept`.
     pub findings: Vec<Finding>,
     /// How many findings `--accept` dismissed.

@@ -21,9 +21,59 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::diff;
 use crate::model::{
-    Article, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef, SentenceSpan,
-    Severity,
+    Article, Claim, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef,
+    SentenceSpan, Severity,
 };
+
+/// Which other outlets carry each sentence's claim, read off the claim graph once.
+struct Carriers {
+    /// Per article, per sentence: labels of the other outlets in its claim, in input order.
+    others: Vec<Vec<Vec<String>>>,
+}
+
+impl Carriers {
+    fn new(articles: &[Article], claims: &[Claim]) -> Self {
+        let index_of: BTreeMap<&str, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (a.label.as_str(), k))
+            .collect();
+        let mut others: Vec<Vec<Vec<String>>> = articles
+            .iter()
+            .map(|a| vec![Vec::new(); a.sentences.len()])
+            .collect();
+        for c in claims {
+            let mut outlets: Vec<usize> = c
+                .members
+                .iter()
+                .filter_map(|m| index_of.get(m.article.as_str()).copied())
+                .collect();
+            outlets.sort_unstable();
+            outlets.dedup();
+            for m in &c.members {
+                let Some(&a) = index_of.get(m.article.as_str()) else {
+                    continue;
+                };
+                if let Some(slot) = others[a].get_mut(m.sentence) {
+                    *slot = outlets
+                        .iter()
+                        .filter(|&&o| o != a)
+                        .map(|&o| articles[o].label.clone())
+                        .collect();
+                }
+            }
+        }
+        Carriers { others }
+    }
+
+    /// The other outlets that carry the claim of sentence `s` of article `a`.
+    fn of(&self, a: usize, s: usize) -> &[String] {
+        self.others
+            .get(a)
+            .and_then(|v| v.get(s))
+            .map_or(&[], Vec::as_slice)
+    }
+}
 use crate::normalize;
 use facts::{DateKind, Facts};
 
@@ -184,16 +234,18 @@ fn article_facts(a: &Article) -> Vec<Facts> {
         .collect()
 }
 
-/// Compute the findings of a report's articles and comparisons.
-pub fn find(articles: &[Article], comparisons: &[Comparison]) -> Vec<Finding> {
-    find_with_notes(articles, comparisons).0
+/// Compute the findings of a report's articles, comparisons and claim graph.
+pub fn find(articles: &[Article], comparisons: &[Comparison], claims: &[Claim]) -> Vec<Finding> {
+    find_with_notes(articles, comparisons, claims).0
 }
 
 /// [`find`], with a note for each budget that applied (so none is silent).
 pub fn find_with_notes(
     articles: &[Article],
     comparisons: &[Comparison],
+    claims: &[Claim],
 ) -> (Vec<Finding>, Vec<String>) {
+    let carriers = Carriers::new(articles, claims);
     let facts: BTreeMap<&str, Vec<Facts>> = articles
         .iter()
         .map(|a| (a.label.as_str(), article_facts(a)))
@@ -222,9 +274,9 @@ pub fn find_with_notes(
             compare_sources(&mut b, base, other, &side_a, &side_b, link.kind);
         }
     }
-    quote_findings(&mut b, articles, comparisons);
+    quote_findings(&mut b, articles, &carriers);
     name_findings(&mut b, articles);
-    only_in_findings(&mut b, articles, comparisons, &facts);
+    only_in_findings(&mut b, articles, &carriers, &facts);
     let mut out = std::mem::take(&mut b.out);
     let order = |l: &str| {
         articles
@@ -625,7 +677,7 @@ fn best_piece_pair(
     best
 }
 
-fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparison]) {
+fn quote_findings(b: &mut Builder, articles: &[Article], carriers: &Carriers) {
     let quotes: Vec<Vec<quotes::Quote>> = articles.iter().map(quotes::find).collect();
     // Each quote's sentence pieces with their content stems: remarks are matched piece by
     // piece, so a long quote matches the one remark another outlet carries.
@@ -751,23 +803,8 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
             "quote matching: {dropped} word(s) found in over {QUOTE_STEM_BUDGET} quotes were not used to pair quotes (too common); a match resting only on them is not reported"
         ));
     }
-    // Quotes no other outlet has: quoted here, paraphrased or absent elsewhere. The linked
-    // sentences of each comparison, per side, are gathered once.
-    let linked: Vec<[HashSet<usize>; 2]> = comparisons
-        .iter()
-        .map(|c| {
-            [
-                c.links
-                    .iter()
-                    .flat_map(|l| l.base.iter().copied())
-                    .collect(),
-                c.links
-                    .iter()
-                    .flat_map(|l| l.other.iter().copied())
-                    .collect(),
-            ]
-        })
-        .collect();
+    // Quotes no other outlet has: quoted here, and reported without the quote by the outlets
+    // whose sentences share its claim, or by none.
     for (x, qs) in quotes.iter().enumerate() {
         if articles.len() < 2 {
             break;
@@ -777,23 +814,15 @@ fn quote_findings(b: &mut Builder, articles: &[Article], comparisons: &[Comparis
                 continue;
             }
             let label = &articles[x].label;
-            let linked_to: Vec<&str> = comparisons
-                .iter()
-                .zip(&linked)
-                .filter_map(|(c, [base_side, other_side])| {
-                    let (side, theirs) = if &c.base == label {
-                        (base_side, c.other.as_str())
-                    } else if &c.other == label {
-                        (other_side, c.base.as_str())
-                    } else {
-                        return None;
-                    };
-                    q.sentences
-                        .iter()
-                        .any(|s| side.contains(s))
-                        .then_some(theirs)
-                })
-                .collect();
+            let mut linked_to: Vec<&str> = Vec::new();
+            for &s in &q.sentences {
+                for o in carriers.of(x, s) {
+                    if !linked_to.contains(&o.as_str()) {
+                        linked_to.push(o);
+                    }
+                }
+            }
+            linked_to.sort_by_key(|l| b.order(l));
             let ev = quote_evidence(&articles[x], q);
             if linked_to.is_empty() {
                 b.push(
@@ -896,66 +925,60 @@ fn name_findings(b: &mut Builder, articles: &[Article]) {
 fn only_in_findings(
     b: &mut Builder,
     articles: &[Article],
-    comparisons: &[Comparison],
+    carriers: &Carriers,
     facts: &BTreeMap<&str, Vec<Facts>>,
 ) {
-    // A sentence is only in its outlet when it is unlinked in every comparison it is in.
-    let mut unlinked: BTreeMap<(usize, usize), (usize, Vec<String>)> = BTreeMap::new();
-    let mut involved: BTreeMap<usize, usize> = BTreeMap::new();
-    let order = |l: &str| articles.iter().position(|a| a.label == l);
-    for c in comparisons {
-        let (Some(ba), Some(oa)) = (order(&c.base), order(&c.other)) else {
-            continue;
-        };
-        *involved.entry(ba).or_default() += 1;
-        *involved.entry(oa).or_default() += 1;
-        for &i in &c.dropped {
-            let e = unlinked.entry((ba, i)).or_default();
-            e.0 += 1;
-            e.1.push(c.other.clone());
+    // A sentence is only in its outlet when its claim has no other outlet's sentence.
+    for (ai, a) in articles.iter().enumerate() {
+        if articles.len() < 2 {
+            break;
         }
-        for &j in &c.added {
-            let e = unlinked.entry((oa, j)).or_default();
-            e.0 += 1;
-            e.1.push(c.base.clone());
+        let others: Vec<&str> = articles
+            .iter()
+            .filter(|x| x.label != a.label)
+            .map(|x| x.label.as_str())
+            .collect();
+        for si in 0..a.sentences.len() {
+            if !carriers.of(ai, si).is_empty() {
+                continue;
+            }
+            only_in_sentence(b, a, si, &others, facts);
         }
     }
-    for ((ai, si), (n, others)) in unlinked {
-        if involved.get(&ai) != Some(&n) {
-            continue;
-        }
-        let a = &articles[ai];
-        let Some(f) = facts.get(a.label.as_str()).and_then(|v| v.get(si)) else {
-            continue;
-        };
-        let specific = f.quantities.iter().any(|q| !q.unit.is_empty())
-            || f.dates.iter().any(|d| d.kind != DateKind::Relative);
-        if !specific {
-            continue;
-        }
-        let attributed = !f.verbs.is_empty() || !f.sources.is_empty();
-        let severity = if attributed {
-            Severity::Low
-        } else {
-            Severity::High
-        };
-        let how = if attributed {
-            "attributed"
-        } else {
-            "unattributed"
-        };
-        b.push(
-            FindingKind::OnlyIn,
-            severity,
-            whole_sentence(a, si).into_iter().collect(),
-            format!(
-                "only {} has this {how} claim (not in {})",
-                a.label,
-                others.join(", ")
-            ),
-            Vec::new(),
-        );
+}
+
+fn only_in_sentence(
+    b: &mut Builder,
+    a: &Article,
+    si: usize,
+    others: &[&str],
+    facts: &BTreeMap<&str, Vec<Facts>>,
+) {
+    let Some(f) = facts.get(a.label.as_str()).and_then(|v| v.get(si)) else {
+        return;
+    };
+    let specific = f.quantities.iter().any(|q| !q.unit.is_empty())
+        || f.dates.iter().any(|d| d.kind != DateKind::Relative);
+    if !specific {
+        return;
     }
+    let attributed = !f.verbs.is_empty() || !f.sources.is_empty();
+    let (severity, how) = if attributed {
+        (Severity::Low, "attributed")
+    } else {
+        (Severity::High, "unattributed")
+    };
+    b.push(
+        FindingKind::OnlyIn,
+        severity,
+        whole_sentence(a, si).into_iter().collect(),
+        format!(
+            "only {} has this {how} claim (not in {})",
+            a.label,
+            others.join(", ")
+        ),
+        Vec::new(),
+    );
 }
 
 #[cfg(test)]

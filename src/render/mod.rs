@@ -198,6 +198,41 @@ pub fn sanitize_for_terminal(s: &str) -> String {
         .collect()
 }
 
+/// The claim of every (article, sentence) of a report, read once: renderers ask which other
+/// outlets carry a sentence's claim.
+pub(crate) struct ClaimIndex<'r> {
+    claim_of: std::collections::HashMap<(&'r str, usize), &'r crate::model::Claim>,
+}
+
+impl<'r> ClaimIndex<'r> {
+    /// Index `report`'s claims.
+    pub(crate) fn new(report: &'r Report) -> Self {
+        let mut claim_of = std::collections::HashMap::new();
+        for c in &report.claims {
+            for m in &c.members {
+                claim_of.insert((m.article.as_str(), m.sentence), c);
+            }
+        }
+        ClaimIndex { claim_of }
+    }
+
+    /// The claim id of a sentence, and the outlets other than `skip` that carry it.
+    pub(crate) fn elsewhere(
+        &self,
+        article: &str,
+        sentence: usize,
+        skip: &[&str],
+    ) -> Option<(&'r str, Vec<&'r str>)> {
+        let c = self.claim_of.get(&(article, sentence))?;
+        let others: Vec<&str> = c
+            .outlets()
+            .into_iter()
+            .filter(|o| !skip.contains(o))
+            .collect();
+        (!others.is_empty()).then_some((c.id.as_str(), others))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

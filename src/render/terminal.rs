@@ -67,12 +67,13 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         let line = format!("note: {}", sanitize_for_terminal(&note));
         write_wrapped(out, "", "      ", &[(line, pal.reworded)], width)?;
     }
+    let claims = super::ClaimIndex::new(report);
     for c in &report.comparisons {
         let (Some(base), Some(other)) = (report.article(&c.base), report.article(&c.other)) else {
             continue;
         };
         writeln!(out)?;
-        render_comparison(c, base, other, &pal, width, out)?;
+        render_comparison(c, base, other, &claims, &pal, width, out)?;
     }
     render_findings(report, &pal, width, out)
 }
@@ -159,6 +160,7 @@ fn render_comparison(
     c: &Comparison,
     base: &Article,
     other: &Article,
+    claims: &super::ClaimIndex,
     pal: &Palette,
     width: usize,
     out: &mut dyn Write,
@@ -236,6 +238,8 @@ fn render_comparison(
                     width,
                 )?;
                 write_related(out, &ol, other, related.of(true, i), pal, width)?;
+                let own = [base.label.as_str()];
+                write_elsewhere(out, claims.elsewhere(&base.label, i, &own), pal, width)?;
             }
             Row::Added(j) => {
                 let text = sanitize_for_terminal(&other.sentences[j].text);
@@ -247,6 +251,8 @@ fn render_comparison(
                     width,
                 )?;
                 write_related(out, &bl, base, related.of(false, j), pal, width)?;
+                let own = [other.label.as_str()];
+                write_elsewhere(out, claims.elsewhere(&other.label, j, &own), pal, width)?;
             }
         }
     }
@@ -276,6 +282,23 @@ fn write_related(
         write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
     }
     Ok(())
+}
+
+/// Under an added or dropped sentence, the other outlets whose sentences share its claim in
+/// the claim graph: "only in X" is about this pair's alignment, and this says who else carries
+/// it (the other side of the pair too, when the graph joins them through a third outlet).
+fn write_elsewhere(
+    out: &mut dyn Write,
+    found: Option<(&str, Vec<&str>)>,
+    pal: &Palette,
+    width: usize,
+) -> io::Result<()> {
+    let Some((id, outlets)) = found else {
+        return Ok(());
+    };
+    let names: Vec<String> = outlets.iter().map(|o| sanitize_for_terminal(o)).collect();
+    let text = format!("also in {} (claim {id})", names.join(", "));
+    write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)
 }
 
 /// A section heading: the title, then `=` to the full width.

@@ -311,7 +311,7 @@ fn evidence_is_exact_on_the_fixtures_in_every_pairing() {
 #[test]
 fn a_report_read_back_from_json_gives_the_same_findings_and_renders() {
     let r = report(&trio());
-    let again = storydiff::findings::find(&r.articles, &r.comparisons);
+    let again = storydiff::findings::find(&r.articles, &r.comparisons, &r.claims);
     assert_eq!(again, r.findings);
     for format in [
         storydiff::render::Format::Terminal,
@@ -377,4 +377,68 @@ fn checklist_links_and_mentions_stay_text() {
         "{md}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every sentence of every article is in exactly one claim.
+fn assert_claims_partition(r: &Report) {
+    let mut seen = std::collections::BTreeMap::new();
+    for c in &r.claims {
+        for m in &c.members {
+            *seen.entry((m.article.clone(), m.sentence)).or_insert(0) += 1;
+        }
+    }
+    for a in &r.articles {
+        for s in &a.sentences {
+            assert_eq!(
+                seen.get(&(a.label.clone(), s.index)),
+                Some(&1),
+                "{} {}",
+                a.label,
+                s.index
+            );
+        }
+    }
+    let total: usize = r.articles.iter().map(|a| a.sentences.len()).sum();
+    assert_eq!(seen.len(), total);
+}
+
+#[test]
+fn one_claim_graph_across_all_outlets_on_the_trio() {
+    let r = report(&trio());
+    assert_claims_partition(&r);
+    let claim_of = |article: &str, sentence: usize| {
+        r.claims.iter().position(|c| {
+            c.members
+                .iter()
+                .any(|m| m.article == article && m.sentence == sentence)
+        })
+    };
+    let text = |article: &str, i: usize| {
+        r.article(article)
+            .map(|a| a.sentences[i].text.clone())
+            .unwrap_or_default()
+    };
+    // EPA's and Brasov's translations of the same TASS quote are one claim, though neither is
+    // compared with the other in the view (both are compared with KUNA).
+    let epa = (0..r.article("epa").map_or(0, |a| a.sentences.len()))
+        .find(|&i| text("epa", i).starts_with("Everybody understands that the prospects"))
+        .unwrap_or_else(|| panic!("no EPA sentence"));
+    let brasov = (0..r.article("brasov").map_or(0, |a| a.sentences.len()))
+        .find(|&i| text("brasov", i).contains("We are aware that the prospects"))
+        .unwrap_or_else(|| panic!("no Brasov sentence"));
+    assert_eq!(claim_of("epa", epa), claim_of("brasov", brasov));
+    // The cyberattack is reported by EPA and Brasov: not "only brasov has this".
+    assert!(!r.findings.iter().any(|f| f.kind == FindingKind::OnlyIn
+        && f.evidence.iter().any(|e| e.text.contains("cyber attack"))));
+    // Every link of the view lies inside one claim.
+    for c in &r.comparisons {
+        for l in &c.links {
+            let first = claim_of(&c.base, l.base[0]);
+            assert!(l.base.iter().all(|&i| claim_of(&c.base, i) == first));
+            assert!(l.other.iter().all(|&j| claim_of(&c.other, j) == first));
+        }
+    }
+    let mut args = crate::all_five();
+    args.insert(0, "--all-pairs".into());
+    assert_claims_partition(&report(&args));
 }
