@@ -76,6 +76,45 @@ pub fn variants(articles: &[Article]) -> Vec<Variants> {
 mod tests {
     use super::*;
 
+    /// An article that names `n` different made-up people, then Stoltenberg and Stoltenburg.
+    fn crowd(n: usize) -> Article {
+        const SYL: &[&str] = &["ka", "lo", "mi", "nu", "pe", "ra", "so", "ti", "vu", "ze"];
+        let mut text = String::new();
+        for mut i in 0..n {
+            let mut name = String::from("Z");
+            for _ in 0..5 {
+                name.push_str(SYL[i % SYL.len()]);
+                i /= SYL.len();
+            }
+            text.push_str(&format!("Minister {name} spoke.\n"));
+        }
+        text.push_str("Then Stoltenberg spoke.\nLater Stoltenburg left.\n");
+        crate::build_article(
+            crate::ingest::RawArticle {
+                label: "a".into(),
+                path: "a".into(),
+                text,
+            },
+            true,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_slip_is_found_however_many_names_there_are() {
+        // The clustering switched itself off above 2,000 names of one first letter.
+        for n in [1_990, 20_000] {
+            let groups = variants(&[crowd(n)]);
+            assert!(
+                groups
+                    .iter()
+                    .any(|g| g.spellings.contains_key("stoltenberg")
+                        && g.spellings.contains_key("stoltenburg")),
+                "{n} names"
+            );
+        }
+    }
+
     #[test]
     fn spellings_of_one_name_group_and_other_words_do_not() {
         let r = crate::compare_texts(
