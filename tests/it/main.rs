@@ -1,9 +1,12 @@
 //! Integration tests, one binary: the CLI end to end, invariants over the fixtures, snapshots.
 
 mod bad_input;
+mod checks;
 mod cli;
 mod findings;
 mod fixtures;
+mod fuzz;
+mod gen;
 mod group;
 mod properties;
 mod snapshots;

@@ -6,45 +6,11 @@ use storydiff::{build_article, compare_texts, diff, ingest, CompareOptions};
 use crate::{all_five, load, storydiff, trio};
 
 /// Every non-white-space byte is in exactly one sentence or boilerplate span, spans lie on
-/// character boundaries and each span's text is the text it points at.
+/// character boundaries and each span's text is the text it points at
+/// ([`crate::checks::covers`]).
 fn assert_covers(text: &str, a: &storydiff::Article) {
-    let mut owner = vec![0u8; text.len()];
-    let spans = a
-        .sentences
-        .iter()
-        .map(|s| (s.start, s.end, s.text.as_str()))
-        .chain(
-            a.boilerplate
-                .iter()
-                .map(|b| (b.start, b.end, b.text.as_str())),
-        );
-    for (s, e, t) in spans {
-        assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
-        assert_eq!(&text[s..e], t);
-        for o in &mut owner[s..e] {
-            *o += 1;
-        }
-    }
-    for (i, b) in text.bytes().enumerate() {
-        let ws = b.is_ascii_whitespace();
-        if !ws {
-            // Bytes of multi-byte white space (NBSP) may be outside spans too.
-            let ch_start = (0..=i)
-                .rev()
-                .find(|&k| text.is_char_boundary(k))
-                .unwrap_or(0);
-            let ch = text[ch_start..].chars().next().unwrap_or(' ');
-            if ch.is_whitespace() {
-                continue;
-            }
-            assert_eq!(
-                owner[i], 1,
-                "byte {i} ({:?}) covered {} times",
-                ch, owner[i]
-            );
-        } else {
-            assert!(owner[i] <= 1);
-        }
+    if let Err(v) = crate::checks::covers(text, a) {
+        panic!("{v}");
     }
 }
 
