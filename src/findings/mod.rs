@@ -268,10 +268,15 @@ pub fn find_with_notes(
             }
             let side_a: Vec<(usize, &Facts)> = link.base.iter().map(|&i| (i, &fa[i])).collect();
             let side_b: Vec<(usize, &Facts)> = link.other.iter().map(|&j| (j, &fo[j])).collect();
-            compare_numbers(&mut b, base, other, &side_a, &side_b);
-            compare_dates(&mut b, base, other, &side_a, &side_b);
             compare_hedges(&mut b, base, other, &side_a, &side_b);
             compare_sources(&mut b, base, other, &side_a, &side_b, link.kind);
+        }
+    }
+    for claim in claims {
+        let sides = claim_sides(articles, claim, &facts);
+        if sides.len() >= 2 {
+            claim_numbers(&mut b, &sides);
+            claim_dates(&mut b, &sides);
         }
     }
     quote_findings(&mut b, articles, &carriers);
@@ -299,106 +304,169 @@ pub fn find_with_notes(
     (out, b.notes)
 }
 
-fn compare_numbers(
-    b: &mut Builder,
-    base: &Article,
-    other: &Article,
-    side_a: &[(usize, &Facts)],
-    side_b: &[(usize, &Facts)],
-) {
-    let collect = |side: &[(usize, &Facts)]| {
-        let mut m: BTreeMap<String, Vec<(usize, facts::Quantity)>> = BTreeMap::new();
-        for (i, f) in side {
-            for q in &f.quantities {
-                if !q.unit.is_empty() {
-                    m.entry(q.unit.clone()).or_default().push((*i, q.clone()));
+/// One outlet's part in a claim: its article and its sentences' facts.
+struct Side<'a> {
+    article: &'a Article,
+    sentences: Vec<(usize, &'a Facts)>,
+}
+
+/// The outlets carrying `claim`, in input order, each with its sentences' facts.
+fn claim_sides<'a>(
+    articles: &'a [Article],
+    claim: &Claim,
+    facts: &'a BTreeMap<&str, Vec<Facts>>,
+) -> Vec<Side<'a>> {
+    let mut sides: Vec<Side<'a>> = Vec::new();
+    for a in articles {
+        let Some(fa) = facts.get(a.label.as_str()) else {
+            continue;
+        };
+        let sentences: Vec<(usize, &Facts)> = claim
+            .members
+            .iter()
+            .filter(|m| m.article == a.label)
+            .filter_map(|m| fa.get(m.sentence).map(|f| (m.sentence, f)))
+            .collect();
+        if !sentences.is_empty() {
+            sides.push(Side {
+                article: a,
+                sentences,
+            });
+        }
+    }
+    sides
+}
+
+/// "kuna says "two rounds", epa says "two rounds", brasov says "three rounds"": each outlet's
+/// evidence texts, quoted.
+fn says(sides: &[&Side], ev: &[Evidence]) -> String {
+    sides
+        .iter()
+        .map(|s| {
+            let texts: Vec<String> = ev
+                .iter()
+                .filter(|e| e.article == s.article.label)
+                .map(|e| format!("\"{}\"", e.text))
+                .collect();
+            format!("{} says {}", s.article.label, texts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A quantity of one thing (same unit) that differs between the outlets carrying a claim:
+/// high when the values differ, medium when only the modifier does ("more than 100,000").
+fn claim_numbers(b: &mut Builder, sides: &[Side]) {
+    type ByUnit = BTreeMap<String, Vec<(usize, facts::Quantity)>>;
+    let per_side: Vec<ByUnit> = sides
+        .iter()
+        .map(|side| {
+            let mut m: ByUnit = BTreeMap::new();
+            for (i, f) in &side.sentences {
+                for q in &f.quantities {
+                    if !q.unit.is_empty() {
+                        m.entry(q.unit.clone()).or_default().push((*i, q.clone()));
+                    }
                 }
             }
-        }
-        m
-    };
-    let (qa, qb) = (collect(side_a), collect(side_b));
-    for (unit, xs) in &qa {
-        let Some(ys) = qb.get(unit) else { continue };
-        let va: BTreeSet<(&str, &str)> = xs
+            m
+        })
+        .collect();
+    let units: BTreeSet<&String> = per_side.iter().flat_map(|m| m.keys()).collect();
+    for unit in units {
+        let having: Vec<(usize, &Vec<(usize, facts::Quantity)>)> = per_side
             .iter()
-            .map(|(_, q)| (q.modifier, q.value.as_str()))
+            .enumerate()
+            .filter_map(|(k, m)| m.get(unit).map(|v| (k, v)))
             .collect();
-        let vb: BTreeSet<(&str, &str)> = ys
-            .iter()
-            .map(|(_, q)| (q.modifier, q.value.as_str()))
-            .collect();
-        if va == vb {
+        if having.len() < 2 {
             continue;
         }
-        let values_a: BTreeSet<&str> = va.iter().map(|x| x.1).collect();
-        let values_b: BTreeSet<&str> = vb.iter().map(|x| x.1).collect();
-        let severity = if values_a == values_b {
+        let full = |v: &Vec<(usize, facts::Quantity)>| -> BTreeSet<(&'static str, String)> {
+            v.iter()
+                .map(|(_, q)| (q.modifier, q.value.clone()))
+                .collect()
+        };
+        let bare = |v: &Vec<(usize, facts::Quantity)>| -> BTreeSet<String> {
+            v.iter().map(|(_, q)| q.value.clone()).collect()
+        };
+        let first = full(having[0].1);
+        if having.iter().all(|(_, v)| full(v) == first) {
+            continue;
+        }
+        let first_bare = bare(having[0].1);
+        let severity = if having.iter().all(|(_, v)| bare(v) == first_bare) {
             Severity::Medium
         } else {
             Severity::High
         };
-        let ev: Vec<Evidence> = xs
+        let ev: Vec<Evidence> = having
             .iter()
-            .filter_map(|(i, q)| evidence(base, *i, q.span))
-            .chain(ys.iter().filter_map(|(j, q)| evidence(other, *j, q.span)))
+            .flat_map(|(k, v)| {
+                let a = sides[*k].article;
+                v.iter().filter_map(move |(i, q)| evidence(a, *i, q.span))
+            })
             .collect();
-        let say = |e: &[Evidence], label: &str| {
-            e.iter()
-                .filter(|x| x.article == label)
-                .map(|x| format!("\"{}\"", x.text))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let explanation = format!(
-            "number differs: {} says {}, {} says {}",
-            base.label,
-            say(&ev, &base.label),
-            other.label,
-            say(&ev, &other.label)
-        );
+        let who: Vec<&Side> = having.iter().map(|(k, _)| &sides[*k]).collect();
+        let explanation = format!("number differs: {}", says(&who, &ev));
         b.push(FindingKind::Number, severity, ev, explanation, Vec::new());
     }
 }
 
-fn compare_dates(
-    b: &mut Builder,
-    base: &Article,
-    other: &Article,
-    side_a: &[(usize, &Facts)],
-    side_b: &[(usize, &Facts)],
-) {
+/// A weekday, date or year of the same kind that two outlets carrying a claim give with no
+/// value in common.
+fn claim_dates(b: &mut Builder, sides: &[Side]) {
     for kind in [DateKind::Weekday, DateKind::MonthDay, DateKind::Year] {
-        let pick = |side: &[(usize, &Facts)]| -> Vec<(usize, facts::DateRef)> {
-            side.iter()
-                .flat_map(|(i, f)| {
-                    f.dates
-                        .iter()
-                        .filter(|d| d.kind == kind)
-                        .map(move |d| (*i, d.clone()))
-                })
-                .collect()
-        };
-        let (da, db) = (pick(side_a), pick(side_b));
-        if da.is_empty() || db.is_empty() {
-            continue;
-        }
-        let va: BTreeSet<&str> = da.iter().map(|(_, d)| d.value.as_str()).collect();
-        let vb: BTreeSet<&str> = db.iter().map(|(_, d)| d.value.as_str()).collect();
-        if !va.is_disjoint(&vb) {
-            continue;
-        }
-        let ev: Vec<Evidence> = da
+        let having: Vec<(&Side, Vec<(usize, facts::DateRef)>)> = sides
             .iter()
-            .filter_map(|(i, d)| evidence(base, *i, d.span))
-            .chain(db.iter().filter_map(|(j, d)| evidence(other, *j, d.span)))
+            .map(|side| {
+                let ds: Vec<(usize, facts::DateRef)> = side
+                    .sentences
+                    .iter()
+                    .flat_map(|(i, f)| {
+                        f.dates
+                            .iter()
+                            .filter(|d| d.kind == kind)
+                            .map(move |d| (*i, d.clone()))
+                    })
+                    .collect();
+                (side, ds)
+            })
+            .filter(|(_, ds)| !ds.is_empty())
+            .collect();
+        if having.len() < 2 {
+            continue;
+        }
+        let values: Vec<BTreeSet<&str>> = having
+            .iter()
+            .map(|(_, ds)| ds.iter().map(|(_, d)| d.value.as_str()).collect())
+            .collect();
+        let clash = values
+            .iter()
+            .enumerate()
+            .any(|(x, vx)| values[x + 1..].iter().any(|vy| vx.is_disjoint(vy)));
+        if !clash {
+            continue;
+        }
+        let ev: Vec<Evidence> = having
+            .iter()
+            .flat_map(|(side, ds)| {
+                ds.iter()
+                    .filter_map(|(i, d)| evidence(side.article, *i, d.span))
+            })
             .collect();
         let explanation = format!(
-            "date or day differs for the same claim: {} says {}, {} says {}",
-            base.label,
-            va.into_iter().collect::<Vec<_>>().join(", "),
-            other.label,
-            vb.into_iter().collect::<Vec<_>>().join(", ")
+            "date or day differs for the same claim: {}",
+            having
+                .iter()
+                .zip(&values)
+                .map(|((side, _), v)| format!(
+                    "{} says {}",
+                    side.article.label,
+                    v.iter().copied().collect::<Vec<_>>().join(", ")
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         b.push(
             FindingKind::DateTime,
@@ -1020,6 +1088,30 @@ mod tests {
         );
         assert_eq!(f[0].kind, FindingKind::Number);
         assert_eq!(f[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn a_number_is_compared_across_every_outlet_that_carries_the_claim() {
+        let r = compare_texts(
+            &[
+                ("kuna", "The two rounds of negotiations between Russia and the US revealed differences."),
+                ("epa", "The two rounds of negotiations between Russia and the US revealed deep differences."),
+                ("brasov", "The three rounds of negotiations between Russia and the US revealed differences."),
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let f: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Number)
+            .collect();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].explanation,
+            "number differs: kuna says \"two rounds\", epa says \"two rounds\", brasov says \"three rounds\""
+        );
+        assert_eq!(f[0].articles, vec!["kuna", "epa", "brasov"]);
     }
 
     #[test]
