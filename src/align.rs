@@ -422,19 +422,177 @@ fn shared_weight(a: &[(u32, f64, bool)], b: &[(u32, f64, bool)]) -> f64 {
     s
 }
 
-/// Similarity of two weighted term sets: (Dice, containment of the smaller, shared weight,
-/// cosine). Dice and containment decide whether to link; cosine ranks candidates, since it
+/// The named scores of a pair of sentences, or of two link groups: what the aligner decides
+/// with. Dice and containment decide whether to link; cosine ranks candidates, since it
 /// neither favours a short headline contained in a long sentence (containment) nor punishes
 /// a long sentence that carries a short one (Dice) as much.
-fn similarity(a: &Features, b: &Features) -> (f64, f64, f64, f64) {
-    let s = shared_weight(&a.terms, &b.terms);
-    if s == 0.0 || a.total == 0.0 || b.total == 0.0 {
-        return (0.0, 0.0, s, 0.0);
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PairScore {
+    /// Dice similarity of the two sides, in `[0, 1]`.
+    pub dice: f64,
+    /// Share of the smaller side the other contains, in `[0, 1]`.
+    pub containment: f64,
+    /// Weight of what the two sides share (in the scorer's own units).
+    pub shared: f64,
+    /// Cosine similarity, in `[0, 1]`.
+    pub cosine: f64,
+    /// Share of the base side's weight that the other side has.
+    pub base_in_other: f64,
+    /// Share of the other side's weight that the base side has.
+    pub other_in_base: f64,
+}
+
+/// How the aligner scores sentences: the one seam between alignment (candidates, links,
+/// related pairs) and what "saying the same" means. Shaped like ripgrep's `Matcher`: prepare
+/// two articles once, propose candidate pairs, score pairs and groups by name. [`Lexical`] is
+/// the implementation behind [`align`].
+pub trait Scorer {
+    /// What the scorer keeps of one pair of articles, computed once.
+    type Prepared;
+    /// Analyse `base` and `other` for scoring.
+    fn prepare(&self, base: &Article, other: &Article) -> Self::Prepared;
+    /// Call `visit(i, j)` once for every pair worth scoring, base sentence order first;
+    /// returns one line per budget that applied (never silent).
+    fn candidates(&self, p: &Self::Prepared, visit: &mut dyn FnMut(usize, usize)) -> Vec<String>;
+    /// Scores of base sentence `i` against other sentence `j`.
+    fn score(&self, p: &Self::Prepared, i: usize, j: usize) -> PairScore;
+    /// Scores of a group of base sentences against a group of other sentences (a link of a
+    /// split or merged sentence).
+    fn score_groups(&self, p: &Self::Prepared, base: &[usize], other: &[usize]) -> PairScore;
+    /// Whether the two groups say the same words after normalisation.
+    fn identical(&self, p: &Self::Prepared, base: &[usize], other: &[usize]) -> bool;
+}
+
+/// Lexical scoring: IDF-weighted terms per sentence (names and numbers boosted, stop words
+/// and attribution down-weighted), candidates from an inverted index over content terms.
+#[derive(Debug, Clone)]
+pub struct Lexical {
+    t: Thresholds,
+}
+
+impl Lexical {
+    /// A lexical scorer with the weights of `t`.
+    pub fn new(t: &Thresholds) -> Self {
+        Lexical { t: *t }
     }
-    let dice = 2.0 * s / (a.total + b.total);
-    let containment = s / a.total.min(b.total);
-    let cosine = s / (a.total * b.total).sqrt();
-    (dice, containment.min(1.0), s, cosine)
+}
+
+/// Two articles as [`Lexical`] scores them.
+#[derive(Debug)]
+pub struct LexicalPrepared {
+    base: Vec<Features>,
+    other: Vec<Features>,
+    other_label: String,
+}
+
+impl Scorer for Lexical {
+    type Prepared = LexicalPrepared;
+
+    fn prepare(&self, base: &Article, other: &Article) -> LexicalPrepared {
+        let (fa, fb) = featurize(base, other, &self.t);
+        LexicalPrepared {
+            base: fa,
+            other: fb,
+            other_label: other.label.clone(),
+        }
+    }
+
+    fn candidates(&self, p: &LexicalPrepared, visit: &mut dyn FnMut(usize, usize)) -> Vec<String> {
+        // Inverted index over the other article's content terms. A term in very many
+        // sentences ("Russia" in a long article) finds no useful candidates and would make
+        // candidate generation quadratic: it still counts in scores, but is not used to find
+        // pairs.
+        let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (j, f) in p.other.iter().enumerate() {
+            for &(id, _, stop) in &f.terms {
+                if !stop {
+                    postings.entry(id).or_default().push(j);
+                }
+            }
+        }
+        let cap = POSTINGS_CAP;
+        let before = postings.len();
+        postings.retain(|_, v| v.len() <= cap);
+        let mut notes = Vec::new();
+        if postings.len() < before {
+            notes.push(format!(
+                "{} word(s) found in over {cap} sentences of {} were not used to find sentence pairs (they still count in scores)",
+                before - postings.len(),
+                p.other_label
+            ));
+        }
+        let mut seen = vec![usize::MAX; p.other.len()];
+        for (i, a) in p.base.iter().enumerate() {
+            for &(id, _, stop) in &a.terms {
+                if stop {
+                    continue;
+                }
+                for &j in postings.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+                    if seen[j] != i {
+                        seen[j] = i;
+                        visit(i, j);
+                    }
+                }
+            }
+        }
+        notes
+    }
+
+    fn score(&self, p: &LexicalPrepared, i: usize, j: usize) -> PairScore {
+        match (p.base.get(i), p.other.get(j)) {
+            (Some(a), Some(b)) => similarity(a, b),
+            _ => PairScore::default(),
+        }
+    }
+
+    fn score_groups(&self, p: &LexicalPrepared, base: &[usize], other: &[usize]) -> PairScore {
+        let (ga, gb) = groups(p, base, other);
+        similarity(&ga, &gb)
+    }
+
+    fn identical(&self, p: &LexicalPrepared, base: &[usize], other: &[usize]) -> bool {
+        let (ga, gb) = groups(p, base, other);
+        ga.words == gb.words
+    }
+}
+
+/// The merged features of two link groups.
+fn groups(p: &LexicalPrepared, base: &[usize], other: &[usize]) -> (Features, Features) {
+    let ga = merge(
+        &base
+            .iter()
+            .filter_map(|&i| p.base.get(i))
+            .collect::<Vec<_>>(),
+    );
+    let gb = merge(
+        &other
+            .iter()
+            .filter_map(|&j| p.other.get(j))
+            .collect::<Vec<_>>(),
+    );
+    (ga, gb)
+}
+
+/// Similarity of two weighted term sets, as a [`PairScore`].
+fn similarity(a: &Features, b: &Features) -> PairScore {
+    let s = shared_weight(&a.terms, &b.terms);
+    let share = |x: &Features| s / x.total.max(f64::MIN_POSITIVE);
+    if s == 0.0 || a.total == 0.0 || b.total == 0.0 {
+        return PairScore {
+            shared: s,
+            base_in_other: share(a),
+            other_in_base: share(b),
+            ..PairScore::default()
+        };
+    }
+    PairScore {
+        dice: 2.0 * s / (a.total + b.total),
+        containment: (s / a.total.min(b.total)).min(1.0),
+        shared: s,
+        cosine: s / (a.total * b.total).sqrt(),
+        base_in_other: share(a),
+        other_in_base: share(b),
+    }
 }
 
 fn merge(features: &[&Features]) -> Features {
@@ -469,20 +627,21 @@ struct Candidate {
     other_in_base: f64,
 }
 
-/// Dice, containment, shared weight and cosine of every sentence pair sharing a content term
-/// (for calibration and diagnostics).
+/// Dice, containment, shared weight and cosine of every sentence pair with shared weight (for
+/// calibration and diagnostics), through the [`Lexical`] scorer the aligner uses.
 pub fn pair_scores(
     base: &Article,
     other: &Article,
     t: &Thresholds,
 ) -> Vec<(usize, usize, f64, f64, f64, f64)> {
-    let (fa, fb) = featurize(base, other, t);
+    let scorer = Lexical::new(t);
+    let p = scorer.prepare(base, other);
     let mut out = Vec::new();
-    for (i, a) in fa.iter().enumerate() {
-        for (j, b) in fb.iter().enumerate() {
-            let (d, c, s, cos) = similarity(a, b);
-            if s > 0.0 {
-                out.push((i, j, d, c, s, cos));
+    for i in 0..base.sentences.len() {
+        for j in 0..other.sentences.len() {
+            let s = scorer.score(&p, i, j);
+            if s.shared > 0.0 {
+                out.push((i, j, s.dice, s.containment, s.shared, s.cosine));
             }
         }
     }
@@ -524,68 +683,46 @@ fn best_related(mut pairs: Vec<Related>, na: usize, nb: usize) -> Vec<Related> {
     kept
 }
 
-/// Align `other` against `base`.
+/// Align `other` against `base` with the [`Lexical`] scorer.
 pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
-    let (fa, fb) = featurize(base, other, t);
+    align_with(&Lexical::new(t), base, other, t)
+}
 
-    // Inverted index over the other article's content terms. A term in very many sentences
-    // ("Russia" in a long article) finds no useful candidates and would make candidate
-    // generation quadratic: it still counts in scores, but is not used to find pairs.
-    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (j, f) in fb.iter().enumerate() {
-        for &(id, _, stop) in &f.terms {
-            if !stop {
-                postings.entry(id).or_default().push(j);
-            }
-        }
-    }
-    let cap = POSTINGS_CAP;
-    let before = postings.len();
-    postings.retain(|_, v| v.len() <= cap);
-    let mut notes = Vec::new();
-    if postings.len() < before {
-        notes.push(format!(
-            "{} word(s) found in over {cap} sentences of {} were not used to find sentence pairs (they still count in scores)",
-            before - postings.len(),
-            other.label
-        ));
-    }
+/// Align `other` against `base`, scoring with `scorer`: candidates and scores come from it;
+/// the link rules (thresholds, one-to-one first, attachment of split sentences, related
+/// pairs) are the aligner's.
+pub fn align_with<S: Scorer>(
+    scorer: &S,
+    base: &Article,
+    other: &Article,
+    t: &Thresholds,
+) -> Alignment {
+    let p = scorer.prepare(base, other);
+    let (na, nb) = (base.sentences.len(), other.sentences.len());
     let mut candidates = Vec::new();
     let mut related_pairs = Vec::new();
-    let mut seen = vec![usize::MAX; fb.len()];
-    for (i, a) in fa.iter().enumerate() {
-        for &(id, _, stop) in &a.terms {
-            if stop {
-                continue;
-            }
-            for &j in postings.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
-                if seen[j] == i {
-                    continue;
-                }
-                seen[j] = i;
-                let (dice, containment, shared, cosine) = similarity(a, &fb[j]);
-                let rel = cosine * lead_factor(t, i) * lead_factor(t, j);
-                if rel >= t.related {
-                    related_pairs.push(Related {
-                        base: i,
-                        other: j,
-                        score: (cosine * 10_000.0).round() / 10_000.0,
-                    });
-                }
-                let linked = dice >= t.link_dice
-                    || (containment >= t.link_containment && shared >= t.min_shared_weight);
-                if linked {
-                    candidates.push(Candidate {
-                        i,
-                        j,
-                        score: cosine,
-                        base_in_other: shared / a.total.max(f64::MIN_POSITIVE),
-                        other_in_base: shared / fb[j].total.max(f64::MIN_POSITIVE),
-                    });
-                }
-            }
+    let mut notes = scorer.candidates(&p, &mut |i, j| {
+        let s = scorer.score(&p, i, j);
+        let rel = s.cosine * lead_factor(t, i) * lead_factor(t, j);
+        if rel >= t.related {
+            related_pairs.push(Related {
+                base: i,
+                other: j,
+                score: (s.cosine * 10_000.0).round() / 10_000.0,
+            });
         }
-    }
+        let linked = s.dice >= t.link_dice
+            || (s.containment >= t.link_containment && s.shared >= t.min_shared_weight);
+        if linked {
+            candidates.push(Candidate {
+                i,
+                j,
+                score: s.cosine,
+                base_in_other: s.base_in_other,
+                other_in_base: s.other_in_base,
+            });
+        }
+    });
     candidates.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -594,8 +731,8 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     });
 
     // One-to-one links first, best first: any order of sentences is allowed.
-    let mut group_of_base: Vec<Option<usize>> = vec![None; fa.len()];
-    let mut group_of_other: Vec<Option<usize>> = vec![None; fb.len()];
+    let mut group_of_base: Vec<Option<usize>> = vec![None; na];
+    let mut group_of_other: Vec<Option<usize>> = vec![None; nb];
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for c in &candidates {
         if group_of_base[c.i].is_none() && group_of_other[c.j].is_none() {
@@ -628,10 +765,8 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
         .map(|(mut bi, mut oj)| {
             bi.sort_unstable();
             oj.sort_unstable();
-            let ga = merge(&bi.iter().map(|&i| &fa[i]).collect::<Vec<_>>());
-            let gb = merge(&oj.iter().map(|&j| &fb[j]).collect::<Vec<_>>());
-            let (dice, _, _, _) = similarity(&ga, &gb);
-            let kind = if ga.words == gb.words {
+            let dice = scorer.score_groups(&p, &bi, &oj).dice;
+            let kind = if scorer.identical(&p, &bi, &oj) {
                 LinkKind::Identical
             } else if dice >= t.reworded_dice {
                 LinkKind::Reworded
@@ -652,18 +787,14 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
         })
         .collect();
     links.sort_by_key(|l| (l.base[0], l.other[0]));
-    let dropped = (0..fa.len())
-        .filter(|&i| group_of_base[i].is_none())
-        .collect();
-    let added = (0..fb.len())
-        .filter(|&j| group_of_other[j].is_none())
-        .collect();
+    let dropped = (0..na).filter(|&i| group_of_base[i].is_none()).collect();
+    let added = (0..nb).filter(|&j| group_of_other[j].is_none()).collect();
     // A related pair is only news when its sentences are not already one link.
     related_pairs.retain(|r| {
         group_of_base[r.base].is_none() || group_of_base[r.base] != group_of_other[r.other]
     });
     let total = related_pairs.len();
-    let related_pairs = best_related(related_pairs, fa.len(), fb.len());
+    let related_pairs = best_related(related_pairs, na, nb);
     if related_pairs.len() < total {
         notes.push(format!(
             "shares-a-claim pairs: kept the best {MAX_RELATED_PER_SENTENCE} of each sentence, {} weaker pair(s) left out",
