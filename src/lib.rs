@@ -172,6 +172,33 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
     }
 }
 
+/// The links of `other` against `base` without word diffs or summary: what the claim graph
+/// reads of a pair no view shows.
+fn links_only(base: &Article, other: &Article, t: &align::Thresholds) -> Comparison {
+    let al = align::align(base, other, t);
+    Comparison {
+        base: base.label.clone(),
+        other: other.label.clone(),
+        links: al
+            .links
+            .into_iter()
+            .map(|p| Link {
+                kind: p.kind,
+                base: p.base,
+                other: p.other,
+                score: p.score,
+                diff: Vec::new(),
+                fallback: None,
+            })
+            .collect(),
+        related: al.related,
+        added: al.added,
+        dropped: al.dropped,
+        summary: model::Summary::default(),
+        notes: al.notes,
+    }
+}
+
 /// The texts of sentences `idx` joined by one space: the side a link's diff is taken of.
 pub fn join(a: &Article, idx: &[usize]) -> String {
     let parts: Vec<&str> = idx
@@ -232,7 +259,7 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             .collect();
         missing
             .par_iter()
-            .map(|&(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
+            .map(|&(i, j)| links_only(&articles[i], &articles[j], &opts.thresholds))
             .collect()
     } else {
         notes.push(format!(
@@ -241,6 +268,12 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         ));
         Vec::new()
     };
+    // Budgets that applied to the pairs only the graph sees are said too.
+    for c in &extra {
+        for n in &c.notes {
+            notes.push(format!("claim graph, {} against {}: {n}", c.other, c.base));
+        }
+    }
     let claims = claims::graph(&articles, &comparisons, &extra, base);
     let (findings, finding_notes) = findings::find_with_notes(&articles, &comparisons, &claims);
     notes.extend(finding_notes);
