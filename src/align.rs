@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 
+use crate::analyse::{analyse, Document};
 use crate::model::{Article, LinkKind, Related};
 use crate::normalize::{self, TokenClass};
 
@@ -265,14 +266,23 @@ pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) 
 }
 
 /// Turn the sentences of both articles into weighted term sets.
-fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
+fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
     let texts: Vec<&str> = base
+        .article
         .sentences
         .iter()
-        .chain(&other.sentences)
+        .chain(&other.article.sentences)
         .map(|s| s.text.as_str())
         .collect();
-    let mut all: Vec<Vec<normalize::Token>> = texts.iter().map(|t| normalize::tokens(t)).collect();
+    // The documents' tokens, analysed once each; compounds are joined per pair (a compound
+    // counts when either text writes it closed), so the pair works on copies.
+    let mut all: Vec<Vec<normalize::Token>> = base
+        .analysis
+        .tokens
+        .iter()
+        .chain(&other.analysis.tokens)
+        .cloned()
+        .collect();
     normalize::join_compounds(&mut all);
     // Words written capitalised inside a sentence are names wherever they occur.
     let mut name_norms: HashMap<&str, String> = HashMap::new();
@@ -372,7 +382,7 @@ fn featurize(base: &Article, other: &Article, t: &Thresholds) -> (Vec<Features>,
         })
         .collect();
     let mut features = features;
-    let other_features = features.split_off(base.sentences.len());
+    let other_features = features.split_off(base.article.sentences.len());
     (features, other_features)
 }
 
@@ -449,8 +459,8 @@ pub struct PairScore {
 pub trait Scorer {
     /// What the scorer keeps of one pair of articles, computed once.
     type Prepared;
-    /// Analyse `base` and `other` for scoring.
-    fn prepare(&self, base: &Article, other: &Article) -> Self::Prepared;
+    /// Prepare `base` and `other` (each analysed once, [`crate::analyse`]) for scoring.
+    fn prepare(&self, base: Document, other: Document) -> Self::Prepared;
     /// Call `visit(i, j)` once for every pair worth scoring, base sentence order first;
     /// returns one line per budget that applied (never silent).
     fn candidates(&self, p: &Self::Prepared, visit: &mut dyn FnMut(usize, usize)) -> Vec<String>;
@@ -488,12 +498,12 @@ pub struct LexicalPrepared {
 impl Scorer for Lexical {
     type Prepared = LexicalPrepared;
 
-    fn prepare(&self, base: &Article, other: &Article) -> LexicalPrepared {
+    fn prepare(&self, base: Document, other: Document) -> LexicalPrepared {
         let (fa, fb) = featurize(base, other, &self.t);
         LexicalPrepared {
             base: fa,
             other: fb,
-            other_label: other.label.clone(),
+            other_label: other.article.label.clone(),
         }
     }
 
@@ -635,7 +645,17 @@ pub fn pair_scores(
     t: &Thresholds,
 ) -> Vec<(usize, usize, f64, f64, f64, f64)> {
     let scorer = Lexical::new(t);
-    let p = scorer.prepare(base, other);
+    let (ab, ao) = (analyse(base), analyse(other));
+    let p = scorer.prepare(
+        Document {
+            article: base,
+            analysis: &ab,
+        },
+        Document {
+            article: other,
+            analysis: &ao,
+        },
+    );
     let mut out = Vec::new();
     for i in 0..base.sentences.len() {
         for j in 0..other.sentences.len() {
@@ -683,9 +703,22 @@ fn best_related(mut pairs: Vec<Related>, na: usize, nb: usize) -> Vec<Related> {
     kept
 }
 
-/// Align `other` against `base` with the [`Lexical`] scorer.
+/// Align `other` against `base` with the [`Lexical`] scorer, analysing both on the way (when
+/// an article is compared more than once, analyse it once and call [`align_with`]).
 pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
-    align_with(&Lexical::new(t), base, other, t)
+    let (ab, ao) = (analyse(base), analyse(other));
+    align_with(
+        &Lexical::new(t),
+        Document {
+            article: base,
+            analysis: &ab,
+        },
+        Document {
+            article: other,
+            analysis: &ao,
+        },
+        t,
+    )
 }
 
 /// Align `other` against `base`, scoring with `scorer`: candidates and scores come from it;
@@ -693,12 +726,12 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
 /// pairs) are the aligner's.
 pub fn align_with<S: Scorer>(
     scorer: &S,
-    base: &Article,
-    other: &Article,
+    base: Document,
+    other: Document,
     t: &Thresholds,
 ) -> Alignment {
     let p = scorer.prepare(base, other);
-    let (na, nb) = (base.sentences.len(), other.sentences.len());
+    let (na, nb) = (base.article.sentences.len(), other.article.sentences.len());
     let mut candidates = Vec::new();
     let mut related_pairs = Vec::new();
     let mut notes = scorer.candidates(&p, &mut |i, j| {

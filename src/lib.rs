@@ -34,6 +34,7 @@
 //! ```
 
 pub mod align;
+pub mod analyse;
 pub mod claims;
 pub mod cli;
 pub mod diff;
@@ -118,7 +119,28 @@ fn dedupe_labels(articles: &mut [Article]) {
 
 /// Align `other` against `base` and word-diff every link.
 pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> Comparison {
-    let al = align::align(base, other, t);
+    let (ab, ao) = (analyse::analyse(base), analyse::analyse(other));
+    compare_documents(
+        analyse::Document {
+            article: base,
+            analysis: &ab,
+        },
+        analyse::Document {
+            article: other,
+            analysis: &ao,
+        },
+        t,
+    )
+}
+
+/// [`compare_pair`] on articles analysed once ([`analyse::analyse`]).
+fn compare_documents(
+    base_doc: analyse::Document,
+    other_doc: analyse::Document,
+    t: &align::Thresholds,
+) -> Comparison {
+    let (base, other) = (base_doc.article, other_doc.article);
+    let al = align::align_with(&align::Lexical::new(t), base_doc, other_doc, t);
     let links: Vec<Link> = al
         .links
         .into_iter()
@@ -174,8 +196,13 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
 
 /// The links of `other` against `base` without word diffs or summary: what the claim graph
 /// reads of a pair no view shows.
-fn links_only(base: &Article, other: &Article, t: &align::Thresholds) -> Comparison {
-    let al = align::align(base, other, t);
+fn links_only(
+    base_doc: analyse::Document,
+    other_doc: analyse::Document,
+    t: &align::Thresholds,
+) -> Comparison {
+    let (base, other) = (base_doc.article, other_doc.article);
+    let al = align::align_with(&align::Lexical::new(t), base_doc, other_doc, t);
     Comparison {
         base: base.label.clone(),
         other: other.label.clone(),
@@ -239,18 +266,21 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             }
         }
     }
-    let comparisons: Vec<Comparison> = {
-        use rayon::prelude::*;
-        pairs
-            .par_iter()
-            .map(|&(i, j)| compare_pair(&articles[i], &articles[j], &opts.thresholds))
-            .collect()
+    use rayon::prelude::*;
+    // Each article is analysed once, whatever number of pairs it is in.
+    let analyses: Vec<analyse::Analysis> = articles.par_iter().map(analyse::analyse).collect();
+    let doc = |k: usize| analyse::Document {
+        article: &articles[k],
+        analysis: &analyses[k],
     };
+    let comparisons: Vec<Comparison> = pairs
+        .par_iter()
+        .map(|&(i, j)| compare_documents(doc(i), doc(j), &opts.thresholds))
+        .collect();
     // The claim graph needs every pair; align the pairs the view did not, unless there are
     // too many outlets (then the graph is built from the view's pairs, and says so).
     let mut notes = Vec::new();
     let extra: Vec<Comparison> = if articles.len() <= MAX_GRAPH_OUTLETS {
-        use rayon::prelude::*;
         let have: std::collections::HashSet<(usize, usize)> =
             pairs.iter().map(|&(i, j)| (i.min(j), i.max(j))).collect();
         let missing: Vec<(usize, usize)> = (0..articles.len())
@@ -259,7 +289,7 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             .collect();
         missing
             .par_iter()
-            .map(|&(i, j)| links_only(&articles[i], &articles[j], &opts.thresholds))
+            .map(|&(i, j)| links_only(doc(i), doc(j), &opts.thresholds))
             .collect()
     } else {
         notes.push(format!(

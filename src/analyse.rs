@@ -1,0 +1,60 @@
+//! Analyse each document once: the word tokens of every sentence (normalised, stemmed, names
+//! and numbers classified). Alignment reads them for every pair of articles it scores, so an
+//! article compared with many others is tokenised once, not once per comparison.
+
+use crate::model::Article;
+use crate::normalize::{self, Token};
+
+/// What one article's analysis holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    /// The tokens of each sentence, in sentence order; spans are relative to the sentence.
+    pub tokens: Vec<Vec<Token>>,
+}
+
+/// Analyse `article`.
+pub fn analyse(article: &Article) -> Analysis {
+    Analysis {
+        tokens: article
+            .sentences
+            .iter()
+            .map(|s| normalize::tokens(&s.text))
+            .collect(),
+    }
+}
+
+/// An article with its analysis: what a scorer prepares from.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// The article.
+    pub article: &'a Article,
+    /// Its analysis ([`analyse`]).
+    pub analysis: &'a Analysis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_token_list_per_sentence() {
+        let r = crate::compare_texts(
+            &[
+                ("a", "Lavrov met Blinken. Talks ended."),
+                ("b", "Talks ended."),
+            ],
+            &Default::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let an = analyse(&r.articles[0]);
+        let norms: Vec<Vec<&str>> = an
+            .tokens
+            .iter()
+            .map(|t| t.iter().map(|k| k.norm.as_str()).collect())
+            .collect();
+        assert_eq!(
+            norms,
+            vec![vec!["lavrov", "met", "blinken"], vec!["talks", "ended"]]
+        );
+    }
+}
