@@ -3,10 +3,12 @@
 //!
 //! The links of the compared pairs (the view a reader sees) are taken first, then those of the
 //! other pairs; within each, strongest first (identical, reworded, partial; then by score).
-//! Each joins the claims of its sentences, unless that would put two sentences of one outlet in
-//! one claim that no link holds together: a claim never holds two unrelated sentences of one
-//! outlet, while the pieces of a split sentence (one side of one link) may share it. A
-//! sentence no accepted link touches is a claim of its outlet alone.
+//! In a view of each article against the base every link of the view is kept, so the claims
+//! never contradict what the reader sees. Any other link joins the claims of its sentences
+//! unless that would put two sentences of one outlet in one claim that link sides do not hold
+//! together (the sides of links, joined transitively: the pieces of a split sentence): a link
+//! the reader does not see never joins two unrelated sentences of one outlet. A sentence no
+//! accepted link touches is a claim of its outlet alone.
 //!
 //! [`claims`] reads a report's claim graph as the coverage matrix shows it.
 
@@ -17,13 +19,14 @@ use crate::model::{Article, Claim as GraphClaim, ClaimMember, Comparison, LinkKi
 /// Build the claim graph of `articles` from the `view`'s comparisons and the `extra` ones of
 /// the pairs the view leaves out (any pairs, either orientation), ordered by the sentences of
 /// article `base`, then by first appearance (article order, sentence index). Ids are `c1`,
-/// `c2`, … in that order. In a view of each article against the base, every link of the view
-/// is kept: a claim is then never split across a link the reader sees.
+/// `c2`, … in that order. With `keep_view` (a view of each article against the base) every
+/// link of the view is kept: a claim is then never split across a link the reader sees.
 pub fn graph(
     articles: &[Article],
     view: &[Comparison],
     extra: &[Comparison],
     base: usize,
+    keep_view: bool,
 ) -> Vec<GraphClaim> {
     let comparisons: Vec<(bool, &Comparison)> = view
         .iter()
@@ -53,6 +56,10 @@ pub fn graph(
     struct Edge {
         rank: (bool, LinkKind, std::cmp::Reverse<u64>, usize),
         kind: LinkKind,
+        /// A link of the view that is always kept.
+        keep: bool,
+        /// The link involves the base article.
+        with_base: bool,
         nodes: Vec<usize>,
         sides: [Vec<usize>; 2],
     }
@@ -81,6 +88,8 @@ pub fn graph(
             edges.push(Edge {
                 rank: (is_extra, l.kind, std::cmp::Reverse(score), ci),
                 kind: l.kind,
+                keep: keep_view && !is_extra,
+                with_base: ba == base || oa == base,
                 nodes,
                 sides,
             });
@@ -102,6 +111,7 @@ pub fn graph(
         .map(|x| BTreeMap::from([(article_of[x], vec![x])]))
         .collect();
     let mut kind: Vec<Option<LinkKind>> = vec![None; total];
+    let mut kind_with_base: Vec<Option<LinkKind>> = vec![None; total];
     for e in &edges {
         // Merge the claims of all the link's sentences, or none of them.
         let mut roots: Vec<usize> = e.nodes.iter().map(|&x| claim.find(x)).collect();
@@ -117,11 +127,14 @@ pub fn graph(
             let first = split.find(xs[0]);
             xs.iter().all(|&x| split.find(x) == first)
         });
-        if !compatible {
+        if !compatible && !e.keep {
             continue;
         }
         for &x in &e.nodes {
             kind[x] = Some(kind[x].map_or(e.kind, |k| k.min(e.kind)));
+            if e.with_base {
+                kind_with_base[x] = Some(kind_with_base[x].map_or(e.kind, |k| k.min(e.kind)));
+            }
         }
         let keep = roots[0];
         for &r in &roots[1..] {
@@ -156,7 +169,11 @@ pub fn graph(
                     .map(|x| ClaimMember {
                         article: articles[article_of[x]].label.clone(),
                         sentence: x - offsets[article_of[x]],
-                        kind: if alone { None } else { kind[x] },
+                        kind: if alone {
+                            None
+                        } else {
+                            kind_with_base[x].or(kind[x])
+                        },
                     })
                     .collect(),
             }
@@ -356,7 +373,7 @@ mod tests {
             comparison("a", "c", &[(&[0], &[0], 0.8)]),
         ];
         let extra = [comparison("b", "c", &[(&[1], &[0], 0.95)])];
-        let g = graph(&r.articles, &view, &extra, 0);
+        let g = graph(&r.articles, &view, &extra, 0, true);
         let all: Vec<Vec<(&str, usize)>> = g.iter().map(members).collect();
         assert_eq!(
             all,
@@ -370,8 +387,58 @@ mod tests {
         assert_eq!(g[0].id, "c1");
         assert_eq!(g[1].members[0].kind, None);
         let split = [comparison("a", "b", &[(&[0], &[0, 1], 0.9)])];
-        let g = graph(&r.articles, &split, &extra, 0);
+        let g = graph(&r.articles, &split, &extra, 0, true);
         assert_eq!(members(&g[0]), vec![("a", 0), ("b", 0), ("b", 1), ("c", 0)]);
+    }
+
+    #[test]
+    fn every_link_of_a_base_view_is_kept() {
+        let r = compare_texts(
+            &[
+                ("a", "A one. A two."),
+                ("b", "B one. B two."),
+                ("c", "C one."),
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        // b writes a's two sentences as two, c as one: c's link to both must be kept, though
+        // it puts b0 and b1 in one claim.
+        let view = [
+            comparison("a", "b", &[(&[0], &[0], 0.9), (&[1], &[1], 0.9)]),
+            comparison("a", "c", &[(&[0, 1], &[0], 0.8)]),
+        ];
+        let g = graph(&r.articles, &view, &[], 0, true);
+        assert_eq!(
+            members(&g[0]),
+            vec![("a", 0), ("a", 1), ("b", 0), ("b", 1), ("c", 0)]
+        );
+        // Without keep_view (every pair compared), the rule holds for every link.
+        let g = graph(&r.articles, &view, &[], 0, false);
+        assert_eq!(members(&g[0]), vec![("a", 0), ("b", 0)]);
+    }
+
+    #[test]
+    fn the_matrix_kind_is_against_the_base() {
+        let r = compare_texts(
+            &[
+                ("a", "Lavrov met Blinken in Geneva on Friday."),
+                (
+                    "b",
+                    "Lavrov met Blinken in Geneva on Friday, officials said.",
+                ),
+                (
+                    "c",
+                    "Lavrov met Blinken in Geneva on Friday, officials said.",
+                ),
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let cl = claims(&r, 0);
+        // b and c are identical to each other, reworded against the base.
+        assert_eq!(cl[0].cells[1].1, Carry::Reworded);
+        assert_eq!(cl[0].cells[2].1, Carry::Reworded);
     }
 
     #[test]

@@ -228,6 +228,9 @@ impl CompareArgs {
                 name(format)
             ));
         }
+        if self.base.is_some() && self.all_pairs {
+            return fail("--base and --all-pairs: every pair is compared, there is no base".into());
+        }
         if self.min_similarity.is_some() && !self.by_event {
             return fail("--min-similarity applies only with --by-event".into());
         }

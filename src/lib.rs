@@ -210,7 +210,17 @@ fn links_only(
             .links
             .into_iter()
             .map(|p| Link {
-                kind: p.kind,
+                // As in compare_pair: identical only when nothing but spacing differs.
+                kind: match p.kind {
+                    model::LinkKind::Identical
+                        if !join(base, &p.base)
+                            .split_whitespace()
+                            .eq(join(other, &p.other).split_whitespace()) =>
+                    {
+                        model::LinkKind::Reworded
+                    }
+                    k => k,
+                },
                 base: p.base,
                 other: p.other,
                 score: p.score,
@@ -304,7 +314,7 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             notes.push(format!("claim graph, {} against {}: {n}", c.other, c.base));
         }
     }
-    let claims = claims::graph(&articles, &comparisons, &extra, base);
+    let claims = claims::graph(&articles, &comparisons, &extra, base, !opts.all_pairs);
     let (findings, finding_notes) = findings::find_with_notes(&articles, &comparisons, &claims);
     notes.extend(finding_notes);
     Ok(Report {

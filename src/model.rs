@@ -356,7 +356,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many findings `--accept` dismissed.
     pub dismissed: usize,
-    /// Budgets that applied while finding, said rather than silent; empty for most reports.
+    /// Budgets that applied to the claim graph and the findings, said rather than silent; empty
+    /// for most reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -368,7 +369,8 @@ impl Report {
     }
 
     /// Every note a reader should see, one line each, in a fixed order: the articles' (ingest),
-    /// the links' diff fallbacks, then the report's own.
+    /// each comparison's (aligner budgets) and its links' diff fallbacks, then the report's own
+    /// (claim graph and findings budgets).
     pub fn all_notes(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .articles
@@ -381,7 +383,8 @@ impl Report {
             }
             for l in &c.links {
                 if let Some(why) = &l.fallback {
-                    let first = l.base.first().copied().unwrap_or(0);
+                    // Sentences are numbered from 1 for a reader, as in the checklist.
+                    let first = l.base.first().map_or(1, |i| i + 1);
                     out.push(format!(
                         "{} against {}, {} sentence {first}: {why}",
                         c.other, c.base, c.base

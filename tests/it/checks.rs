@@ -648,7 +648,8 @@ pub fn check_binary(
             cmd.arg("--all-pairs");
         }
         if let Some(b) = case.base {
-            if all_bodies {
+            // --base with --all-pairs is refused: every pair is compared, there is no base.
+            if all_bodies && !case.all_pairs {
                 cmd.args(["--base", &Case::label(b)]);
             }
         }
@@ -666,10 +667,15 @@ pub fn check_binary(
                 format!("{name}: no exit after {timeout:?}"),
             ));
         }
-        if stderr.contains("panicked") {
-            let loc = stderr
-                .split("panicked at ")
-                .nth(1)
+        // The binary's panic hook prints "storydiff: internal error (...) at FILE:LINE: ...";
+        // exit 101 is a panic whatever it printed.
+        if stderr.contains("panicked")
+            || stderr.contains("internal error")
+            || out.status.code() == Some(101)
+        {
+            let loc = ["panicked at ", ") at "]
+                .iter()
+                .find_map(|m| stderr.split(m).nth(1))
                 .map(|r| r.split(':').take(2).collect::<Vec<_>>().join(":"))
                 .unwrap_or_default();
             return Err(Violation::new(
