@@ -1,13 +1,16 @@
-//! Findings: the differences an editor should check, read off the alignment (never a second
-//! alignment pass).
+//! Findings: the differences an editor should check, read off the alignment and the claim
+//! graph (never another alignment pass).
 //!
-//! - Linked sentences are compared for quantities ([`Number`](FindingKind::Number)), days and
-//!   dates, hedges and loaded reporting verbs, and sources (attribution).
+//! - The outlets that carry a claim are compared for quantities
+//!   ([`Number`](FindingKind::Number)) and days and dates, all of them in one finding; linked
+//!   sentences of the compared pairs for hedges and loaded reporting verbs, and sources
+//!   (attribution).
 //! - Quotes are found in every article and matched across outlets by content words: the same
 //!   remark in other words is `quote-wording`; a quote no other outlet has is
-//!   `quote-only-in`, or `quote-to-paraphrase` when the other outlet reports it indirectly.
+//!   `quote-only-in`, or `quote-to-paraphrase` when outlets sharing its claim report it
+//!   without the quote.
 //! - Names spelled two ways, across outlets or inside one article, are `name-spelling`.
-//! - A sentence with a number or a date that no compared outlet carries is `only-in`, high
+//! - A sentence with a number or a date whose claim no other outlet carries is `only-in`, high
 //!   when nobody is credited with it.
 //!
 //! Each finding's id hashes its kind and normalised evidence, so it survives reruns and edits
