@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::model::Severity;
 use crate::render::{self, Format, RenderOptions};
@@ -35,6 +35,19 @@ pub enum Command {
     Eval(EvalArgs),
     /// Group a pile of articles (files and directories) by the event they report.
     Group(GroupArgs),
+    /// Print a shell completion script, e.g. `storydiff completions bash >
+    /// ~/.local/share/bash-completion/completions/storydiff`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `storydiff man > storydiff.1; man -l storydiff.1`.
+    Man,
+}
+
+/// Arguments of `storydiff completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `storydiff group`.
@@ -155,6 +168,17 @@ pub enum ColorArg {
     Never,
 }
 
+/// When to page the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PagingArg {
+    /// Page when standard output is a terminal and the output is taller than it.
+    Auto,
+    /// Page whenever writing to standard output, terminal or not.
+    Always,
+    /// Never page.
+    Never,
+}
+
 /// Arguments of `storydiff compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -188,6 +212,16 @@ pub struct CompareArgs {
     /// COLUMNS, or 80).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
+    /// Print only the summary the terminal view starts with: per compared pair the counts of
+    /// identical, reworded, partial, added and dropped sentences and the share of the base
+    /// covered, then the findings counts (terminal view only).
+    #[arg(long)]
+    pub stat: bool,
+    /// When to page standard output through $STORYDIFF_PAGER, else $PAGER, else `less -R -F
+    /// -X` (an empty variable means no pager); auto pages a terminal shorter than the
+    /// output. A file (-o) is never paged.
+    #[arg(long, value_enum, default_value_t = PagingArg::Auto, value_name = "WHEN")]
+    pub paging: PagingArg,
     /// Print the generation time in the HTML report (otherwise reports are byte-identical
     /// across runs).
     #[arg(long)]
@@ -251,6 +285,15 @@ impl CompareArgs {
                 "--width applies only to the terminal view, not --format {}",
                 name(format)
             ));
+        }
+        if self.stat && format != FormatArg::Terminal {
+            return fail(format!(
+                "--stat applies only to the terminal view, not --format {}",
+                name(format)
+            ));
+        }
+        if self.paging != PagingArg::Auto && self.output.is_some() {
+            return fail("--paging applies only to standard output; -o FILE is never paged".into());
         }
         Ok(())
     }
@@ -344,6 +387,8 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
+        Command::Completions(args) => run_completions(&args).map(|()| EXIT_OK),
+        Command::Man => run_man().map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => code,
@@ -424,6 +469,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     dismiss(&mut report, &accepted);
     let gate_failed = gate(args.fail_on, [&report]);
     let format = match args.format() {
+        FormatArg::Terminal if args.stat => Format::Stat,
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
         FormatArg::Checklist => Format::Checklist,
@@ -432,7 +478,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     let ropts = render_options(args);
     let mut buf = Vec::new();
     render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
-    write_output(args.output.as_deref(), &buf)?;
+    emit(args, &buf)?;
     Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -480,6 +526,187 @@ fn render_options(args: &CompareArgs) -> RenderOptions {
             .timestamp
             .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
     }
+}
+
+/// Write the rendered bytes of compare or check: to `-o FILE`, else to standard output,
+/// through the pager when `--paging` says so ([`crate::pager`]).
+fn emit(args: &CompareArgs, buf: &[u8]) -> Result<(), RunError> {
+    use crate::pager::{self, Paging};
+    if args.output.is_some() {
+        return write_output(args.output.as_deref(), buf);
+    }
+    let paging = match args.paging {
+        PagingArg::Auto => Paging::Auto,
+        PagingArg::Always => Paging::Always,
+        PagingArg::Never => Paging::Never,
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let to_terminal = io::stdout().is_terminal();
+    // Auto counts the output's rows only when there is a terminal to compare them with.
+    let (rows, height) = if paging == Paging::Auto && to_terminal {
+        let height = pager::terminal_height(&env);
+        let columns = terminal_size::terminal_size()
+            .map(|(terminal_size::Width(w), _)| w as usize)
+            .unwrap_or_else(|| resolve_width(None, true));
+        (
+            pager::screen_rows(buf, columns, height.unwrap_or(0)),
+            height,
+        )
+    } else {
+        (0, None)
+    };
+    let page = pager::decide(paging, to_terminal, rows, height);
+    let Some(command) = page.then(|| pager::pager_command(&env)).flatten() else {
+        return write_output(None, buf);
+    };
+    match pager::page(buf, &command) {
+        Ok(pager::Paged::Shown) => Ok(()),
+        Ok(pager::Paged::NotStarted(e)) => {
+            if !command.is_default {
+                let _ = writeln!(
+                    io::stderr(),
+                    "storydiff: warning: cannot run the pager {:?} ({e}); writing directly",
+                    crate::render::sanitize_for_terminal(&command.command)
+                );
+            }
+            write_output(None, buf)
+        }
+        Err(e) => Err(RunError::Fail(format!("pager {:?}: {e}", command.command))),
+    }
+}
+
+/// `storydiff completions SHELL`: the completion script for the whole command line.
+fn run_completions(args: &CompletionsArgs) -> Result<(), RunError> {
+    let mut buf = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "storydiff", &mut buf);
+    write_output(None, &buf)
+}
+
+/// `storydiff man`: one page, storydiff(1), with every command's synopsis and options.
+fn run_man() -> Result<(), RunError> {
+    let mut buf = Vec::new();
+    man_page(&mut buf).map_err(|e| io_error(e, "rendering"))?;
+    write_output(None, &buf)
+}
+
+/// Write the storydiff(1) manual page: clap_mangen's title, name, synopsis, description and
+/// global options, then a section per command (its synopsis and options, which clap_mangen
+/// would otherwise put on pages of their own), exit status and environment.
+pub fn man_page(out: &mut dyn Write) -> io::Result<()> {
+    let mut page = Vec::new();
+    man_sections(&mut page)?;
+    // Every piece clap_mangen renders repeats roff's preamble (the definition of the
+    // apostrophe string); the page says it once, after the title line it starts with.
+    const PREAMBLE: [&str; 2] = [".ie \\n(.g .ds Aq \\(aq", ".el .ds Aq '"];
+    let page = String::from_utf8_lossy(&page);
+    let mut lines = page.lines().filter(|l| !PREAMBLE.contains(l));
+    if let Some(title) = lines.next() {
+        writeln!(out, "{}", roff_ascii(title))?;
+    }
+    for line in PREAMBLE.into_iter().chain(lines) {
+        writeln!(out, "{}", roff_ascii(line))?;
+    }
+    Ok(())
+}
+
+/// `line` with every character outside ASCII written as a `\[uXXXX]` escape, which groff and
+/// mandoc read whatever the locale (raw UTF-8 needs preconv).
+fn roff_ascii(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.is_ascii() {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", c as u32));
+        }
+    }
+    out.into()
+}
+
+/// The sections of [`man_page`], each rendered with its own preamble.
+fn man_sections(out: &mut dyn Write) -> io::Result<()> {
+    use clap_mangen::roff::{bold, roman, Roff};
+    let mut cmd = Cli::command();
+    // Subcommands learn their full name (`storydiff compare`) for their synopsis.
+    cmd.build();
+    let man = clap_mangen::Man::new(cmd.clone()).manual("User Commands");
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    Roff::new().control("SH", ["COMMANDS"]).to_writer(out)?;
+    for sub in cmd
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set() && c.get_name() != "help")
+    {
+        let name = sub.get_bin_name().unwrap_or(sub.get_name()).to_string();
+        let mut head = Roff::new();
+        head.control("SS", [name.as_str()]);
+        if let Some(about) = sub.get_long_about().or_else(|| sub.get_about()) {
+            for line in about.to_string().lines() {
+                if line.trim().is_empty() {
+                    head.control("PP", []);
+                } else {
+                    head.text([roman(line)]);
+                }
+            }
+        }
+        head.control("PP", []);
+        head.to_writer(out)?;
+        let sub_man = clap_mangen::Man::new(sub.clone());
+        let mut section = Vec::new();
+        sub_man.render_synopsis_section(&mut section)?;
+        sub_man.render_options_section(&mut section)?;
+        // Under this command's own heading: drop the sections' .SH lines.
+        let section = String::from_utf8_lossy(&section);
+        for line in section.lines().filter(|l| !l.starts_with(".SH ")) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    let mut roff = Roff::new();
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in [
+        ("0", "The command ran."),
+        (
+            "1",
+            "A finding at or above --fail-on remains (compare and check).",
+        ),
+        (
+            "2",
+            "Bad input or another error; one line on standard error says which file and why. \
+             A mistyped command line also exits 2.",
+        ),
+        ("101", "A bug: one line names where it happened."),
+    ] {
+        roff.control("TP", [])
+            .text([bold(code)])
+            .text([roman(meaning)]);
+    }
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (var, meaning) in [
+        (
+            "STORYDIFF_PAGER, PAGER",
+            "The pager for --paging (the first set wins; empty means none). Default: less -R -F -X. \
+             LESS=FRX and LV=-c are set for it when unset.",
+        ),
+        (
+            "NO_COLOR, CLICOLOR_FORCE, TERM",
+            "With --color auto: a non-empty NO_COLOR turns colour off, CLICOLOR_FORCE (not 0) on; \
+             TERM=dumb turns it off.",
+        ),
+        (
+            "COLUMNS",
+            "The width of the terminal view when the terminal's is unknown.",
+        ),
+    ] {
+        roff.control("TP", []).text([bold(var)]).text([roman(meaning)]);
+    }
+    roff.to_writer(out)?;
+    man.render_version_section(out)
 }
 
 /// Write the rendered bytes to `-o FILE` or standard output.
@@ -713,10 +940,10 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 .map_err(|e| io_error(e, "rendering"))?;
         }
         FormatArg::Terminal | FormatArg::Checklist => {
-            let format = if args.format() == FormatArg::Terminal {
-                Format::Terminal
-            } else {
-                Format::Checklist
+            let format = match args.format() {
+                FormatArg::Terminal if args.stat => Format::Stat,
+                FormatArg::Terminal => Format::Terminal,
+                _ => Format::Checklist,
             };
             for (k, (e, r)) in reports.iter().enumerate() {
                 if k > 0 {
@@ -737,12 +964,12 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 render::render(r, format, &ropts, &mut buf)
                     .map_err(|e| io_error(e, "rendering"))?;
             }
-            if format == Format::Terminal && singles > 0 {
+            if format != Format::Checklist && singles > 0 {
                 let _ = writeln!(buf, "\n{singles} article(s) report an event no other input reports (see storydiff group).");
             }
         }
     }
-    write_output(args.output.as_deref(), &buf)?;
+    emit(args, &buf)?;
     Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 

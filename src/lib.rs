@@ -45,6 +45,7 @@ pub mod group;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod pager;
 pub mod render;
 pub mod segment;
 

@@ -4,6 +4,7 @@
 pub mod checklist;
 pub mod html;
 pub mod json;
+pub mod stat;
 pub mod terminal;
 
 use std::io::{self, Write};
@@ -15,6 +16,9 @@ use crate::model::Report;
 pub enum Format {
     /// Coloured, wrapped sentence diff for a person at a terminal.
     Terminal,
+    /// Only the summary the terminal view leads with (`--stat`): a line per compared pair,
+    /// then the findings counts.
+    Stat,
     /// The versioned JSON document described in docs/json.md.
     Json,
     /// A Markdown review checklist of the findings.
@@ -26,9 +30,9 @@ pub enum Format {
 /// Settings every renderer may use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Emit ANSI colour (terminal only).
+    /// Emit ANSI colour (terminal and stat only).
     pub color: bool,
-    /// Wrap prose to this many columns (terminal only).
+    /// Wrap prose to this many columns (terminal and stat only).
     pub width: usize,
     /// Generation time to print (HTML only); none keeps output byte-identical across runs.
     pub timestamp: Option<String>,
@@ -43,6 +47,7 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Terminal => terminal::render(report, opts, out),
+        Format::Stat => stat::render(report, opts, out),
         Format::Json => json::render(report, out),
         Format::Checklist => checklist::render(report, out),
         Format::Html => html::render(report, opts, out),

@@ -1,5 +1,6 @@
-//! Terminal renderer: per compared outlet, a header, a one-line summary and the sentences
-//! with a marker column, wrapped to the terminal width.
+//! Terminal renderer: the summary (`--stat`, [`super::stat`]), then per compared outlet a
+//! header, a one-line summary and the sentences with a marker column, wrapped to the
+//! terminal width; the findings last.
 //!
 //! Markers: `=` identical, `~` reworded (inline word diff), `*` partial (both sentences, the
 //! words only one side has marked), `+` added (only in the other outlet), `-` dropped (only in
@@ -16,18 +17,18 @@ use super::{kind_name, sanitize_for_terminal, RelatedPartners, RenderOptions};
 use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
-struct Palette {
-    header: Style,
-    dim: Style,
-    delete: Style,
-    insert: Style,
-    reworded: Style,
-    partial: Style,
+pub(super) struct Palette {
+    pub(super) header: Style,
+    pub(super) dim: Style,
+    pub(super) delete: Style,
+    pub(super) insert: Style,
+    pub(super) reworded: Style,
+    pub(super) partial: Style,
     marks: bool,
 }
 
 impl Palette {
-    fn new(color: bool) -> Self {
+    pub(super) fn new(color: bool) -> Self {
         if color {
             Palette {
                 header: Style::new().bold(),
@@ -54,12 +55,15 @@ impl Palette {
 }
 
 /// A run of text in one style; the unit the wrapper lays out.
-type Piece = (String, Style);
+pub(super) type Piece = (String, Style);
 
 /// Write the terminal view of `report`.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let pal = Palette::new(opts.color);
     let width = opts.width.max(20);
+    // The summary first, as `--stat` prints it alone.
+    super::stat::write_stat(report, &pal, width, out)?;
+    writeln!(out)?;
     for a in &report.articles {
         render_article_line(a, &pal, width, out)?;
     }
@@ -85,19 +89,8 @@ fn render_findings(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     writeln!(out)?;
-    let title = format!(
-        "== findings: {} high · {} medium · {} low{} ",
-        count(Severity::High),
-        count(Severity::Medium),
-        count(Severity::Low),
-        if report.dismissed > 0 {
-            format!(" · {} dismissed", report.dismissed)
-        } else {
-            String::new()
-        }
-    );
+    let title = format!("== findings: {} ", super::stat::findings_counts(report));
     write_rule(out, &title, pal, width)?;
     for f in &report.findings {
         let (tag, style) = match f.severity {
@@ -408,7 +401,7 @@ pub(crate) fn rows(c: &Comparison, other: &Article) -> Vec<Row> {
 
 /// Lay out styled pieces in lines of at most `width` columns: `first` prefixes the first
 /// line, `rest` the others. Words are never split unless one is wider than a line.
-fn write_wrapped(
+pub(super) fn write_wrapped(
     out: &mut dyn Write,
     first: &str,
     rest: &str,

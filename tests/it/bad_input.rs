@@ -14,7 +14,7 @@ fn temp_file(name: &str, bytes: &[u8]) -> (tempdir::Dir, String) {
 }
 
 /// A throw-away directory under the target dir, removed on drop.
-mod tempdir {
+pub(crate) mod tempdir {
     pub struct Dir {
         pub path: std::path::PathBuf,
     }
@@ -142,6 +142,20 @@ fn conflicting_or_ignored_flags_are_errors() {
         &["compare", "--format", "html", "--color", "always", a, b],
         "--color applies only",
     );
+    refused(
+        &["compare", "--stat", "--format", "json", a, b],
+        "--stat applies only to the terminal view, not --format json",
+    );
+    refused(
+        &["check", "--stat", a, b],
+        "--stat applies only to the terminal view, not --format checklist",
+    );
+    for when in ["always", "never"] {
+        refused(
+            &["compare", "--paging", when, "-o", "/dev/null", a, b],
+            "--paging applies only to standard output",
+        );
+    }
     for bad in ["NaN", "inf", "-0.1", "1.5", "x"] {
         let flag = format!("--min-similarity={bad}");
         refused(&["group", &flag, a, b], "--min-similarity");
@@ -149,6 +163,8 @@ fn conflicting_or_ignored_flags_are_errors() {
     }
     // The explicit form of the default is fine.
     crate::ok_output(storydiff().args(["check", "--format", "checklist", a, b]));
+    crate::ok_output(storydiff().args(["compare", "--paging", "auto", "-o", "/dev/null", a, b]));
+    crate::ok_output(storydiff().args(["compare", "--stat", "--format", "terminal", a, b]));
 }
 
 #[test]

@@ -452,3 +452,293 @@ fn eval_reads_the_news_ecb_format() {
     assert_eq!(v["scores"]["gold"], 2);
     assert_eq!(v["scores"]["found"], 1);
 }
+
+/// The three Jan-14 articles as `compare` arguments, after `extra`.
+fn trio_compare(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = vec!["compare".into()];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v.extend(trio());
+    v
+}
+
+/// A shell command for `STORYDIFF_PAGER` that writes what it is given to `path`.
+fn pager_into(path: &std::path::Path) -> String {
+    format!("sh -c 'cat > \"{}\"'", path.display())
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let s = stdout_of(&["completions", shell], &[]);
+        assert!(!s.trim().is_empty(), "{shell}");
+        // fish writes long flags as `-l paging`.
+        for word in ["compare", "check", "paging", "stat", "completions"] {
+            assert!(s.contains(word), "{shell}: no {word}");
+        }
+    }
+    // An unknown shell is a usage error.
+    let out = storydiff()
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bash_completion_completes_commands_and_flag_values() {
+    let script = stdout_of(&["completions", "bash"], &[]);
+    // What bash offers for the words typed so far (the last is being completed).
+    let complete = |words: &[&str]| -> Vec<String> {
+        let words: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let n = words.len() - 1;
+        let prev = if n > 0 {
+            words[n - 1].clone()
+        } else {
+            "''".into()
+        };
+        let cmd = format!(
+            "{script}\nCOMP_WORDS=({}); COMP_CWORD={n}; _storydiff storydiff {} {prev}; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            words.join(" "),
+            words[n],
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &cmd])
+            .output()
+            .unwrap_or_else(|e| panic!("bash: {e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let offered = complete(&["storydiff", "c"]);
+    for c in ["compare", "check", "completions"] {
+        assert!(offered.iter().any(|o| o == c), "{offered:?}");
+    }
+    assert_eq!(complete(&["storydiff", "compare", "--pag"]), ["--paging"]);
+    assert_eq!(
+        complete(&["storydiff", "compare", "--paging", ""]),
+        ["auto", "always", "never"]
+    );
+    assert_eq!(complete(&["storydiff", "completions", "p"]), ["powershell"]);
+}
+
+#[test]
+fn man_page_is_roff_documenting_every_command() {
+    let page = stdout_of(&["man"], &[]);
+    assert!(page.starts_with(".TH storydiff 1 "), "{}", &page[..80]);
+    assert!(page.is_ascii(), "non-ASCII needs preconv; write \\[uXXXX]");
+    assert_eq!(page.matches(".ds Aq").count(), 2, "one preamble");
+    for sub in ["compare", "check", "group", "eval", "completions", "man"] {
+        assert!(page.contains(&format!(".SS \"storydiff {sub}\"")), "{sub}");
+    }
+    for flag in ["format", "paging", "stat", "fail\\-on", "color"] {
+        assert!(page.contains(&format!("\\fB\\-\\-{flag}\\fR")), "{flag}");
+    }
+    for section in ["SYNOPSIS", "COMMANDS", "\"EXIT STATUS\"", "ENVIRONMENT"] {
+        assert!(page.contains(&format!(".SH {section}\n")), "{section}");
+    }
+    assert!(page.contains("STORYDIFF_PAGER"));
+}
+
+#[test]
+fn paging_always_pipes_the_output_to_the_pager() {
+    let dir = crate::bad_input::tempdir::Dir::new("pager-always");
+    let paged = dir.path.join("paged.txt");
+    let direct = stdout_of(
+        &trio_args(&trio(), &["--color", "never", "--width", "100"]),
+        &[],
+    );
+    let mut c = storydiff();
+    c.args(trio_compare(&[
+        "--paging", "always", "--color", "never", "--width", "100",
+    ]))
+    .env("STORYDIFF_PAGER", pager_into(&paged))
+    .env("PAGER", "false");
+    let out = crate::ok_output(&mut c);
+    assert!(out.stdout.is_empty(), "the pager had the output");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = std::fs::read_to_string(&paged).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got, direct);
+    // PAGER when STORYDIFF_PAGER is unset; check pages its checklist too.
+    std::fs::remove_file(&paged).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = storydiff();
+    let mut args = vec!["check".to_string(), "--paging".into(), "always".into()];
+    args.extend(trio());
+    c.args(&args).env("PAGER", pager_into(&paged));
+    let out = crate::ok_output(&mut c);
+    assert!(out.stdout.is_empty());
+    let got = std::fs::read_to_string(&paged).unwrap_or_else(|e| panic!("{e}"));
+    assert!(got.starts_with("# storydiff review checklist"), "{got}");
+}
+
+#[test]
+fn paging_never_auto_off_a_terminal_and_an_empty_pager_write_directly() {
+    let dir = crate::bad_input::tempdir::Dir::new("pager-never");
+    let paged = dir.path.join("paged.txt");
+    let pager = pager_into(&paged);
+    let stat = |extra: &[&str], env: &[(&str, &str)]| -> String {
+        let mut args = trio_compare(&["--stat"]);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        stdout_of(&args, env)
+    };
+    let expected = stat(&[], &[]);
+    assert!(expected.contains("epa against kuna"), "{expected}");
+    for (extra, env) in [
+        (
+            &["--paging", "never"][..],
+            &[("STORYDIFF_PAGER", pager.as_str())][..],
+        ),
+        // auto: standard output is a pipe here, not a terminal.
+        (&[], &[("STORYDIFF_PAGER", pager.as_str())]),
+        (&["--paging", "auto"], &[("PAGER", pager.as_str())]),
+        // An empty STORYDIFF_PAGER means no pager, and does not fall back to PAGER.
+        (
+            &["--paging", "always"],
+            &[("STORYDIFF_PAGER", ""), ("PAGER", pager.as_str())],
+        ),
+        (&["--paging", "always"], &[("PAGER", "")]),
+    ] {
+        assert_eq!(stat(extra, env), expected, "{extra:?} {env:?}");
+        assert!(!paged.exists(), "{extra:?} {env:?}: the pager ran");
+    }
+}
+
+#[test]
+fn a_pager_that_quits_early_is_a_clean_exit() {
+    // `q` in less before the end: the JSON (about 90 kB) is more than a pipe holds.
+    let mut c = storydiff();
+    c.args(trio_compare(&["--format", "json", "--paging", "always"]))
+        .env("STORYDIFF_PAGER", "head -c 10");
+    let out = crate::ok_output(&mut c);
+    assert_eq!(out.stdout, b"{\n  \"versi");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_pager_that_cannot_run_falls_back_or_fails_clearly() {
+    let expected = stdout_of(&trio_args(&trio(), &["--stat"]), &[]);
+    // The default less missing: written directly, silently.
+    let empty = crate::bad_input::tempdir::Dir::new("no-less");
+    let mut c = storydiff();
+    c.args(trio_compare(&["--stat", "--paging", "always"]))
+        .env("PATH", &empty.path);
+    let out = crate::ok_output(&mut c);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A pager the user named that is not there: written directly, with a warning.
+    let mut c = storydiff();
+    c.args(trio_compare(&["--stat", "--paging", "always"]))
+        .env("STORYDIFF_PAGER", "storydiff-no-such-pager --flag");
+    let out = crate::ok_output(&mut c);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("storydiff: warning: cannot run the pager")
+            && err.contains("storydiff-no-such-pager")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+    // One the shell cannot find: the output was not shown, so it is an error.
+    let out = storydiff()
+        .args(trio_compare(&["--stat", "--paging", "always"]))
+        .env("STORYDIFF_PAGER", "storydiff-no-such-pager 'quoted'")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("storydiff: error: pager"), "{err}");
+}
+
+#[test]
+fn stat_prints_the_summary_the_terminal_view_leads_with() {
+    let t = trio();
+    let json = stdout_of(&trio_args(&t, &["--format", "json"]), &[]);
+    let r: Report = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    let stat = stdout_of(
+        &trio_args(&t, &["--stat", "--color", "never", "--width", "100"]),
+        &[],
+    );
+    let lines: Vec<&str> = stat.lines().collect();
+    assert_eq!(lines.len(), 2 + r.comparisons.len(), "{stat}");
+    let head: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        head,
+        [
+            "identical",
+            "reworded",
+            "partial",
+            "added",
+            "dropped",
+            "covered"
+        ]
+    );
+    for (line, c) in lines[1..].iter().zip(&r.comparisons) {
+        let s = &c.summary;
+        let want = format!(
+            "{} against {} {} {} {} {} {} {:.0}%",
+            c.other,
+            c.base,
+            s.identical,
+            s.reworded,
+            s.partial,
+            s.added,
+            s.dropped,
+            s.base_coverage * 100.0
+        );
+        assert_eq!(line.split_whitespace().collect::<Vec<_>>().join(" "), want);
+        // The columns line up under their headings.
+        assert_eq!(line.len(), lines[0].len(), "{stat}");
+    }
+    let count = |sev: &str| {
+        r.findings
+            .iter()
+            .filter(|f| storydiff::render::kind_name(f.severity) == sev)
+            .count()
+    };
+    assert_eq!(
+        lines[lines.len() - 1],
+        format!(
+            "findings: {} high · {} medium · {} low",
+            count("high"),
+            count("medium"),
+            count("low")
+        )
+    );
+    // The terminal view starts with the same lines, then a blank one.
+    let full = stdout_of(&trio_args(&t, &["--color", "never", "--width", "100"]), &[]);
+    assert!(full.starts_with(&format!("{stat}\n")), "{full}");
+    // Too narrow for the table: one labelled line per pair, wrapped to the width.
+    let narrow = stdout_of(
+        &trio_args(&t, &["--stat", "--color", "never", "--width", "40"]),
+        &[],
+    );
+    assert!(
+        narrow.starts_with("epa against kuna: identical 0 ·"),
+        "{narrow}"
+    );
+    assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+    // --by-event: the summary of every event.
+    let dir = fixture("lavrov-2022-01-14");
+    let by_event = stdout_of(&["compare", "--by-event", "--stat", &dir], &[]);
+    assert!(by_event.starts_with("#### event 1 of 1: "), "{by_event}");
+    assert!(by_event.contains("\nfindings: "), "{by_event}");
+    assert!(!by_event.contains("== "), "{by_event}");
+}

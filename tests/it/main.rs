@@ -10,6 +10,7 @@ mod gen;
 mod group;
 mod properties;
 mod snapshots;
+mod tty;
 
 use std::path::PathBuf;
 
@@ -45,12 +46,14 @@ pub fn load(path: &str) -> storydiff::Article {
     storydiff::build_article(raw, false).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The storydiff binary, with colour-related variables cleared.
+/// The storydiff binary, with the colour and pager variables cleared.
 pub fn storydiff() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("storydiff").unwrap_or_else(|e| panic!("{e}"));
     c.env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
-        .env_remove("COLUMNS");
+        .env_remove("COLUMNS")
+        .env_remove("STORYDIFF_PAGER")
+        .env_remove("PAGER");
     c
 }
 
