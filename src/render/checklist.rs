@@ -17,9 +17,11 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         match c {
-            ':' if s[i + 1..].starts_with('/') => out.push_str("\\:"),
+            // At a fragment's edge the neighbouring fragment may complete "://" or "www.":
+            // escaping there too is harmless (it renders the same).
+            ':' if s[i + 1..].starts_with('/') || i + 1 == s.len() => out.push_str("\\:"),
             '@' => out.push_str("@\u{2060}"),
-            '.' if i >= 3 && s.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www") => {
+            '.' if i == 0 || (i >= 3 && s.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www")) => {
                 out.push_str("\\.")
             }
             '<' => out.push_str("&lt;"),
@@ -207,5 +209,11 @@ mod tests {
             s,
             "see https\\://evil.example, WWW\\.x.org and @\u{2060}user or a@\u{2060}b.com"
         );
+        // Pieces written side by side (a diff chunk dropped between them) stay unlinked.
+        assert_eq!(
+            escape("visit www") + &escape(".evil.com"),
+            "visit www\\.evil.com"
+        );
+        assert_eq!(escape("see https:") + &escape("//x"), "see https\\://x");
     }
 }
