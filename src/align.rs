@@ -646,16 +646,7 @@ pub fn pair_scores(
 ) -> Vec<(usize, usize, f64, f64, f64, f64)> {
     let scorer = Lexical::new(t);
     let (ab, ao) = (analyse(base), analyse(other));
-    let p = scorer.prepare(
-        Document {
-            article: base,
-            analysis: &ab,
-        },
-        Document {
-            article: other,
-            analysis: &ao,
-        },
-    );
+    let p = scorer.prepare(Document::new(base, &ab), Document::new(other, &ao));
     let mut out = Vec::new();
     for i in 0..base.sentences.len() {
         for j in 0..other.sentences.len() {
@@ -709,14 +700,8 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     let (ab, ao) = (analyse(base), analyse(other));
     align_with(
         &Lexical::new(t),
-        Document {
-            article: base,
-            analysis: &ab,
-        },
-        Document {
-            article: other,
-            analysis: &ao,
-        },
+        Document::new(base, &ab),
+        Document::new(other, &ao),
         t,
     )
 }

@@ -32,6 +32,13 @@ pub struct Document<'a> {
     pub analysis: &'a Analysis,
 }
 
+impl<'a> Document<'a> {
+    /// `article` with its `analysis`.
+    pub fn new(article: &'a Article, analysis: &'a Analysis) -> Self {
+        Document { article, analysis }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,14 +122,8 @@ fn dedupe_labels(articles: &mut [Article]) {
 pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> Comparison {
     let (ab, ao) = (analyse::analyse(base), analyse::analyse(other));
     compare_documents(
-        analyse::Document {
-            article: base,
-            analysis: &ab,
-        },
-        analyse::Document {
-            article: other,
-            analysis: &ao,
-        },
+        analyse::Document::new(base, &ab),
+        analyse::Document::new(other, &ao),
         t,
     )
 }
@@ -280,10 +274,7 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
     use rayon::prelude::*;
     // Each article is analysed once, whatever number of pairs it is in.
     let analyses: Vec<analyse::Analysis> = articles.par_iter().map(analyse::analyse).collect();
-    let doc = |k: usize| analyse::Document {
-        article: &articles[k],
-        analysis: &analyses[k],
-    };
+    let doc = |k: usize| analyse::Document::new(&articles[k], &analyses[k]);
     let comparisons: Vec<Comparison> = pairs
         .par_iter()
         .map(|&(i, j)| compare_documents(doc(i), doc(j), &opts.thresholds))
