@@ -38,6 +38,7 @@ pub mod analyse;
 pub mod claims;
 pub mod cli;
 pub mod diff;
+pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod findings;

@@ -3,6 +3,7 @@
 mod bad_input;
 mod checks;
 mod cli;
+mod encoder;
 mod findings;
 mod fixtures;
 mod fuzz;
