@@ -26,6 +26,7 @@ fn main() {
         for _ in 0..RUNS + 3 {
             let start = Instant::now();
             let status = Command::new(exe)
+                .env("STORYDIFF_SCORER", "lexical")
                 .arg("compare")
                 .args(*args)
                 .args(&inputs)

@@ -97,8 +97,8 @@ fn run(assert: bool) -> Result<bool, String> {
 
     let ecb = dir.join("abcd-link-news/news_ecb");
     let started = Instant::now();
-    let dev = eval::news_ecb(&ecb, eval::Topics::Dev, &t)?.overall;
-    let test_all = eval::news_ecb(&ecb, eval::Topics::Test, &t)?;
+    let dev = eval::news_ecb(&ecb, eval::Topics::Dev, &t, None)?.overall;
+    let test_all = eval::news_ecb(&ecb, eval::Topics::Test, &t, None)?;
     let (test, n_test) = (test_all.overall, test_all.pairs.len());
     let ecb_secs = started.elapsed().as_secs_f64();
     push(

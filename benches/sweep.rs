@@ -533,6 +533,7 @@ fn mrpc(root: &Path) -> Result<Loaded, String> {
 /// columns wide: the flags only it takes).
 fn invoke(exe: &str, format: &str, paths: &[PathBuf]) -> std::io::Result<Output> {
     let mut cmd = Command::new(exe);
+    cmd.env("STORYDIFF_SCORER", "lexical");
     cmd.args(["compare", "--format", format]);
     if format == "terminal" {
         cmd.args(["--color", "never", "--width", "100"]);

@@ -60,6 +60,19 @@ pub struct Thresholds {
     /// Foreign Minister Sergei Lavrov says"): who said it is not what was said, and two
     /// sentences quoting one speaker on different points share no claim.
     pub frame_weight: f64,
+    /// Semantic scorer ([`crate::semantic`]): a pair is linked when its soft match reaches
+    /// this (or when the lexical rule links it).
+    pub soft_link: f64,
+    /// Semantic scorer: a pair not linked *shares a claim* when its soft match reaches this.
+    pub soft_related: f64,
+    /// Semantic scorer: a sentence with no partner in either tier is *possibly covered* by
+    /// its best pair when that pair's soft match reaches this (the editor decides).
+    pub soft_possible: f64,
+    /// Semantic scorer: a pair with a headline (first sentence) needs this much to be linked
+    /// or share a claim; below it, it is at most possibly covered (headlines share the topic).
+    pub soft_lead: f64,
+    /// Semantic scorer: 1 scores a pair by the best of its claim units, 0 by whole sentences.
+    pub claim_units: f64,
 }
 
 impl Default for Thresholds {
@@ -78,6 +91,11 @@ impl Default for Thresholds {
             lead_decay: 0.3,
             number_mismatch: 0.8,
             frame_weight: 0.3,
+            soft_link: 0.60,
+            soft_related: 0.44,
+            soft_possible: 0.36,
+            soft_lead: 0.60,
+            claim_units: 0.0,
         }
     }
 }
@@ -85,7 +103,7 @@ impl Default for Thresholds {
 impl Thresholds {
     /// Every threshold with its field name, in declaration order: the one list that
     /// [`Thresholds::set`] and [`Thresholds::names`] read.
-    fn fields_mut(&mut self) -> [(&'static str, &mut f64); 13] {
+    fn fields_mut(&mut self) -> [(&'static str, &mut f64); 18] {
         [
             ("link_dice", &mut self.link_dice),
             ("link_containment", &mut self.link_containment),
@@ -100,6 +118,11 @@ impl Thresholds {
             ("lead_decay", &mut self.lead_decay),
             ("number_mismatch", &mut self.number_mismatch),
             ("frame_weight", &mut self.frame_weight),
+            ("soft_link", &mut self.soft_link),
+            ("soft_related", &mut self.soft_related),
+            ("soft_possible", &mut self.soft_possible),
+            ("soft_lead", &mut self.soft_lead),
+            ("claim_units", &mut self.claim_units),
         ]
     }
 
@@ -157,6 +180,9 @@ pub struct Alignment {
     /// Sentence pairs in different links (or none) that still share a claim, by base then
     /// other index.
     pub related: Vec<Related>,
+    /// Possibly covered: for a sentence with no link and no related pair, its best pair
+    /// that came close (semantic scorer only).
+    pub possible: Vec<Related>,
     /// Other-article sentences with no link.
     pub added: Vec<usize>,
     /// Base sentences with no link.
@@ -390,7 +416,7 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
 /// Peskov said", "according to TASS") and the title words written right before it ("Kremlin
 /// spokesman"). The title run stops at punctuation and at function words, so in "Russia will
 /// not invade Ukraine, the Kremlin said" only "Kremlin" is attribution.
-fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<bool> {
+pub(crate) fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<bool> {
     let mut framed = vec![false; toks.len()];
     for (a, b) in crate::findings::facts::attribution_spans(text, toks) {
         // Tokens are in text order: the span's tokens are a run from the first starting at
@@ -450,17 +476,35 @@ pub struct PairScore {
     pub base_in_other: f64,
     /// Share of the other side's weight that the base side has.
     pub other_in_base: f64,
+    /// Soft match of contextual word vectors, in `[0, 1]` (semantic scorer only, else 0).
+    pub soft: f64,
+}
+
+/// What the aligner does with a scored pair.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Decision {
+    /// A candidate link (one-to-one first, best `rank` first).
+    pub link: bool,
+    /// Shares a claim, when not in one link.
+    pub related: bool,
+    /// Possibly covered: shown as the best candidate of a sentence with no other partner.
+    pub possible: bool,
+    /// Order among candidates, and the score a related or possible pair is reported with.
+    pub rank: f64,
+    /// The number the shares-a-claim tier compares with its threshold (for evaluation: a
+    /// ranking of pairs by how likely they share a claim).
+    pub evidence: f64,
 }
 
 /// How the aligner scores sentences: the one seam between alignment (candidates, links,
 /// related pairs) and what "saying the same" means. Shaped like ripgrep's `Matcher`: prepare
 /// two articles once, propose candidate pairs, score pairs and groups by name. [`Lexical`] is
 /// the implementation behind [`align`].
-pub trait Scorer {
+pub trait Scorer<'a> {
     /// What the scorer keeps of one pair of articles, computed once.
     type Prepared;
     /// Prepare `base` and `other` (each analysed once, [`crate::analyse`]) for scoring.
-    fn prepare(&self, base: Document, other: Document) -> Self::Prepared;
+    fn prepare(&self, base: Document<'a>, other: Document<'a>) -> Self::Prepared;
     /// Call `visit(i, j)` once for every pair worth scoring, base sentence order first;
     /// returns one line per budget that applied (never silent).
     fn candidates(&self, p: &Self::Prepared, visit: &mut dyn FnMut(usize, usize)) -> Vec<String>;
@@ -471,6 +515,8 @@ pub trait Scorer {
     fn score_groups(&self, p: &Self::Prepared, base: &[usize], other: &[usize]) -> PairScore;
     /// Whether the two groups say the same words after normalisation.
     fn identical(&self, p: &Self::Prepared, base: &[usize], other: &[usize]) -> bool;
+    /// The tier of base sentence `i` and other sentence `j`, scored `s`.
+    fn decide(&self, p: &Self::Prepared, i: usize, j: usize, s: &PairScore) -> Decision;
 }
 
 /// Lexical scoring: IDF-weighted terms per sentence (names and numbers boosted, stop words
@@ -493,17 +539,21 @@ pub struct LexicalPrepared {
     base: Vec<Features>,
     other: Vec<Features>,
     other_label: String,
+    base_pos: Vec<usize>,
+    other_pos: Vec<usize>,
 }
 
-impl Scorer for Lexical {
+impl<'a> Scorer<'a> for Lexical {
     type Prepared = LexicalPrepared;
 
-    fn prepare(&self, base: Document, other: Document) -> LexicalPrepared {
+    fn prepare(&self, base: Document<'a>, other: Document<'a>) -> LexicalPrepared {
         let (fa, fb) = featurize(base, other, &self.t);
         LexicalPrepared {
             base: fa,
             other: fb,
             other_label: other.article.label.clone(),
+            base_pos: base.article.sentences.iter().map(|s| s.index).collect(),
+            other_pos: other.article.sentences.iter().map(|s| s.index).collect(),
         }
     }
 
@@ -564,6 +614,21 @@ impl Scorer for Lexical {
         let (ga, gb) = groups(p, base, other);
         ga.words == gb.words
     }
+
+    fn decide(&self, p: &LexicalPrepared, i: usize, j: usize, s: &PairScore) -> Decision {
+        let t = &self.t;
+        let pos = |v: &[usize], k: usize| v.get(k).copied().unwrap_or(k);
+        let rel =
+            s.cosine * lead_factor(t, pos(&p.base_pos, i)) * lead_factor(t, pos(&p.other_pos, j));
+        Decision {
+            link: s.dice >= t.link_dice
+                || (s.containment >= t.link_containment && s.shared >= t.min_shared_weight),
+            related: rel >= t.related,
+            possible: false,
+            rank: s.cosine,
+            evidence: rel / t.related.max(f64::MIN_POSITIVE),
+        }
+    }
 }
 
 /// The merged features of two link groups.
@@ -602,6 +667,7 @@ fn similarity(a: &Features, b: &Features) -> PairScore {
         cosine: s / (a.total * b.total).sqrt(),
         base_in_other: share(a),
         other_in_base: share(b),
+        soft: 0.0,
     }
 }
 
@@ -706,36 +772,57 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     )
 }
 
+/// Align two analysed articles with the scorer their analyses allow: [`crate::semantic`]
+/// when both were encoded, else [`Lexical`].
+pub fn align_documents(base: Document, other: Document, t: &Thresholds) -> Alignment {
+    if base.analysis.encoded.is_some() && other.analysis.encoded.is_some() {
+        align_with(&crate::semantic::Semantic::new(t), base, other, t)
+    } else {
+        align_with(&Lexical::new(t), base, other, t)
+    }
+}
+
 /// Align `other` against `base`, scoring with `scorer`: candidates and scores come from it;
 /// the link rules (thresholds, one-to-one first, attachment of split sentences, related
 /// pairs) are the aligner's.
-pub fn align_with<S: Scorer>(
+pub fn align_with<'a, S: Scorer<'a>>(
     scorer: &S,
-    base: Document,
-    other: Document,
+    base: Document<'a>,
+    other: Document<'a>,
     t: &Thresholds,
 ) -> Alignment {
     let p = scorer.prepare(base, other);
     let (na, nb) = (base.article.sentences.len(), other.article.sentences.len());
     let mut candidates = Vec::new();
     let mut related_pairs = Vec::new();
+    // The best possibly-covered pair of each sentence, either side.
+    let mut best_base: Vec<Option<Related>> = vec![None; na];
+    let mut best_other: Vec<Option<Related>> = vec![None; nb];
     let mut notes = scorer.candidates(&p, &mut |i, j| {
         let s = scorer.score(&p, i, j);
-        let rel = s.cosine * lead_factor(t, i) * lead_factor(t, j);
-        if rel >= t.related {
-            related_pairs.push(Related {
-                base: i,
-                other: j,
-                score: (s.cosine * 10_000.0).round() / 10_000.0,
-            });
+        let d = scorer.decide(&p, i, j, &s);
+        let pair = Related {
+            base: i,
+            other: j,
+            score: (d.rank * 10_000.0).round() / 10_000.0,
+        };
+        if d.related {
+            related_pairs.push(pair);
         }
-        let linked = s.dice >= t.link_dice
-            || (s.containment >= t.link_containment && s.shared >= t.min_shared_weight);
-        if linked {
+        if d.possible {
+            let better = |cur: &Option<Related>| cur.is_none_or(|c| pair.score > c.score);
+            if better(&best_base[i]) {
+                best_base[i] = Some(pair);
+            }
+            if better(&best_other[j]) {
+                best_other[j] = Some(pair);
+            }
+        }
+        if d.link {
             candidates.push(Candidate {
                 i,
                 j,
-                score: s.cosine,
+                score: d.rank,
                 base_in_other: s.base_in_other,
                 other_in_base: s.other_in_base,
             });
@@ -819,9 +906,33 @@ pub fn align_with<S: Scorer>(
             total - related_pairs.len()
         ));
     }
+    // Possibly covered: the best close pair of a sentence that has no link and shares no
+    // claim, either side.
+    let mut partnered_base = vec![false; na];
+    let mut partnered_other = vec![false; nb];
+    for r in &related_pairs {
+        partnered_base[r.base] = true;
+        partnered_other[r.other] = true;
+    }
+    let mut possible: Vec<Related> = best_base
+        .into_iter()
+        .enumerate()
+        .filter(|&(i, _)| group_of_base[i].is_none() && !partnered_base[i])
+        .filter_map(|(_, r)| r)
+        .chain(
+            best_other
+                .into_iter()
+                .enumerate()
+                .filter(|&(j, _)| group_of_other[j].is_none() && !partnered_other[j])
+                .filter_map(|(_, r)| r),
+        )
+        .collect();
+    possible.sort_by_key(|r| (r.base, r.other));
+    possible.dedup_by_key(|r| (r.base, r.other));
     Alignment {
         links,
         related: related_pairs,
+        possible,
         added,
         dropped,
         notes,
@@ -1065,7 +1176,7 @@ mod tests {
         let mut t = Thresholds::default();
         t.set("related", 0.7).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.related, 0.7);
-        assert_eq!(Thresholds::names().len(), 13);
+        assert_eq!(Thresholds::names().len(), 18);
         for name in Thresholds::names() {
             let mut changed = t;
             assert!(changed.set(name, 0.123).is_ok(), "{name}");

@@ -6,10 +6,12 @@ use crate::model::Article;
 use crate::normalize::{self, Token};
 
 /// What one article's analysis holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     /// The tokens of each sentence, in sentence order; spans are relative to the sentence.
     pub tokens: Vec<Vec<Token>>,
+    /// The encoder's word vectors of each sentence, when the semantic scorer runs.
+    pub encoded: Option<crate::semantic::Encoded>,
 }
 
 /// Analyse `article`.
@@ -20,7 +22,20 @@ pub fn analyse(article: &Article) -> Analysis {
             .iter()
             .map(|s| normalize::tokens(&s.text))
             .collect(),
+        encoded: None,
     }
+}
+
+/// Analyse `article` and, with an encoder, read every sentence with it (one pass each).
+pub fn analyse_with(
+    article: &Article,
+    encoder: Option<&crate::encoder::Encoder>,
+) -> Result<Analysis, String> {
+    let mut a = analyse(article);
+    if let Some(enc) = encoder {
+        a.encoded = Some(crate::semantic::encode(enc, article, &a)?);
+    }
+    Ok(a)
 }
 
 /// An article with its analysis: what a scorer prepares from.

@@ -341,6 +341,7 @@ mod tests {
                 })
                 .collect(),
             related: Vec::new(),
+            possible: Vec::new(),
             added: Vec::new(),
             dropped: Vec::new(),
             summary: Default::default(),

@@ -40,6 +40,74 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `storydiff man > storydiff.1; man -l storydiff.1`.
     Man,
+    /// Say where the semantic scorer's model is looked for and whether it is installed.
+    Model(ModelArgs),
+}
+
+/// Arguments of `storydiff model`.
+#[derive(Debug, clap::Args)]
+pub struct ModelArgs {
+    /// Load the model and encode a test sentence (exit 1 when it is missing or broken).
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub scorer: ScorerArgs,
+}
+
+/// Which scorer aligns sentences, and where its model is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScorerArgs {
+    /// How sentences are scored: semantic (contextual word vectors of a local model), lexical
+    /// (shared terms), or auto: semantic when the model is installed, else lexical with a
+    /// line on stderr saying how to install it.
+    #[arg(long, value_enum, default_value_t = ScorerArg::Auto, value_name = "SCORER", env = "STORYDIFF_SCORER")]
+    pub scorer: ScorerArg,
+    /// The model directory (config.json, model.safetensors, tokenizer.json) [default:
+    /// $STORYDIFF_MODEL, else $XDG_DATA_HOME/storydiff/models/all-MiniLM-L6-v2]. Nothing is
+    /// ever downloaded: scripts/install-model puts it there.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<std::path::PathBuf>,
+}
+
+/// `--scorer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScorerArg {
+    /// Semantic when the model is installed, else lexical (said on stderr).
+    Auto,
+    /// Shared terms, IDF-weighted.
+    Lexical,
+    /// Soft matching of contextual word vectors (needs the model).
+    Semantic,
+}
+
+impl ScorerArgs {
+    /// The encoder to align with, or `None` for the lexical scorer.
+    pub fn load(&self) -> Result<Option<std::sync::Arc<crate::encoder::Encoder>>, RunError> {
+        use crate::encoder::{is_installed, locate, Encoder};
+        if self.scorer == ScorerArg::Lexical {
+            return Ok(None);
+        }
+        let Some(at) = locate(self.model.as_deref()) else {
+            return match self.scorer {
+                ScorerArg::Semantic => Err(RunError::Fail(
+                    "model: no --model, STORYDIFF_MODEL or home directory to find it in".into(),
+                )),
+                _ => Ok(None),
+            };
+        };
+        if self.scorer == ScorerArg::Auto && !is_installed(&at.dir) {
+            let _ = writeln!(
+                io::stderr(),
+                "storydiff: no model in {} ({}); using the lexical scorer (scripts/install-model installs the semantic one)",
+                at.dir.display(),
+                at.source
+            );
+            return Ok(None);
+        }
+        Encoder::load(&at.dir)
+            .map(|e| Some(std::sync::Arc::new(e)))
+            .map_err(|e| RunError::Fail(format!("model: {e}")))
+    }
 }
 
 /// Arguments of `storydiff completions`.
@@ -81,7 +149,7 @@ pub enum GroupFormat {
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Gold file: `{"articles": {label: path}, "pairs": [...]}`.
-    #[arg(value_name = "GOLD", required_unless_present_any = ["news_ecb", "mrpc", "meter"])]
+    #[arg(value_name = "GOLD", required_unless_present_any = ["news_ecb", "news_he", "mrpc", "meter"])]
     pub gold: Option<String>,
     /// Score on ABCD-LINK news_ecb instead: the folder with docs.json and news_ecb_links.json.
     #[arg(long, value_name = "DIR", conflicts_with = "gold")]
@@ -94,6 +162,10 @@ pub struct EvalArgs {
     /// (sentences: identical / reworded / added; articles: wholly / partially / non-derived).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["gold", "news_ecb", "mrpc"])]
     pub meter: Option<String>,
+    /// Score on ABCD-LINK news_he instead: the folder with annotations.csv (AUC, average
+    /// precision, F1 cross-validated by article pair, and compare's own decision).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["gold", "news_ecb", "mrpc", "meter"])]
+    pub news_he: Option<String>,
     /// With --news-ecb: which ECB+ topics (dev = 1–22, test = 23 and up).
     #[arg(long, value_enum, default_value_t = TopicsArg::Dev)]
     pub topics: TopicsArg,
@@ -111,6 +183,8 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
+    #[command(flatten)]
+    pub scorer: ScorerArgs,
 }
 
 /// news_ecb topic split.
@@ -235,6 +309,8 @@ pub struct CompareArgs {
     /// Exit with code 1 when a finding at or above this severity remains (after --accept).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
+    #[command(flatten)]
+    pub scorer: ScorerArgs,
     /// File of finding ids an editor has dismissed (one per line, `#` starts a comment);
     /// they are left out of every output.
     #[arg(long, value_name = "FILE")]
@@ -389,6 +465,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
         Command::Completions(args) => run_completions(&args).map(|()| EXIT_OK),
         Command::Man => run_man().map(|()| EXIT_OK),
+        Command::Model(args) => run_model(&args),
     };
     match result {
         Ok(code) => code,
@@ -463,6 +540,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
         all_pairs: args.all_pairs,
         keep_boilerplate: args.keep_boilerplate,
         thresholds: Default::default(),
+        encoder: args.scorer.load()?,
     };
     let mut report = compare(articles, &opts)?;
     let accepted = accepted_ids(args)?;
@@ -909,6 +987,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         all_pairs: args.all_pairs,
         keep_boilerplate: args.keep_boilerplate,
         thresholds: Default::default(),
+        encoder: args.scorer.load()?,
     };
     let accepted = accepted_ids(args)?;
     let mut reports = Vec::new();
@@ -1007,6 +1086,52 @@ fn resolve_gold_article(
         })
 }
 
+/// `storydiff model`: where the model is looked for, whether it is there, and with
+/// `--check` whether it loads and encodes.
+fn run_model(args: &ModelArgs) -> Result<i32, RunError> {
+    use crate::encoder::{is_installed, locate, Encoder, MODEL_FILES, MODEL_NAME};
+    let Some(at) = locate(args.scorer.model.as_deref()) else {
+        return Err(RunError::Fail(
+            "model: no --model, STORYDIFF_MODEL or home directory to find it in".into(),
+        ));
+    };
+    let dir = crate::render::sanitize_for_terminal(&at.dir.display().to_string());
+    let mut out = io::stdout().lock();
+    if !is_installed(&at.dir) {
+        let missing: Vec<&str> = MODEL_FILES
+            .iter()
+            .copied()
+            .filter(|f| !at.dir.join(f).is_file())
+            .collect();
+        writeln!(
+            out,
+            "{MODEL_NAME}: not installed in {dir} (from {}): missing {}; run scripts/install-model",
+            at.source,
+            missing.join(", ")
+        )
+        .map_err(|e| io_error(e, "standard output"))?;
+        return Ok(EXIT_FINDINGS);
+    }
+    writeln!(out, "{MODEL_NAME}: installed in {dir} (from {})", at.source)
+        .map_err(|e| io_error(e, "standard output"))?;
+    if args.check {
+        let t0 = std::time::Instant::now();
+        let enc = Encoder::load(&at.dir).map_err(|e| RunError::Fail(format!("model: {e}")))?;
+        let loaded = t0.elapsed();
+        let v = enc
+            .embed("A man is playing a guitar.")
+            .map_err(|e| RunError::Fail(format!("model: {e}")))?;
+        writeln!(
+            out,
+            "loaded in {} ms; a test sentence encodes to {} dimensions",
+            loaded.as_millis(),
+            v.len()
+        )
+        .map_err(|e| io_error(e, "standard output"))?;
+    }
+    Ok(EXIT_OK)
+}
+
 fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     if args.per_pair && args.news_ecb.is_none() {
         return Err(RunError::Fail(
@@ -1025,6 +1150,33 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         thresholds
             .set(k.trim(), v)
             .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
+    }
+    let encoder = args.scorer.load()?;
+    let scorer_name = CompareOptions {
+        encoder: encoder.clone(),
+        ..Default::default()
+    }
+    .scorer_name();
+    if let Some(dir) = &args.news_he {
+        let r = crate::eval::news_he::news_he(
+            std::path::Path::new(dir),
+            &thresholds,
+            encoder.as_deref(),
+        )
+        .map_err(RunError::Fail)?;
+        let text = match args.format {
+            EvalFormat::Json => json_text(
+                &serde_json::json!({"benchmark": "news_he", "scorer": scorer_name, "result": r}),
+                false,
+            )?,
+            EvalFormat::Text => format!(
+                "news_he ({} pairs, {} linked, {} article pairs; {scorer_name} scorer): AUC {:.3} AP {:.3}; F1 {:.3} cross-validated by article pair (thresholds {:.3}–{:.3}); compare's decision: P {:.3} R {:.3} F1 {:.3}",
+                r.pairs, r.positives, r.article_pairs, r.auc, r.ap, r.cv_f1, r.cv_thresholds.0, r.cv_thresholds.1,
+                r.decided.precision, r.decided.recall, r.decided.f1
+            ),
+        };
+        writeln!(io::stdout().lock(), "{text}").map_err(|e| io_error(e, "standard output"))?;
+        return Ok(());
     }
     if let Some(dir) = &args.meter {
         let m = crate::eval::meter::meter(std::path::Path::new(dir), &thresholds)
@@ -1072,8 +1224,13 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             TopicsArg::Test => crate::eval::Topics::Test,
             TopicsArg::All => crate::eval::Topics::All,
         };
-        let r = crate::eval::news_ecb(std::path::Path::new(dir), topics, &thresholds)
-            .map_err(RunError::Fail)?;
+        let r = crate::eval::news_ecb(
+            std::path::Path::new(dir),
+            topics,
+            &thresholds,
+            encoder.as_deref(),
+        )
+        .map_err(RunError::Fail)?;
         let (s, pairs) = (&r.overall, r.pairs.len());
         let line = match args.format {
             EvalFormat::Json => json_text(
@@ -1127,7 +1284,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let pb = resolve_gold_article(&gold_path, &b, gold.articles.get(&b), &args.articles)?;
         let base = build_article(ingest::read_input(&pa, Some(&a))?, false)?;
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
-        let cmp = crate::compare_pair(&base, &other, &thresholds);
+        let cmp = crate::compare_pair_with(&base, &other, &thresholds, encoder.as_deref())
+            .map_err(RunError::Fail)?;
         let s = crate::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         let c = crate::eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         results.push((a, b, s, c));

@@ -5,6 +5,12 @@ use thiserror::Error;
 /// Everything that can go wrong while reading and comparing articles.
 #[derive(Debug, Error)]
 pub enum Error {
+    /// The semantic scorer's model could not be loaded or run.
+    #[error("model: {message}")]
+    Model {
+        /// What went wrong, naming the file.
+        message: String,
+    },
     /// The path does not exist.
     #[error("{path}: no such file")]
     NotFound {

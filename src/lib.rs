@@ -49,6 +49,7 @@ pub mod normalize;
 pub mod pager;
 pub mod render;
 pub mod segment;
+pub mod semantic;
 
 pub use align::Alignment;
 pub use error::{Error, Result};
@@ -65,6 +66,18 @@ pub struct CompareOptions {
     pub keep_boilerplate: bool,
     /// The aligner's numbers.
     pub thresholds: align::Thresholds,
+    /// The encoder of the semantic scorer; `None` aligns with the lexical scorer.
+    pub encoder: Option<std::sync::Arc<encoder::Encoder>>,
+}
+
+impl CompareOptions {
+    /// The name of the scorer these options align with, as reports state it.
+    pub fn scorer_name(&self) -> String {
+        match &self.encoder {
+            Some(_) => format!("semantic ({})", encoder::MODEL_NAME),
+            None => "lexical".to_string(),
+        }
+    }
 }
 
 /// Set boilerplate aside and segment a read input into an [`Article`].
@@ -129,6 +142,24 @@ pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> C
     )
 }
 
+/// [`compare_pair`] with the semantic scorer when `encoder` is given.
+pub fn compare_pair_with(
+    base: &Article,
+    other: &Article,
+    t: &align::Thresholds,
+    encoder: Option<&encoder::Encoder>,
+) -> std::result::Result<Comparison, String> {
+    let (ab, ao) = (
+        analyse::analyse_with(base, encoder)?,
+        analyse::analyse_with(other, encoder)?,
+    );
+    Ok(compare_documents(
+        analyse::Document::new(base, &ab),
+        analyse::Document::new(other, &ao),
+        t,
+    ))
+}
+
 /// [`compare_pair`] on articles analysed once ([`analyse::analyse`]).
 fn compare_documents(
     base_doc: analyse::Document,
@@ -136,7 +167,7 @@ fn compare_documents(
     t: &align::Thresholds,
 ) -> Comparison {
     let (base, other) = (base_doc.article, other_doc.article);
-    let al = align::align_with(&align::Lexical::new(t), base_doc, other_doc, t);
+    let al = align::align_documents(base_doc, other_doc, t);
     let links: Vec<Link> = al
         .links
         .into_iter()
@@ -183,6 +214,7 @@ fn compare_documents(
         other: other.label.clone(),
         links,
         related: al.related,
+        possible: al.possible,
         added: al.added,
         dropped: al.dropped,
         summary,
@@ -198,7 +230,7 @@ fn links_only(
     t: &align::Thresholds,
 ) -> Comparison {
     let (base, other) = (base_doc.article, other_doc.article);
-    let al = align::align_with(&align::Lexical::new(t), base_doc, other_doc, t);
+    let al = align::align_documents(base_doc, other_doc, t);
     Comparison {
         base: base.label.clone(),
         other: other.label.clone(),
@@ -225,6 +257,7 @@ fn links_only(
             })
             .collect(),
         related: al.related,
+        possible: al.possible,
         added: al.added,
         dropped: al.dropped,
         summary: model::Summary::default(),
@@ -274,7 +307,34 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
     }
     use rayon::prelude::*;
     // Each article is analysed once, whatever number of pairs it is in.
-    let analyses: Vec<analyse::Analysis> = articles.par_iter().map(analyse::analyse).collect();
+    // The encoder reads every sentence once: over the budget, the lexical scorer aligns
+    // (and the report says so) rather than a run of many minutes.
+    let text_bytes: usize = articles
+        .iter()
+        .flat_map(|a| &a.sentences)
+        .map(|s| s.text.len())
+        .sum();
+    let mut notes = Vec::new();
+    let mut scorer = opts.scorer_name();
+    let encoder = match &opts.encoder {
+        Some(_) if text_bytes > SEMANTIC_BUDGET_BYTES => {
+            notes.push(format!(
+                "semantic scorer: {text_bytes} bytes of sentences is over its budget of {SEMANTIC_BUDGET_BYTES}; aligned with the lexical scorer"
+            ));
+            scorer = "lexical (semantic over budget)".to_string();
+            None
+        }
+        e => e.clone(),
+    };
+    let analyses: Vec<analyse::Analysis> = match &encoder {
+        // The encoder parallelises each forward pass itself.
+        Some(enc) => articles
+            .iter()
+            .map(|a| analyse::analyse_with(a, Some(enc)))
+            .collect::<std::result::Result<_, String>>()
+            .map_err(|message| Error::Model { message })?,
+        None => articles.par_iter().map(analyse::analyse).collect(),
+    };
     let doc = |k: usize| analyse::Document::new(&articles[k], &analyses[k]);
     let comparisons: Vec<Comparison> = pairs
         .par_iter()
@@ -282,7 +342,6 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         .collect();
     // The claim graph needs every pair; align the pairs the view did not, unless there are
     // too many outlets (then the graph is built from the view's pairs, and says so).
-    let mut notes = Vec::new();
     let extra: Vec<Comparison> = if articles.len() <= MAX_GRAPH_OUTLETS {
         let have: std::collections::HashSet<(usize, usize)> =
             pairs.iter().map(|&(i, j)| (i.min(j), i.max(j))).collect();
@@ -317,9 +376,15 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         claims,
         findings,
         dismissed: 0,
+        scorer,
         notes,
     })
 }
+
+/// The semantic scorer reads at most this many bytes of sentences in one comparison (about
+/// 100,000 encoder tokens, a minute of one core); above it the lexical scorer aligns, with a
+/// note.
+pub const SEMANTIC_BUDGET_BYTES: usize = 400_000;
 
 /// Above this many outlets the claim graph is built from the compared pairs only: every pair
 /// is aligned for the graph, which costs the square of the number of outlets.

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// A half-open byte range `[start, end)` into one sentence's text (not the article's).
 ///
@@ -197,6 +197,10 @@ pub struct Comparison {
     pub links: Vec<Link>,
     /// Sentence pairs that share a claim without being one link (many-to-many).
     pub related: Vec<Related>,
+    /// Possibly covered: for a sentence with no link and no related pair, its best close
+    /// pair, for the editor to decide (semantic scorer only).
+    #[serde(default)]
+    pub possible: Vec<Related>,
     /// Other-article sentences with no link.
     pub added: Vec<usize>,
     /// Base sentences with no link.
@@ -356,6 +360,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many findings `--accept` dismissed.
     pub dismissed: usize,
+    /// Which scorer aligned the sentences: `lexical`, or `semantic (all-MiniLM-L6-v2)`.
+    #[serde(default)]
+    pub scorer: String,
     /// Budgets that applied to the claim graph and the findings, said rather than silent; empty
     /// for most reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -179,27 +179,36 @@ impl Encoder {
         // positions for pooling.
         let mut hidden: Vec<Vec<f32>> = vec![Vec::new(); windows.len()];
         let mut sums: Vec<(Vec<f32>, usize)> = vec![(Vec::new(), 0); windows.len()];
-        for batch in order.chunks(BATCH) {
-            let len = batch
-                .iter()
-                .map(|&w| windows[w].2 - windows[w].1 + 2)
-                .max()
-                .unwrap_or(2);
-            let mut ids = vec![0u32; batch.len() * len];
-            let mut mask = vec![0u32; batch.len() * len];
-            for (b, &w) in batch.iter().enumerate() {
-                let (t, s, e) = windows[w];
-                let row = &mut ids[b * len..(b + 1) * len];
-                row[0] = self.tokenizer.cls;
-                for (k, p) in pieces[t][s..e].iter().enumerate() {
-                    row[k + 1] = p.id;
+        // Batches run in parallel (a forward pass of this size uses one core).
+        use rayon::prelude::*;
+        let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
+        let outputs: Vec<Result<Vec<f32>, String>> = batches
+            .par_iter()
+            .map(|batch| {
+                let len = batch
+                    .iter()
+                    .map(|&w| windows[w].2 - windows[w].1 + 2)
+                    .max()
+                    .unwrap_or(2);
+                let mut ids = vec![0u32; batch.len() * len];
+                let mut mask = vec![0u32; batch.len() * len];
+                for (b, &w) in batch.iter().enumerate() {
+                    let (t, s, e) = windows[w];
+                    let row = &mut ids[b * len..(b + 1) * len];
+                    row[0] = self.tokenizer.cls;
+                    for (k, p) in pieces[t][s..e].iter().enumerate() {
+                        row[k + 1] = p.id;
+                    }
+                    row[e - s + 1] = self.tokenizer.sep;
+                    mask[b * len..b * len + e - s + 2].fill(1);
                 }
-                row[e - s + 1] = self.tokenizer.sep;
-                mask[b * len..b * len + e - s + 2].fill(1);
-            }
-            let out = self
-                .forward(&ids, &mask, batch.len(), len)
-                .map_err(|e| format!("encoder: {e}"))?;
+                self.forward(&ids, &mask, batch.len(), len)
+                    .map_err(|e| format!("encoder: {e}"))
+            })
+            .collect();
+        for (batch, out) in batches.iter().zip(outputs) {
+            let out = out?;
+            let len = out.len() / (batch.len() * self.dim).max(1);
             let d = self.dim;
             for (b, &w) in batch.iter().enumerate() {
                 let (_, s, e) = windows[w];

@@ -13,6 +13,7 @@
 
 pub mod logistic;
 pub mod meter;
+pub mod news_he;
 
 use serde::{Deserialize, Serialize};
 
@@ -226,6 +227,7 @@ pub fn news_ecb(
     dir: &std::path::Path,
     topics: Topics,
     t: &crate::align::Thresholds,
+    encoder: Option<&crate::encoder::Encoder>,
 ) -> Result<NewsEcb, String> {
     use std::collections::{BTreeMap, HashSet};
     let read = |name: &str| -> Result<serde_json::Value, String> {
@@ -266,7 +268,7 @@ pub fn news_ecb(
             notes: Vec::new(),
         })
     };
-    let mut cache: BTreeMap<String, Article> = BTreeMap::new();
+    let mut cache: BTreeMap<String, (Article, crate::analyse::Analysis)> = BTreeMap::new();
     let mut total = Scores::default();
     let mut per_pair = Vec::new();
     let Some(all) = links.as_object() else {
@@ -292,10 +294,11 @@ pub fn news_ecb(
         for d in [d1, d2] {
             if !cache.contains_key(d) {
                 let a = article(d).ok_or_else(|| format!("docs.json: no document {d}"))?;
-                cache.insert(d.to_string(), a);
+                let an = crate::analyse::analyse_with(&a, encoder)?;
+                cache.insert(d.to_string(), (a, an));
             }
         }
-        let (a, b) = (&cache[d1], &cache[d2]);
+        let ((a, na), (b, nb)) = (&cache[d1], &cache[d2]);
         let mut gold: HashSet<(usize, usize)> = HashSet::new();
         if let Some(l) = v["links"].as_object() {
             for (src, tgts) in l {
@@ -309,7 +312,11 @@ pub fn news_ecb(
                 }
             }
         }
-        let al = crate::align::align(a, b, t);
+        let al = crate::align::align_documents(
+            crate::analyse::Document::new(a, na),
+            crate::analyse::Document::new(b, nb),
+            t,
+        );
         let mut found: HashSet<(usize, usize)> = HashSet::new();
         let mut own = Scores::default();
         let links = al.links.iter().map(|l| (&l.base[..], &l.other[..]));

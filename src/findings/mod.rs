@@ -32,10 +32,13 @@ use crate::model::{
 struct Carriers {
     /// Per article, per sentence: labels of the other outlets in its claim, in input order.
     others: Vec<Vec<Vec<String>>>,
+    /// Per article, per sentence: whether a compared pair gives it a partner that shares a
+    /// claim or possibly covers it (then it is not "only" in its outlet either).
+    partnered: Vec<Vec<bool>>,
 }
 
 impl Carriers {
-    fn new(articles: &[Article], claims: &[Claim]) -> Self {
+    fn new(articles: &[Article], comparisons: &[Comparison], claims: &[Claim]) -> Self {
         let index_of: BTreeMap<&str, usize> = articles
             .iter()
             .enumerate()
@@ -66,7 +69,27 @@ impl Carriers {
                 }
             }
         }
-        Carriers { others }
+        let mut partnered: Vec<Vec<bool>> = articles
+            .iter()
+            .map(|a| vec![false; a.sentences.len()])
+            .collect();
+        for c in comparisons {
+            let (Some(&ab), Some(&ao)) = (
+                index_of.get(c.base.as_str()),
+                index_of.get(c.other.as_str()),
+            ) else {
+                continue;
+            };
+            for r in c.related.iter().chain(&c.possible) {
+                if let Some(x) = partnered[ab].get_mut(r.base) {
+                    *x = true;
+                }
+                if let Some(x) = partnered[ao].get_mut(r.other) {
+                    *x = true;
+                }
+            }
+        }
+        Carriers { others, partnered }
     }
 
     /// The other outlets that carry the claim of sentence `s` of article `a`.
@@ -248,7 +271,7 @@ pub fn find_with_notes(
     comparisons: &[Comparison],
     claims: &[Claim],
 ) -> (Vec<Finding>, Vec<String>) {
-    let carriers = Carriers::new(articles, claims);
+    let carriers = Carriers::new(articles, comparisons, claims);
     let facts: BTreeMap<&str, Vec<Facts>> = articles
         .iter()
         .map(|a| (a.label.as_str(), article_facts(a)))
@@ -1010,7 +1033,8 @@ fn only_in_findings(
             .map(|x| x.label.as_str())
             .collect();
         for si in 0..a.sentences.len() {
-            if !carriers.of(ai, si).is_empty() {
+            // No partner in any tier: no link, no shared claim, not possibly covered.
+            if !carriers.of(ai, si).is_empty() || carriers.partnered[ai][si] {
                 continue;
             }
             only_in_sentence(b, a, si, &others, facts);

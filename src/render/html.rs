@@ -160,6 +160,9 @@ fn header(h: &mut String, report: &Report, opts: &RenderOptions) {
         "<header>\n<h1>storydiff report</h1>\n<p class=\"meta\">storydiff {}",
         env!("CARGO_PKG_VERSION")
     );
+    if !report.scorer.is_empty() {
+        let _ = write!(h, " · {} scorer", text(&report.scorer));
+    }
     if let Some(ts) = &opts.timestamp {
         let _ = write!(h, " · generated {}", text(ts));
     }
@@ -423,7 +426,7 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     prefix,
                     &text(&base.sentences[i].text),
                 );
-                related_note(h, other, related.of(true, i));
+                related_note(h, other, related.of(true, i), related.possible(true, i));
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
             super::terminal::Row::Added(j) => {
@@ -437,7 +440,7 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     prefix,
                     &text(&other.sentences[j].text),
                 );
-                related_note(h, base, related.of(false, j));
+                related_note(h, base, related.of(false, j), related.possible(false, j));
                 h.push_str("</td></tr>\n");
             }
         }
@@ -447,7 +450,15 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
 
 /// Under an added or dropped sentence: the other side's sentences it shares a claim with
 /// (related pairs), each as its first words.
-fn related_note(h: &mut String, partner: &Article, idx: &[usize]) {
+fn related_note(h: &mut String, partner: &Article, idx: &[usize], possible: Option<usize>) {
+    if let Some(s) = possible.and_then(|k| partner.sentences.get(k)) {
+        let _ = write!(
+            h,
+            "<small class=\"rel possible\">possibly covered by {}: {}</small>",
+            text(&partner.label),
+            text(&super::gist(&s.text))
+        );
+    }
     for &k in idx {
         let Some(s) = partner.sentences.get(k) else {
             continue;

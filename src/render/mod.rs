@@ -129,6 +129,8 @@ pub fn group_text(
 pub struct RelatedPartners {
     base: std::collections::BTreeMap<usize, Vec<usize>>,
     other: std::collections::BTreeMap<usize, Vec<usize>>,
+    possible_base: std::collections::BTreeMap<usize, usize>,
+    possible_other: std::collections::BTreeMap<usize, usize>,
 }
 
 impl RelatedPartners {
@@ -148,10 +150,42 @@ impl RelatedPartners {
                 })
                 .collect()
         };
+        // A possibly-covered pair was kept for a sentence with no partner on one side or
+        // both: each such sentence shows its best one.
+        type Best = std::collections::BTreeMap<usize, (f64, usize)>;
+        let (mut pb, mut po) = (Best::new(), Best::new());
+        let keep = |m: &mut Best, k: usize, score: f64, partner: usize| {
+            let e = m.entry(k).or_insert((score, partner));
+            if score > e.0 {
+                *e = (score, partner);
+            }
+        };
+        for r in &c.possible {
+            if !base.contains_key(&r.base) {
+                keep(&mut pb, r.base, r.score, r.other);
+            }
+            if !other.contains_key(&r.other) {
+                keep(&mut po, r.other, r.score, r.base);
+            }
+        }
+        let possible_base = pb.into_iter().map(|(k, v)| (k, v.1)).collect();
+        let possible_other = po.into_iter().map(|(k, v)| (k, v.1)).collect();
         RelatedPartners {
             base: best(base),
             other: best(other),
+            possible_base,
+            possible_other,
         }
+    }
+
+    /// The sentence of the other side that possibly covers sentence `index`, if any.
+    pub fn possible(&self, base_side: bool, index: usize) -> Option<usize> {
+        let side = if base_side {
+            &self.possible_base
+        } else {
+            &self.possible_other
+        };
+        side.get(&index).copied()
     }
 
     /// The partners of sentence `index`; `base_side` says whether it is a base sentence.

@@ -58,6 +58,10 @@ pub(super) fn write_stat(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    if !report.scorer.is_empty() {
+        let line = format!("scorer: {}", sanitize_for_terminal(&report.scorer));
+        writeln!(out, "{}", pal.dim.style(line))?;
+    }
     let rows: Vec<(String, [Cell; 6])> = report
         .comparisons
         .iter()

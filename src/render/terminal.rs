@@ -230,7 +230,15 @@ fn render_comparison(
                     &[(text, pal.delete)],
                     width,
                 )?;
-                write_related(out, &ol, other, related.of(true, i), pal, width)?;
+                write_related(
+                    out,
+                    &ol,
+                    other,
+                    related.of(true, i),
+                    related.possible(true, i),
+                    pal,
+                    width,
+                )?;
                 let own = [base.label.as_str()];
                 write_elsewhere(out, claims.elsewhere(&base.label, i, &own), pal, width)?;
             }
@@ -243,7 +251,15 @@ fn render_comparison(
                     &[(text, pal.insert)],
                     width,
                 )?;
-                write_related(out, &bl, base, related.of(false, j), pal, width)?;
+                write_related(
+                    out,
+                    &bl,
+                    base,
+                    related.of(false, j),
+                    related.possible(false, j),
+                    pal,
+                    width,
+                )?;
                 let own = [other.label.as_str()];
                 write_elsewhere(out, claims.elsewhere(&other.label, j, &own), pal, width)?;
             }
@@ -254,15 +270,24 @@ fn render_comparison(
 
 /// Under an added or dropped sentence, the other side's sentences it shares a claim with
 /// (related pairs), each as its first words: the sentence is new or missing as a whole,
-/// but part of what it says is there.
+/// but part of what it says is there. Then the sentence that possibly covers it (close, below
+/// the threshold: the editor decides).
 fn write_related(
     out: &mut dyn Write,
     label: &str,
     article: &Article,
     partners: &[usize],
+    possible: Option<usize>,
     pal: &Palette,
     width: usize,
 ) -> io::Result<()> {
+    if let Some(s) = possible.and_then(|k| article.sentences.get(k)) {
+        let text = format!(
+            "possibly covered by {label}: {}",
+            sanitize_for_terminal(&super::gist(&s.text))
+        );
+        write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
+    }
     for &k in partners {
         let Some(s) = article.sentences.get(k) else {
             continue;

@@ -632,7 +632,8 @@ pub fn check_binary(
         ("html", "html", None),
     ] {
         let mut cmd = assert_cmd::Command::new(exe);
-        cmd.env_remove("NO_COLOR")
+        cmd.env("STORYDIFF_SCORER", "lexical")
+            .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("COLUMNS")
             .arg("compare")

@@ -218,6 +218,7 @@ fn closed_pipe_is_not_an_error() {
         t[2]
     );
     let out = std::process::Command::new("bash")
+        .env("STORYDIFF_SCORER", "lexical")
         .args(["-c", &script])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -676,8 +677,10 @@ fn stat_prints_the_summary_the_terminal_view_leads_with() {
         &trio_args(&t, &["--stat", "--color", "never", "--width", "100"]),
         &[],
     );
-    let lines: Vec<&str> = stat.lines().collect();
-    assert_eq!(lines.len(), 2 + r.comparisons.len(), "{stat}");
+    let all: Vec<&str> = stat.lines().collect();
+    assert_eq!(all.len(), 3 + r.comparisons.len(), "{stat}");
+    assert_eq!(all[0], "scorer: lexical");
+    let lines = &all[1..];
     let head: Vec<&str> = lines[0].split_whitespace().collect();
     assert_eq!(
         head,
@@ -731,7 +734,7 @@ fn stat_prints_the_summary_the_terminal_view_leads_with() {
         &[],
     );
     assert!(
-        narrow.starts_with("epa against kuna: identical 0 ·"),
+        narrow.starts_with("scorer: lexical\nepa against kuna: identical 0 ·"),
         "{narrow}"
     );
     assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");

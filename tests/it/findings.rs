@@ -361,7 +361,7 @@ fn checklist_links_and_mentions_stay_text() {
     let p = dir.join("evil.txt");
     std::fs::write(
         &p,
-        "Lavrov said on Monday at https://evil.example/x and www.evil.example that 3 rounds of talks with @someone ended.\n",
+        "Fishermen said on Monday at https://evil.example/x and www.evil.example that 3 crates of salmon from @someone sold.\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let out = crate::ok_output(

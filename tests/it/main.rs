@@ -10,6 +10,7 @@ mod fuzz;
 mod gen;
 mod group;
 mod properties;
+mod semantic;
 mod snapshots;
 mod tty;
 
@@ -47,10 +48,12 @@ pub fn load(path: &str) -> storydiff::Article {
     storydiff::build_article(raw, false).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The storydiff binary, with the colour and pager variables cleared.
+/// The storydiff binary, with the colour and pager variables cleared, and the lexical
+/// scorer unless a test asks for another (tests/it/semantic.rs does).
 pub fn storydiff() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("storydiff").unwrap_or_else(|e| panic!("{e}"));
-    c.env_remove("NO_COLOR")
+    c.env("STORYDIFF_SCORER", "lexical")
+        .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
         .env_remove("STORYDIFF_PAGER")

@@ -38,6 +38,7 @@ impl Tmux {
         let t = crate::trio();
         let prelude = format!(
             "unset NO_COLOR CLICOLOR_FORCE COLUMNS LINES PAGER STORYDIFF_PAGER LESS LV\n\
+             export STORYDIFF_SCORER=lexical\n\
              BIN='{}'; DIR='{}'; A='{}'; B='{}'; C='{}'\ncd \"$DIR\"\n",
             assert_cmd::cargo::cargo_bin("storydiff").display(),
             dir.path.display(),
@@ -207,7 +208,7 @@ fn quitting_less_early_is_a_clean_exit_and_ctrl_c_is_for_less() {
     );
     t.wait("less showing the JSON", |t| {
         let s = t.screen();
-        s.contains("\"version\": 4") && s.lines().map(str::trim_end).any(|l| l == ":")
+        s.contains("\"version\": 5") && s.lines().map(str::trim_end).any(|l| l == ":")
     });
     // Ctrl-C goes to the whole foreground group; storydiff waits for less, which stays.
     t.send("C-c");
@@ -216,7 +217,7 @@ fn quitting_less_early_is_a_clean_exit_and_ctrl_c_is_for_less() {
         t.file("status").is_none() && !t.dead(),
         "storydiff stopped on Ctrl-C"
     );
-    assert!(t.screen().contains("\"version\": 4"), "{}", t.screen());
+    assert!(t.screen().contains("\"version\": 5"), "{}", t.screen());
     t.send("q");
     assert_eq!(t.status("status"), "0");
     assert_eq!(t.file("err").as_deref(), Some(""));
