@@ -794,7 +794,11 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
 
 /// Read many articles with a progress bar on a terminal; files found by walking a directory
 /// that cannot be read are skipped with a warning, files named directly are errors.
-fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Article>, RunError> {
+fn read_pile(
+    named: &[String],
+    keep_boilerplate: bool,
+    bar: &StageBar,
+) -> Result<Vec<crate::Article>, RunError> {
     let inputs = collect_inputs(named)?;
     for doc in &inputs.skipped {
         let doc = crate::render::sanitize_for_terminal(doc);
@@ -811,11 +815,8 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
         );
     }
     let files = inputs.articles;
-    let bar = if io::stderr().is_terminal() && files.len() >= 200 {
-        indicatif::ProgressBar::new(files.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    use crate::group::Progress;
+    bar.stage("reading", files.len() as u64);
     // Read and segment in parallel; results keep input order.
     use rayon::prelude::*;
     let results: Vec<crate::Result<crate::Article>> = files
@@ -838,7 +839,6 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
             Err(e) => return Err(e.into()),
         }
     }
-    bar.finish_and_clear();
     if articles.is_empty() {
         return Err(RunError::Fail(
             "no articles found in the given paths".into(),
@@ -864,27 +864,74 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
     Ok(articles)
 }
 
+/// Progress of the long stages on standard error: a bar on a terminal, nothing otherwise.
+pub(crate) struct StageBar(indicatif::ProgressBar);
+
+impl StageBar {
+    /// A bar on stderr when it is a terminal (hidden otherwise).
+    pub(crate) fn new() -> StageBar {
+        let bar = if io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {elapsed}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        StageBar(bar)
+    }
+
+    /// Print a line above the bar (or plainly when hidden).
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.0.suspend(f)
+    }
+}
+
+impl crate::group::Progress for StageBar {
+    fn stage(&self, name: &str, total: u64) {
+        self.0.set_message(name.to_string());
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+    fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+impl Drop for StageBar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 fn run_group(args: GroupArgs) -> Result<(), RunError> {
-    let articles = read_pile(&args.paths, args.keep_boilerplate)?;
+    let bar = StageBar::new();
+    let articles = read_pile(&args.paths, args.keep_boilerplate, &bar)?;
     let params = crate::group::GroupParams {
         min_similarity: args.min_similarity,
         ..Default::default()
     };
-    let events = crate::group::group(&articles, &params);
+    let grouping = crate::group::run(&articles, &[], &params, &bar);
+    drop(bar);
     let mut buf = Vec::new();
     match args.format {
         GroupFormat::Json => {
             let doc = serde_json::json!({
-                "version": 1,
+                "version": 2,
                 "min_similarity": args.min_similarity,
                 "articles": articles.len(),
-                "events": events,
+                "copies": grouping.copies,
+                "grouped": grouping.grouped,
+                "budgets": grouping.budgets,
+                "events": grouping.events,
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         GroupFormat::Text => {
             let _ =
-                crate::render::group_text(&events, articles.len(), args.min_similarity, &mut buf);
+                crate::render::group_text(&grouping, articles.len(), args.min_similarity, &mut buf);
         }
     }
     write_output(None, &buf)
@@ -896,14 +943,16 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
             "--label cannot be used with --by-event (labels come from file names)".into(),
         ));
     }
-    let articles = read_pile(&args.inputs, args.keep_boilerplate)?;
+    let bar = StageBar::new();
+    let articles = read_pile(&args.inputs, args.keep_boilerplate, &bar)?;
     let params = crate::group::GroupParams {
         min_similarity: args
             .min_similarity
             .unwrap_or(crate::group::GroupParams::default().min_similarity),
         ..Default::default()
     };
-    let events = crate::group::group(&articles, &params);
+    let events = crate::group::run(&articles, &[], &params, &bar).events;
+    drop(bar);
     let opts = CompareOptions {
         base: None,
         all_pairs: args.all_pairs,

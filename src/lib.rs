@@ -37,6 +37,7 @@ pub mod align;
 pub mod analyse;
 pub mod claims;
 pub mod cli;
+pub mod copies;
 pub mod diff;
 pub mod error;
 pub mod eval;

@@ -8,6 +8,7 @@ mod fixtures;
 mod fuzz;
 mod gen;
 mod group;
+mod pile;
 mod properties;
 mod snapshots;
 mod tty;
