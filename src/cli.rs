@@ -35,6 +35,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Group a pile of articles (files and directories) by the event they report.
     Group(GroupArgs),
+    /// JSON Lines in (one article a line: id, outlet, text, date?, url?), JSON Lines out: one
+    /// line per event with its copies, comparison and findings, then a summary (docs/batch.md).
+    Batch(BatchArgs),
     /// Print a shell completion script, e.g. `storydiff completions bash >
     /// ~/.local/share/bash-completion/completions/storydiff`.
     Completions(CompletionsArgs),
@@ -66,6 +69,28 @@ pub struct GroupArgs {
     /// Keep site chrome in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
+}
+
+/// Arguments of `storydiff batch`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// JSON Lines files, read in order; none or `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Print each article's block keys (`{"id", "keys"}`) instead of events: the first round
+    /// of a distributed run (scripts/spark/).
+    #[arg(long)]
+    pub keys: bool,
+    /// Articles join an event while their average similarity to its members reaches this
+    /// (0 to 1).
+    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = crate::group::GroupParams::default().min_similarity)]
+    pub min_similarity: f64,
+    /// Keep site chrome in the body.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
 }
 
 /// Output format of `group`.
@@ -387,6 +412,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
+        Command::Batch(args) => run_batch(args).map(|()| EXIT_OK),
         Command::Completions(args) => run_completions(&args).map(|()| EXIT_OK),
         Command::Man => run_man().map(|()| EXIT_OK),
     };
@@ -903,6 +929,79 @@ impl crate::group::Progress for StageBar {
 impl Drop for StageBar {
     fn drop(&mut self) {
         self.0.finish_and_clear();
+    }
+}
+
+fn run_batch(args: BatchArgs) -> Result<(), RunError> {
+    use crate::batch::{self, Input};
+    let names: Vec<String> = if args.inputs.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.inputs.clone()
+    };
+    if names.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Error::StdinTwice.into());
+    }
+    let mut inputs = Vec::with_capacity(names.len());
+    for n in &names {
+        if n == "-" {
+            inputs.push(Input {
+                name: "standard input".into(),
+                reader: Box::new(io::BufReader::new(io::stdin())),
+            });
+            continue;
+        }
+        let path = std::path::Path::new(n);
+        if path.is_dir() {
+            return Err(RunError::Fail(format!(
+                "{n}: is a directory (batch reads JSON Lines files)"
+            )));
+        }
+        let f = std::fs::File::open(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => RunError::Fail(format!("{n}: no such file")),
+            _ => RunError::Fail(format!("{n}: cannot read: {e}")),
+        })?;
+        inputs.push(Input {
+            name: n.clone(),
+            reader: Box::new(io::BufReader::with_capacity(1 << 16, f)),
+        });
+    }
+    let opts = batch::BatchOptions {
+        params: crate::group::GroupParams {
+            min_similarity: args.min_similarity,
+            ..Default::default()
+        },
+        keep_boilerplate: args.keep_boilerplate,
+        keys: args.keys,
+    };
+    let bar = StageBar::new();
+    let result = match &args.output {
+        Some(path) => {
+            let f = std::fs::File::create(path)
+                .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?;
+            let mut w = io::BufWriter::new(f);
+            batch::run(inputs, &opts, &mut w, &bar).and_then(|s| {
+                w.flush()
+                    .map_err(|e| batch::BatchError::Io(path.clone(), e))
+                    .map(|()| s)
+            })
+        }
+        None => {
+            let mut w = io::BufWriter::new(io::stdout().lock());
+            batch::run(inputs, &opts, &mut w, &bar).and_then(|s| {
+                w.flush()
+                    .map_err(|e| batch::BatchError::Io("standard output".into(), e))
+                    .map(|()| s)
+            })
+        }
+    };
+    drop(bar);
+    match result {
+        Ok(_) => Ok(()),
+        Err(batch::BatchError::Io(_, e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            Err(RunError::Pipe)
+        }
+        Err(e) => Err(RunError::Fail(e.to_string())),
     }
 }
 

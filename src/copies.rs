@@ -8,7 +8,7 @@
 //! become candidates (locality-sensitive hashing: a pair with Jaccard similarity J is a
 //! candidate with probability 1 − (1 − J⁴)³², 0.99 at J = 0.6, 0.03 at J = 0.2). Candidates are
 //! confirmed by the exact Jaccard similarity of their shingle sets, at least
-//! [`COPY_JACCARD`]: independently written reports of one event share well under 0.05 of their
+//! [`COPY_JACCARD`] (0.6): independently written reports of one event share well under 0.05 of their
 //! shingles, a copy with a paragraph dropped or moved, a line added on top and a footer keeps
 //! far more than half.
 //!
@@ -33,7 +33,11 @@ pub const BANDS: usize = 32;
 /// Values per band.
 pub const ROWS: usize = 4;
 /// Two articles whose shingle sets have at least this Jaccard similarity are copies.
-pub const COPY_JACCARD: f64 = 0.5;
+///
+/// 0.6: on METER (where newspapers reuse Press Association copy) 0.5 folded a few takes of
+/// neighbouring stories and the grouping B-cubed F1 fell to 0.942; at 0.6 and 0.8 it is
+/// 0.9435, against 0.9429 without copy detection.
+pub const COPY_JACCARD: f64 = 0.6;
 
 /// splitmix64 finaliser: a well-mixed 64-bit hash of a 64-bit value.
 pub fn mix(mut z: u64) -> u64 {

@@ -35,6 +35,7 @@
 
 pub mod align;
 pub mod analyse;
+pub mod batch;
 pub mod claims;
 pub mod cli;
 pub mod copies;

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: the CLI end to end, invariants over the fixtures, snapshots.
 
 mod bad_input;
+mod batch;
 mod checks;
 mod cli;
 mod findings;
