@@ -158,3 +158,114 @@ pub fn bcubed(clusters: &[Vec<usize>]) -> (f64, f64, f64) {
         },
     )
 }
+
+// Synthetic events (the same edits as benches/group_scale.rs): a fixture with its names,
+// numbers and weekdays replaced, then outlets' versions of it.
+
+use std::collections::BTreeMap;
+
+impl Rng {
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next() % 10_000) as f64 / 10_000.0 < p
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mir", "sev", "tan", "vor", "dri", "pol", "zen", "ruk", "bel", "gor", "ish", "nov",
+    "pet", "sha", "vla", "dim", "ost", "len",
+];
+const WEEKDAYS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const SYNONYMS: &[(&str, &str)] = &[
+    ("said", "stated"),
+    ("talks", "negotiations"),
+    ("answers", "responses"),
+    ("troops", "forces"),
+    ("warned", "cautioned"),
+    ("meeting", "talks"),
+    ("border", "frontier"),
+    ("expand", "enlarge"),
+];
+
+pub fn name(rng: &mut Rng) -> String {
+    let n = 2 + rng.below(2);
+    let mut s: String = (0..n)
+        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+        .collect();
+    if let Some(f) = s.get_mut(0..1) {
+        f.make_ascii_uppercase();
+    }
+    s + ["ov", "enko", "ski", "in", "ev"][rng.below(5)]
+}
+
+/// One synthetic event: the template's capitalised words, numbers and weekdays replaced.
+pub fn make_event(template: &str, rng: &mut Rng) -> String {
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    let day = WEEKDAYS[rng.below(7)];
+    let mut out = String::with_capacity(template.len());
+    for (k, word) in template.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        let core: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+        let is_day = WEEKDAYS.contains(&core.as_str());
+        let replace_name = core.len() > 3
+            && core.chars().next().is_some_and(char::is_uppercase)
+            && core.chars().skip(1).all(char::is_lowercase)
+            && !is_day
+            && rng.chance(0.8);
+        if is_day {
+            out.push_str(&word.replace(&core, day));
+        } else if core.chars().all(|c| c.is_ascii_digit()) && !core.is_empty() {
+            let n = rng.below(900) + 2;
+            out.push_str(&word.replace(&core, &n.to_string()));
+        } else if replace_name {
+            let new = map.entry(core.clone()).or_insert_with(|| name(rng)).clone();
+            out.push_str(&word.replace(&core, &new));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// One outlet's version of an event.
+pub fn make_version(event: &str, rng: &mut Rng) -> String {
+    let mut paras: Vec<String> = event
+        .split("\n\n")
+        .map(str::to_string)
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    // Drop some paragraphs (never the first), swap a neighbouring pair, reword, transliterate.
+    let keep_first = paras.first().cloned();
+    paras = paras
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || !rng.chance(0.25))
+        .map(|x| x.1)
+        .collect();
+    if paras.is_empty() {
+        paras.extend(keep_first);
+    }
+    if paras.len() > 3 {
+        let i = 1 + rng.below(paras.len() - 2);
+        paras.swap(i, i + 1);
+    }
+    let mut text = paras.join("\n\n");
+    for (a, b) in SYNONYMS {
+        if rng.chance(0.3) {
+            text = text.replace(a, b);
+        }
+    }
+    if rng.chance(0.3) {
+        text = text.replace("y", "i");
+    }
+    text
+}
