@@ -35,6 +35,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Group a pile of articles (files and directories) by the event they report.
     Group(GroupArgs),
+    /// JSON Lines in (one article a line: id, outlet, text, date?, url?), JSON Lines out: one
+    /// line per event with its copies, comparison and findings, then a summary (docs/batch.md).
+    Batch(BatchArgs),
     /// Print a shell completion script, e.g. `storydiff completions bash >
     /// ~/.local/share/bash-completion/completions/storydiff`.
     Completions(CompletionsArgs),
@@ -134,6 +137,28 @@ pub struct GroupArgs {
     /// Keep site chrome in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
+}
+
+/// Arguments of `storydiff batch`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// JSON Lines files, read in order; none or `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Print each article's block keys (`{"id", "keys"}`) instead of events: the first round
+    /// of a distributed run (scripts/spark/).
+    #[arg(long)]
+    pub keys: bool,
+    /// Articles join an event while their average similarity to its members reaches this
+    /// (0 to 1).
+    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = crate::group::GroupParams::default().min_similarity)]
+    pub min_similarity: f64,
+    /// Keep site chrome in the body.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
 }
 
 /// Output format of `group`.
@@ -463,6 +488,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
+        Command::Batch(args) => run_batch(args).map(|()| EXIT_OK),
         Command::Completions(args) => run_completions(&args).map(|()| EXIT_OK),
         Command::Man => run_man().map(|()| EXIT_OK),
         Command::Model(args) => run_model(&args),
@@ -872,7 +898,11 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
 
 /// Read many articles with a progress bar on a terminal; files found by walking a directory
 /// that cannot be read are skipped with a warning, files named directly are errors.
-fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Article>, RunError> {
+fn read_pile(
+    named: &[String],
+    keep_boilerplate: bool,
+    bar: &StageBar,
+) -> Result<Vec<crate::Article>, RunError> {
     let inputs = collect_inputs(named)?;
     for doc in &inputs.skipped {
         let doc = crate::render::sanitize_for_terminal(doc);
@@ -889,11 +919,8 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
         );
     }
     let files = inputs.articles;
-    let bar = if io::stderr().is_terminal() && files.len() >= 200 {
-        indicatif::ProgressBar::new(files.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    use crate::group::Progress;
+    bar.stage("reading", files.len() as u64);
     // Read and segment in parallel; results keep input order.
     use rayon::prelude::*;
     let results: Vec<crate::Result<crate::Article>> = files
@@ -916,7 +943,6 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
             Err(e) => return Err(e.into()),
         }
     }
-    bar.finish_and_clear();
     if articles.is_empty() {
         return Err(RunError::Fail(
             "no articles found in the given paths".into(),
@@ -942,27 +968,147 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
     Ok(articles)
 }
 
+/// Progress of the long stages on standard error: a bar on a terminal, nothing otherwise.
+pub(crate) struct StageBar(indicatif::ProgressBar);
+
+impl StageBar {
+    /// A bar on stderr when it is a terminal (hidden otherwise).
+    pub(crate) fn new() -> StageBar {
+        let bar = if io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {elapsed}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        StageBar(bar)
+    }
+
+    /// Print a line above the bar (or plainly when hidden).
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.0.suspend(f)
+    }
+}
+
+impl crate::group::Progress for StageBar {
+    fn stage(&self, name: &str, total: u64) {
+        self.0.set_message(name.to_string());
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+    fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+impl Drop for StageBar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn run_batch(args: BatchArgs) -> Result<(), RunError> {
+    use crate::batch::{self, Input};
+    let names: Vec<String> = if args.inputs.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.inputs.clone()
+    };
+    if names.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Error::StdinTwice.into());
+    }
+    let mut inputs = Vec::with_capacity(names.len());
+    for n in &names {
+        if n == "-" {
+            inputs.push(Input {
+                name: "standard input".into(),
+                reader: Box::new(io::BufReader::new(io::stdin())),
+            });
+            continue;
+        }
+        let path = std::path::Path::new(n);
+        if path.is_dir() {
+            return Err(RunError::Fail(format!(
+                "{n}: is a directory (batch reads JSON Lines files)"
+            )));
+        }
+        let f = std::fs::File::open(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => RunError::Fail(format!("{n}: no such file")),
+            _ => RunError::Fail(format!("{n}: cannot read: {e}")),
+        })?;
+        inputs.push(Input {
+            name: n.clone(),
+            reader: Box::new(io::BufReader::with_capacity(1 << 16, f)),
+        });
+    }
+    let opts = batch::BatchOptions {
+        params: crate::group::GroupParams {
+            min_similarity: args.min_similarity,
+            ..Default::default()
+        },
+        keep_boilerplate: args.keep_boilerplate,
+        keys: args.keys,
+    };
+    let bar = StageBar::new();
+    let result = match &args.output {
+        Some(path) => {
+            let f = std::fs::File::create(path)
+                .map_err(|e| RunError::Fail(format!("{path}: cannot write: {e}")))?;
+            let mut w = io::BufWriter::new(f);
+            batch::run(inputs, &opts, &mut w, &bar).and_then(|s| {
+                w.flush()
+                    .map_err(|e| batch::BatchError::Io(path.clone(), e))
+                    .map(|()| s)
+            })
+        }
+        None => {
+            let mut w = io::BufWriter::new(io::stdout().lock());
+            batch::run(inputs, &opts, &mut w, &bar).and_then(|s| {
+                w.flush()
+                    .map_err(|e| batch::BatchError::Io("standard output".into(), e))
+                    .map(|()| s)
+            })
+        }
+    };
+    drop(bar);
+    match result {
+        Ok(_) => Ok(()),
+        Err(batch::BatchError::Io(_, e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            Err(RunError::Pipe)
+        }
+        Err(e) => Err(RunError::Fail(e.to_string())),
+    }
+}
+
 fn run_group(args: GroupArgs) -> Result<(), RunError> {
-    let articles = read_pile(&args.paths, args.keep_boilerplate)?;
+    let bar = StageBar::new();
+    let articles = read_pile(&args.paths, args.keep_boilerplate, &bar)?;
     let params = crate::group::GroupParams {
         min_similarity: args.min_similarity,
         ..Default::default()
     };
-    let events = crate::group::group(&articles, &params);
+    let grouping = crate::group::run(&articles, &[], &params, &bar);
+    drop(bar);
     let mut buf = Vec::new();
     match args.format {
         GroupFormat::Json => {
             let doc = serde_json::json!({
-                "version": 1,
+                "version": 2,
                 "min_similarity": args.min_similarity,
                 "articles": articles.len(),
-                "events": events,
+                "copies": grouping.copies,
+                "grouped": grouping.grouped,
+                "budgets": grouping.budgets,
+                "events": grouping.events,
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         GroupFormat::Text => {
             let _ =
-                crate::render::group_text(&events, articles.len(), args.min_similarity, &mut buf);
+                crate::render::group_text(&grouping, articles.len(), args.min_similarity, &mut buf);
         }
     }
     write_output(None, &buf)
@@ -974,14 +1120,16 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
             "--label cannot be used with --by-event (labels come from file names)".into(),
         ));
     }
-    let articles = read_pile(&args.inputs, args.keep_boilerplate)?;
+    let bar = StageBar::new();
+    let articles = read_pile(&args.inputs, args.keep_boilerplate, &bar)?;
     let params = crate::group::GroupParams {
         min_similarity: args
             .min_similarity
             .unwrap_or(crate::group::GroupParams::default().min_similarity),
         ..Default::default()
     };
-    let events = crate::group::group(&articles, &params);
+    let events = crate::group::run(&articles, &[], &params, &bar).events;
+    drop(bar);
     let opts = CompareOptions {
         base: None,
         all_pairs: args.all_pairs,

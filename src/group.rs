@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use crate::copies::{self, CopyCluster};
 use crate::findings::facts::{self, DateKind};
 use crate::findings::fnv1a;
 use crate::model::Article;
@@ -92,6 +93,9 @@ pub struct Event {
     pub dates: Vec<String>,
     /// Average pairwise cosine similarity of the members (1 for a single article).
     pub cohesion: f64,
+    /// The copy clusters among the members: which are copies of which original.
+    #[serde(default)]
+    pub copies: Vec<CopyCluster>,
 }
 
 /// Sparse L2-normalised vector: sorted (term id, weight).
@@ -234,7 +238,11 @@ struct Compact {
 /// Profile every article and intern its terms. Term ids are then renumbered in sorted
 /// (kind, key) order, so that ids, and every tie broken by them, do not depend on the order
 /// of the input.
-fn profiles(articles: &[Article], p: &GroupParams) -> (Vec<Compact>, Vocabulary) {
+fn profiles(
+    articles: &[&Article],
+    p: &GroupParams,
+    progress: &dyn Progress,
+) -> (Vec<Compact>, Vocabulary) {
     let mut ids: HashMap<(Kind, String), u32> = HashMap::new();
     let mut surface: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(articles.len());
@@ -243,6 +251,7 @@ fn profiles(articles: &[Article], p: &GroupParams) -> (Vec<Compact>, Vocabulary)
             .par_iter()
             .map(|a| profile(a, p.lead_weight))
             .collect();
+        progress.inc(chunk.len() as u64);
         for pr in profs {
             let terms = pr
                 .terms
@@ -534,12 +543,150 @@ pub fn average_link_apart(
 /// Group `articles` by event. Groups come in order of their first member. Which articles
 /// are grouped together does not depend on input order (ties are broken by content); the
 /// member indices, and where several spellings of a key term occur the one shown, follow it.
+/// Copies are found first and folded into their original ([`run`]).
 pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
-    let (profiles, vocab) = profiles(articles, p);
-    let (vecs, df) = vectors(&profiles, &vocab, p);
-    // Ties between candidates are broken by content, not by position in the input.
+    run(articles, &[], p, &()).events
+}
+
+/// The events of a pile, and what was measured on a budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grouping {
+    /// The events, in order of their first member.
+    pub events: Vec<Event>,
+    /// How many articles were folded into an original as copies.
+    pub copies: usize,
+    /// How many articles events were grouped over (originals and articles without copies).
+    pub grouped: usize,
+    /// Where a budget applied, what it left out (empty when none did).
+    pub budgets: Vec<String>,
+}
+
+/// Reports the progress of a long stage (a progress bar on a terminal; nothing in tests).
+pub trait Progress: Sync {
+    /// A stage of `total` steps begins.
+    fn stage(&self, name: &str, total: u64);
+    /// `n` steps of the current stage are done.
+    fn inc(&self, n: u64);
+}
+
+/// No progress shown.
+impl Progress for () {
+    fn stage(&self, _: &str, _: u64) {}
+    fn inc(&self, _: u64) {}
+}
+
+/// Copies first, then events. Near-duplicates are found by MinHash/LSH over word shingles and
+/// confirmed by exact Jaccard similarity ([`crate::copies`]); each copy cluster is folded into
+/// its original (earliest stated date in `dates`, by index, else input order; `dates` may be
+/// empty); events are grouped over the originals and the articles without copies; every event
+/// lists all its members, copies included, and its copy clusters.
+pub fn run(
+    articles: &[Article],
+    dates: &[Option<String>],
+    p: &GroupParams,
+    progress: &dyn Progress,
+) -> Grouping {
+    let n = articles.len();
+    progress.stage("shingles", n as u64);
     let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();
-    let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, &tiebreak, p)
+    let sigs: Vec<(Vec<u64>, Vec<u64>)> = articles
+        .par_iter()
+        .map(|a| {
+            let sh = copies::shingles(&copies::body(a));
+            let bands = copies::band_keys(&sh);
+            progress.inc(1);
+            (sh, bands)
+        })
+        .collect();
+    let filed: Vec<Option<String>> = articles.iter().map(filing_date).collect();
+    let items: Vec<copies::Item> = sigs
+        .iter()
+        .enumerate()
+        .map(|(i, (sh, bands))| copies::Item {
+            shingles: sh,
+            bands,
+            date: dates.get(i).and_then(|d| d.as_deref()),
+            filed: filed[i].as_deref(),
+            tiebreak: tiebreak[i],
+        })
+        .collect();
+    progress.stage("copies", 1);
+    let found = copies::clusters(&items);
+    progress.inc(1);
+    let labels: Vec<String> = articles.iter().map(|a| a.label.clone()).collect();
+    // For every article, the copy cluster it belongs to (if any); for every original, its
+    // cluster.
+    let mut cluster_of: Vec<Option<usize>> = vec![None; n];
+    let mut described = Vec::with_capacity(found.len());
+    let mut is_copy = vec![false; n];
+    for (k, members) in found.iter().enumerate() {
+        let c = copies::describe(members, &items, &labels);
+        for &m in members {
+            cluster_of[m] = Some(k);
+            is_copy[m] = m != c.original;
+        }
+        described.push(c);
+    }
+    let reps: Vec<usize> = (0..n).filter(|&i| !is_copy[i]).collect();
+    let rep_articles: Vec<&Article> = reps.iter().map(|&i| &articles[i]).collect();
+    let rep_tiebreak: Vec<u64> = reps.iter().map(|&i| tiebreak[i]).collect();
+    let (clusters, notes, local) = group_refs(&rep_articles, &rep_tiebreak, p, progress);
+    let mut budgets = notes;
+    let mut events = Vec::with_capacity(clusters.len());
+    for (members, ev) in clusters.into_iter().zip(local) {
+        let mut ev = ev;
+        let mut all: Vec<usize> = Vec::new();
+        let mut event_copies = Vec::new();
+        for &m in &members {
+            let g = reps[m];
+            match cluster_of[g] {
+                Some(k) => {
+                    all.extend(&found[k]);
+                    event_copies.push(described[k].clone());
+                }
+                None => all.push(g),
+            }
+        }
+        all.sort_unstable();
+        event_copies.sort_by_key(|c| c.original);
+        if members.len() > DESCRIBE_SAMPLE {
+            budgets.push(format!(
+                "event of {} originals: its title and cohesion were measured on {DESCRIBE_SAMPLE} of them (chosen by text)",
+                members.len()
+            ));
+        }
+        ev.labels = all.iter().map(|&m| articles[m].label.clone()).collect();
+        ev.paths = all.iter().map(|&m| articles[m].path.clone()).collect();
+        ev.members = all;
+        ev.copies = event_copies;
+        events.push(ev);
+    }
+    events.sort_by_key(|e| e.members.first().copied().unwrap_or(0));
+    Grouping {
+        events,
+        copies: n - reps.len(),
+        grouped: reps.len(),
+        budgets,
+    }
+}
+
+/// At most this many members of an event are used to measure its cohesion and pick its title.
+const DESCRIBE_SAMPLE: usize = 300;
+
+/// Events over `articles` (no copy detection): member lists (local indices), budget notes,
+/// and the events described (their members, labels and paths still local).
+fn group_refs(
+    articles: &[&Article],
+    tiebreak: &[u64],
+    p: &GroupParams,
+    progress: &dyn Progress,
+) -> (Vec<Vec<usize>>, Vec<String>, Vec<Event>) {
+    progress.stage("profiles", articles.len() as u64);
+    let (profiles, vocab) = profiles(articles, p, progress);
+    let (vecs, df) = vectors(&profiles, &vocab, p);
+    progress.stage("candidates", 1);
+    // Ties between candidates are broken by content, not by position in the input.
+    let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, tiebreak, p)
         .into_iter()
         .map(
             |(i, j, s)| match (&profiles[i].lead_weekday, &profiles[j].lead_weekday) {
@@ -548,6 +695,16 @@ pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
             },
         )
         .collect();
+    progress.inc(1);
+    let mut notes = Vec::new();
+    let over = df.iter().filter(|&&d| d as usize > p.max_postings).count();
+    if over > 0 {
+        notes.push(format!(
+            "{over} terms occur in more than {} of the {} articles grouped (copies folded) and were not used to find candidates; they still count in every similarity",
+            p.max_postings,
+            articles.len()
+        ));
+    }
     // Wire takes stamped with different filing dates are never one event.
     let mut days: Vec<&str> = profiles.iter().filter_map(|c| c.filed.as_deref()).collect();
     days.sort_unstable();
@@ -559,15 +716,18 @@ pub fn group(articles: &[Article], p: &GroupParams) -> Vec<Event> {
             days.binary_search(&d).ok().map(|k| k as u32)
         })
         .collect();
+    progress.stage("clustering", 1);
     let clusters = average_link_apart(articles.len(), &edges, p.min_similarity, &apart);
-    clusters
-        .into_iter()
-        .map(|m| describe(articles, &profiles, &vecs, &vocab, m))
-        .collect()
+    progress.inc(1);
+    let events = clusters
+        .iter()
+        .map(|m| describe(articles, &profiles, &vecs, &vocab, m.clone()))
+        .collect();
+    (clusters, notes, events)
 }
 
 fn describe(
-    articles: &[Article],
+    articles: &[&Article],
     profiles: &[Compact],
     vecs: &[Vector],
     vocab: &Vocabulary,
@@ -579,7 +739,7 @@ fn describe(
     // a large event is described the same whatever order its articles came in.
     let mut sample = members.clone();
     sample.sort_by_key(|&m| (fnv1a(articles[m].text.as_bytes()), m));
-    sample.truncate(300);
+    sample.truncate(DESCRIBE_SAMPLE);
     let mut best = (members[0], f64::MIN);
     let mut total = 0.0;
     let mut pairs = 0usize;
@@ -653,6 +813,7 @@ fn describe(
         dates: dates.into_iter().map(|x| x.0).take(5).collect(),
         cohesion: (cohesion * 10_000.0).round() / 10_000.0,
         members,
+        copies: Vec::new(),
     }
 }
 

@@ -35,8 +35,10 @@
 
 pub mod align;
 pub mod analyse;
+pub mod batch;
 pub mod claims;
 pub mod cli;
+pub mod copies;
 pub mod diff;
 pub mod encoder;
 pub mod error;

@@ -275,3 +275,98 @@ fn a_non_utf8_file_name_is_skipped_with_a_clear_warning() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     assert_eq!(v["articles"], 2);
 }
+
+/// Write a generated copy pile into a fresh folder; returns the folder and the fixture each
+/// file copies.
+fn write_copy_pile(tag: &str, per: usize) -> (PathBuf, std::collections::BTreeMap<String, String>) {
+    let d = temp_dir(tag);
+    let mut gold = std::collections::BTreeMap::new();
+    for (file, fixture_name, text) in
+        crate::pile::copy_pile(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), per, 16)
+    {
+        std::fs::write(d.join(&file), text).unwrap_or_else(|e| panic!("{e}"));
+        gold.insert(file, fixture_name);
+    }
+    (d, gold)
+}
+
+#[test]
+fn two_thousand_copies_of_the_five_fixtures_form_three_events_with_copies_reported() {
+    let (d, gold) = write_copy_pile("copies2000", 400);
+    let v = groups_json(&[&d.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&d);
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["articles"], 2000);
+    let name = |p: &serde_json::Value| {
+        let s = p.as_str().unwrap_or("");
+        s.rsplit('/').next().unwrap_or(s).to_string()
+    };
+    let events = v["events"].as_array().cloned().unwrap_or_default();
+    let clusters: Vec<Vec<usize>> = events
+        .iter()
+        .map(|e| {
+            e["paths"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| crate::pile::fixture_event(&gold[&name(p)]))
+                .collect()
+        })
+        .collect();
+    let (p, r, f1) = crate::pile::bcubed(&clusters);
+    assert!(f1 >= 0.99, "B-cubed P {p:.4} R {r:.4} F1 {f1:.4}");
+    assert_eq!(events.len(), 3, "{clusters:?}");
+    // Every copy is reported as a copy of an article copying the same fixture, and each
+    // fixture's 400 articles form one copy cluster.
+    let mut reported = 0;
+    for e in &events {
+        let paths: Vec<String> = e["paths"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(name)
+            .collect();
+        for c in e["copies"].as_array().into_iter().flatten() {
+            let original = &paths[e["members"]
+                .as_array()
+                .and_then(|m| m.iter().position(|x| *x == c["original"]))
+                .unwrap_or_else(|| panic!("original not a member: {c}"))];
+            let copies = c["copies"].as_array().cloned().unwrap_or_default();
+            assert_eq!(copies.len(), 399, "{original}");
+            for x in &copies {
+                let k = e["members"]
+                    .as_array()
+                    .and_then(|m| m.iter().position(|y| *y == x["member"]))
+                    .unwrap_or_else(|| panic!("copy not a member: {x}"));
+                assert_eq!(gold[&paths[k]], gold[original]);
+                let sim = x["similarity"].as_f64().unwrap_or(0.0);
+                assert!(sim > 0.5 && sim < 1.0, "{x}");
+                reported += 1;
+            }
+        }
+    }
+    assert_eq!(reported, 1995);
+    assert_eq!(v["copies"], 1995);
+    assert_eq!(v["grouped"], 5);
+}
+
+#[test]
+fn copies_are_shown_in_the_text_output_with_their_original() {
+    let (d, _) = write_copy_pile("copiestext", 3);
+    let out = ok_output(storydiff().arg("group").arg(&d));
+    let _ = std::fs::remove_dir_all(&d);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("10 articles are copies, folded into their original; events were grouped over 5 articles"),
+        "{text}"
+    );
+    // The original of a cluster with no dates is the first in input (walk) order.
+    assert!(
+        text.contains("copies: 2 of brasov-copy0001 (the earliest)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("brasov-copy0002.txt  (copy of brasov-copy0001: similarity"),
+        "{text}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: the CLI end to end, invariants over the fixtures, snapshots.
 
 mod bad_input;
+mod batch;
 mod checks;
 mod cli;
 mod encoder;
@@ -9,6 +10,7 @@ mod fixtures;
 mod fuzz;
 mod gen;
 mod group;
+mod pile;
 mod properties;
 mod semantic;
 mod snapshots;
