@@ -168,6 +168,28 @@ pub enum ColorArg {
     Never,
 }
 
+/// How the terminal view lays out a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// One column: reworded sentences as an inline word diff.
+    Inline,
+    /// Two columns, base left and the other outlet right; linked sentences share a row.
+    SideBySide,
+}
+
+/// A part of the terminal view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    /// Every sentence row but the identical ones.
+    Changes,
+    /// Only the sentences the other outlet added.
+    Added,
+    /// Only the base sentences the other outlet dropped.
+    Dropped,
+    /// Only the summary and the findings.
+    Findings,
+}
+
 /// When to page the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PagingArg {
@@ -212,6 +234,14 @@ pub struct CompareArgs {
     /// COLUMNS, or 80).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
+    /// Terminal view only: one column with inline word diffs, or the base and the other
+    /// outlet side by side, each wrapped to half the width.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Inline, value_name = "LAYOUT")]
+    pub layout: LayoutArg,
+    /// Terminal view only: show only the changed rows (not identical), the added or the
+    /// dropped sentences, or only the findings.
+    #[arg(long, value_enum, value_name = "PART")]
+    pub only: Option<OnlyArg>,
     /// Print only the summary the terminal view starts with: per compared pair the counts of
     /// identical, reworded, partial, added and dropped sentences and the share of the base
     /// covered, then the findings counts (terminal view only).
@@ -291,6 +321,32 @@ impl CompareArgs {
                 "--stat applies only to the terminal view, not --format {}",
                 name(format)
             ));
+        }
+        if self.layout != LayoutArg::Inline && format != FormatArg::Terminal {
+            return fail(format!(
+                "--layout applies only to the terminal view, not --format {}",
+                name(format)
+            ));
+        }
+        if let Some(only) = self.only {
+            if format != FormatArg::Terminal {
+                return fail(format!(
+                    "--only applies only to the terminal view, not --format {}",
+                    name(format)
+                ));
+            }
+            if self.stat {
+                let part = only
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default();
+                return fail(format!(
+                    "--only {part} and --stat: --stat prints only the summary"
+                ));
+            }
+        }
+        if self.stat && self.layout != LayoutArg::Inline {
+            return fail("--layout and --stat: --stat prints only the summary".into());
         }
         if self.paging != PagingArg::Auto && self.output.is_some() {
             return fail("--paging applies only to standard output; -o FILE is never paged".into());
@@ -525,6 +581,16 @@ fn render_options(args: &CompareArgs) -> RenderOptions {
         timestamp: args
             .timestamp
             .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+        layout: match args.layout {
+            LayoutArg::Inline => render::Layout::Inline,
+            LayoutArg::SideBySide => render::Layout::SideBySide,
+        },
+        only: args.only.map(|o| match o {
+            OnlyArg::Changes => render::Only::Changes,
+            OnlyArg::Added => render::Only::Added,
+            OnlyArg::Dropped => render::Only::Dropped,
+            OnlyArg::Findings => render::Only::Findings,
+        }),
     }
 }
 

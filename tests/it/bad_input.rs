@@ -150,6 +150,34 @@ fn conflicting_or_ignored_flags_are_errors() {
         &["check", "--stat", a, b],
         "--stat applies only to the terminal view, not --format checklist",
     );
+    refused(
+        &[
+            "compare",
+            "--format",
+            "html",
+            "--layout",
+            "side-by-side",
+            a,
+            b,
+        ],
+        "--layout applies only to the terminal view, not --format html",
+    );
+    refused(
+        &["check", "--only", "findings", a, b],
+        "--only applies only to the terminal view, not --format checklist",
+    );
+    refused(
+        &["compare", "--format", "json", "--only", "added", a, b],
+        "--only applies only to the terminal view, not --format json",
+    );
+    refused(
+        &["compare", "--stat", "--only", "dropped", a, b],
+        "--only dropped and --stat",
+    );
+    refused(
+        &["compare", "--stat", "--layout", "side-by-side", a, b],
+        "--layout and --stat",
+    );
     for when in ["always", "never"] {
         refused(
             &["compare", "--paging", when, "-o", "/dev/null", a, b],

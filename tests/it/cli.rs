@@ -742,3 +742,50 @@ fn stat_prints_the_summary_the_terminal_view_leads_with() {
     assert!(by_event.contains("\nfindings: "), "{by_event}");
     assert!(!by_event.contains("== "), "{by_event}");
 }
+
+/// `--only` keeps the rows of one kind: the kept rows are exactly the full view's rows of
+/// that kind, in the same order, and the rest of the view says how many it hid.
+#[test]
+fn only_filters_the_rows_of_the_terminal_view() {
+    let t = trio();
+    let view = |extra: &[&str]| {
+        let mut args = vec!["--color", "never", "--width", "100"];
+        args.extend_from_slice(extra);
+        stdout_of(&trio_args(&t, &args), &[])
+    };
+    let full = view(&[]);
+    // First lines of sentence rows, by marker.
+    let starts = |text: &str, markers: &[&str]| -> Vec<String> {
+        text.lines()
+            .filter(|l| markers.iter().any(|m| l.starts_with(m)))
+            .filter(|l| !l.starts_with("= identical · "))
+            .map(str::to_string)
+            .collect()
+    };
+    let all_rows = ["= ", "~ ", "* ", "+ ", "- "];
+    for (only, kept) in [
+        ("added", &["+ "][..]),
+        ("dropped", &["- "][..]),
+        ("changes", &["~ ", "* ", "+ ", "- "][..]),
+    ] {
+        let part = view(&["--only", only]);
+        let want = starts(&full, kept);
+        assert!(!want.is_empty(), "{only}");
+        assert_eq!(starts(&part, &all_rows), want, "--only {only}");
+        assert!(part.contains(&format!("(--only {only}); ")), "{part}");
+        assert!(!part.contains("== findings"), "{part}");
+    }
+    let findings = view(&["--only", "findings"]);
+    let at = full
+        .find("\n== findings")
+        .unwrap_or_else(|| panic!("{full}"));
+    let stat = view(&["--stat"]);
+    assert_eq!(findings, format!("{stat}{}", &full[at..]));
+    // Side by side, --only added leaves the base column blank on every row.
+    let sbs = view(&["--only", "added", "--layout", "side-by-side"]);
+    let plus: Vec<&str> = sbs.lines().filter(|l| l.starts_with("+ ")).collect();
+    assert_eq!(plus.len(), starts(&full, &["+ "]).len(), "{sbs}");
+    assert!(sbs
+        .lines()
+        .all(|l| !l.starts_with("- ") && !l.starts_with("* ")));
+}
