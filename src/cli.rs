@@ -53,7 +53,8 @@ pub struct CompletionsArgs {
 /// Arguments of `storydiff group`.
 #[derive(Debug, clap::Args)]
 pub struct GroupArgs {
-    /// Article files, or directories walked for .txt and .md files (sorted, hidden skipped).
+    /// Article files, or directories walked for .txt, .md, .html and .htm files (sorted,
+    /// hidden skipped).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
     /// Output format.
@@ -204,7 +205,8 @@ pub enum PagingArg {
 /// Arguments of `storydiff compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Article files (plain UTF-8 text); `-` reads standard input (a FIFO or `-` is read
+    /// Article files: plain text, an HTML page (recognised by its content) or Markdown
+    /// (.md), whose markup is set aside; `-` reads standard input (a FIFO or `-` is read
     /// until its writer closes it).
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<String>,
@@ -804,8 +806,8 @@ pub(crate) struct Inputs {
     pub unnamed: Vec<String>,
 }
 
-/// Expand files and directories into article paths: a directory is walked for `.txt` and
-/// `.md` files in name order, skipping hidden entries and folder documentation (README,
+/// Expand files and directories into article paths: a directory is walked for `.txt`, `.md`,
+/// `.html` and `.htm` files in name order, skipping hidden entries and folder documentation (README,
 /// LICENSE, CHANGELOG, CONTRIBUTING); a file named directly is always taken.
 pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
     fn walk(dir: &std::path::Path, out: &mut Inputs) -> Result<(), RunError> {
@@ -825,10 +827,11 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
                 .map_err(|err| RunError::Fail(format!("{}: {err}", path.display())))?;
             if ft.is_dir() {
                 walk(&path, out)?;
-            } else if path
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
-            {
+            } else if path.extension().is_some_and(|x| {
+                ["txt", "md", "html", "htm"]
+                    .iter()
+                    .any(|e| x.eq_ignore_ascii_case(e))
+            }) {
                 let stem = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().to_lowercase())

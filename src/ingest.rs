@@ -8,6 +8,8 @@
 use std::io::Read;
 use std::path::Path;
 
+pub mod web;
+
 use crate::error::{Error, Result};
 use crate::model::{Boilerplate, BoilerplateKind};
 

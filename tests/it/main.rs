@@ -11,6 +11,7 @@ mod group;
 mod properties;
 mod snapshots;
 mod tty;
+mod web;
 
 use std::path::PathBuf;
 
