@@ -67,6 +67,12 @@ pub struct GroupArgs {
     /// Keep site chrome in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// How to read a file that is not UTF-8: by default it is refused with a hint naming the
+    /// encoding it looks like; `auto` decodes it from that encoding, a name (windows-1252,
+    /// iso-8859-2, shift_jis, …) from the one named. Offsets are then of the decoded text, and
+    /// a note says so.
+    #[arg(long, value_name = "auto|NAME", value_parser = encoding_arg)]
+    pub encoding: Option<ingest::Decoding>,
 }
 
 /// Output format of `group`.
@@ -261,6 +267,12 @@ pub struct CompareArgs {
     /// Keep site chrome (captions, "Read also", end codes…) in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// How to read a file that is not UTF-8: by default it is refused with a hint naming the
+    /// encoding it looks like; `auto` decodes it from that encoding, a name (windows-1252,
+    /// iso-8859-2, shift_jis, …) from the one named. Offsets are then of the decoded text, and
+    /// a note says so.
+    #[arg(long, value_name = "auto|NAME", value_parser = encoding_arg)]
+    pub encoding: Option<ingest::Decoding>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
@@ -355,6 +367,11 @@ impl CompareArgs {
         }
         Ok(())
     }
+}
+
+/// An `--encoding` value ([`ingest::Decoding::parse`]).
+fn encoding_arg(s: &str) -> Result<ingest::Decoding, String> {
+    ingest::Decoding::parse(s).map_err(|e| e.to_string())
 }
 
 /// A number from 0 to 1 (NaN and infinities are refused).
@@ -513,8 +530,16 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
                 "storydiff: reading the article for '-' from standard input (end it with Ctrl-D)"
             );
         }
-        let raw = ingest::read_input(path, args.labels.get(k).map(String::as_str))?;
-        articles.push(build_article(raw, args.keep_boilerplate)?);
+        let (raw, note) = ingest::read_input_decoding(
+            path,
+            args.labels.get(k).map(String::as_str),
+            args.encoding.unwrap_or_default(),
+        )?;
+        articles.push(crate::build_article_noted(
+            raw,
+            args.keep_boilerplate,
+            note.into_iter().collect(),
+        )?);
     }
     let opts = CompareOptions {
         base: args.base.clone(),
@@ -863,7 +888,11 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
 
 /// Read many articles with a progress bar on a terminal; files found by walking a directory
 /// that cannot be read are skipped with a warning, files named directly are errors.
-fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Article>, RunError> {
+fn read_pile(
+    named: &[String],
+    keep_boilerplate: bool,
+    decoding: ingest::Decoding,
+) -> Result<Vec<crate::Article>, RunError> {
     let inputs = collect_inputs(named)?;
     for doc in &inputs.skipped {
         let doc = crate::render::sanitize_for_terminal(doc);
@@ -891,7 +920,9 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
         .par_iter()
         .map(|f| {
             bar.inc(1);
-            ingest::read_input(f, None).and_then(|raw| build_article(raw, keep_boilerplate))
+            ingest::read_input_decoding(f, None, decoding).and_then(|(raw, note)| {
+                crate::build_article_noted(raw, keep_boilerplate, note.into_iter().collect())
+            })
         })
         .collect();
     let mut articles = Vec::with_capacity(files.len());
@@ -934,7 +965,11 @@ fn read_pile(named: &[String], keep_boilerplate: bool) -> Result<Vec<crate::Arti
 }
 
 fn run_group(args: GroupArgs) -> Result<(), RunError> {
-    let articles = read_pile(&args.paths, args.keep_boilerplate)?;
+    let articles = read_pile(
+        &args.paths,
+        args.keep_boilerplate,
+        args.encoding.unwrap_or_default(),
+    )?;
     let params = crate::group::GroupParams {
         min_similarity: args.min_similarity,
         ..Default::default()
@@ -965,7 +1000,11 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
             "--label cannot be used with --by-event (labels come from file names)".into(),
         ));
     }
-    let articles = read_pile(&args.inputs, args.keep_boilerplate)?;
+    let articles = read_pile(
+        &args.inputs,
+        args.keep_boilerplate,
+        args.encoding.unwrap_or_default(),
+    )?;
     let params = crate::group::GroupParams {
         min_similarity: args
             .min_similarity

@@ -72,8 +72,18 @@ pub struct CompareOptions {
 /// ([`ingest::web`]): the article's text is then the file with markup replaced by spaces, so
 /// every offset is still an offset of the file, and a note says what was set aside.
 pub fn build_article(raw: ingest::RawArticle, keep_boilerplate: bool) -> Result<Article> {
+    build_article_noted(raw, keep_boilerplate, Vec::new())
+}
+
+/// [`build_article`], with notes from reading it (e.g. the encoding it was decoded from,
+/// [`ingest::read_input_decoding`]) put first among the article's notes.
+pub fn build_article_noted(
+    raw: ingest::RawArticle,
+    keep_boilerplate: bool,
+    notes: Vec<String>,
+) -> Result<Article> {
     let mut raw = raw;
-    let mut notes = Vec::new();
+    let mut notes = notes;
     let blanked = match ingest::web::sniff(&raw.path, &raw.text) {
         ingest::web::InputKind::Text => None,
         ingest::web::InputKind::Html => Some((ingest::web::blank_html(&raw.text), "HTML")),
