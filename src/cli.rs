@@ -5,6 +5,8 @@ use std::io::{self, IsTerminal, Write};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+mod base;
+
 use crate::model::Severity;
 use crate::render::{self, Format, RenderOptions};
 use crate::{build_article, compare, ingest, CompareOptions, Error};
@@ -1022,13 +1024,15 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<crate::Article> = e.members.iter().map(|&m| articles[m].clone()).collect();
+        let choice = base::choose(&members, args.base.as_deref(), &opts.thresholds);
         let mut o = opts.clone();
-        o.base = args.base.clone().filter(|b| e.labels.contains(b));
+        // With --all-pairs every pair is compared: there is no base to choose.
+        o.base = (!args.all_pairs).then(|| choice.label.clone());
         let mut r = compare(members, &o)?;
         dismiss(&mut r, &accepted);
-        reports.push((e.clone(), r));
+        reports.push((e.clone(), r, (!args.all_pairs).then_some(choice)));
     }
-    let gate_failed = gate(args.fail_on, reports.iter().map(|(_, r)| r));
+    let gate_failed = gate(args.fail_on, reports.iter().map(|(_, r, _)| r));
     let ropts = render_options(args);
     let mut buf = Vec::new();
     let singles = events.iter().filter(|e| e.members.len() < 2).count();
@@ -1036,14 +1040,22 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         FormatArg::Json => {
             let doc = serde_json::json!({
                 "version": crate::model::SCHEMA_VERSION,
-                "events": reports.iter().map(|(e, r)| serde_json::json!({"event": e, "report": r})).collect::<Vec<_>>(),
+                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": r})).collect::<Vec<_>>(),
                 "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         FormatArg::Html => {
-            let items: Vec<(String, &crate::Report)> =
-                reports.iter().map(|(e, r)| (e.title.clone(), r)).collect();
+            let items: Vec<(String, &crate::Report)> = reports
+                .iter()
+                .map(|(e, r, b)| {
+                    let title = match b {
+                        Some(b) => format!("{} — base: {}, {}", e.title, b.label, b.reason),
+                        None => e.title.clone(),
+                    };
+                    (title, r)
+                })
+                .collect();
             render::html::render_events(&items, &ropts, &mut buf)
                 .map_err(|e| io_error(e, "rendering"))?;
         }
@@ -1053,21 +1065,33 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 FormatArg::Terminal => Format::Terminal,
                 _ => Format::Checklist,
             };
-            for (k, (e, r)) in reports.iter().enumerate() {
+            for (k, (e, r, b)) in reports.iter().enumerate() {
                 if k > 0 {
                     let _ = writeln!(buf);
                 }
                 let title = crate::render::sanitize_for_terminal(&e.title);
+                let why = b.as_ref().map(|b| {
+                    crate::render::sanitize_for_terminal(&format!(
+                        "base: {} ({}): {}",
+                        b.label, b.rule, b.reason
+                    ))
+                });
                 if format == Format::Checklist {
+                    let why = why
+                        .map(|w| format!("; {}", w.replace("--", "- -")))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         buf,
-                        "<!-- event {} of {}: {} articles -->",
+                        "<!-- event {} of {}: {} articles{why} -->",
                         k + 1,
                         reports.len(),
                         e.members.len()
                     );
                 } else {
                     let _ = writeln!(buf, "#### event {} of {}: {}", k + 1, reports.len(), title);
+                    if let Some(w) = why {
+                        let _ = writeln!(buf, "{w}");
+                    }
                 }
                 render::render(r, format, &ropts, &mut buf)
                     .map_err(|e| io_error(e, "rendering"))?;

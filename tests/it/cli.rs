@@ -789,3 +789,41 @@ fn only_filters_the_rows_of_the_terminal_view() {
         .lines()
         .all(|l| !l.starts_with("- ") && !l.starts_with("* ")));
 }
+
+/// `--by-event` names its base and why: the wire the others carry (KUNA, not the
+/// alphabetically first Brasov) when no two articles state a time; the earliest stated
+/// publication time among saved web pages; `--base` when given.
+#[test]
+fn by_event_chooses_the_base_by_its_rule_and_says_why() {
+    let trio_dir = fixture("lavrov-2022-01-14");
+    let out = stdout_of(&["compare", "--by-event", "--stat", &trio_dir], &[]);
+    assert!(
+        out.contains("\nbase: kuna (derived-from): the only wire-like article (agency end code), and the one whose sentences the others carry most"),
+        "{out}"
+    );
+    assert!(out.contains("brasov against kuna"), "{out}");
+    let web = |n: &str| format!("{}/tests/fixtures/web/{n}.html", env!("CARGO_MANIFEST_DIR"));
+    let pages = ["harbour-national", "harbour-business", "harbour-wire"].map(web);
+    let mut args = vec!["compare", "--by-event", "--format", "json"];
+    args.extend(pages.iter().map(String::as_str));
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout_of(&args, &[])).unwrap_or_else(|e| panic!("{e}"));
+    let base = &doc["events"][0]["base"];
+    assert_eq!(base["label"], "harbour-wire", "{doc:#}");
+    assert_eq!(base["rule"], "earliest-date");
+    assert!(base["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("2026-03-04T07:12:00+02:00")));
+    assert_eq!(
+        doc["events"][0]["report"]["comparisons"][0]["base"],
+        "harbour-wire"
+    );
+    args.splice(2..2, ["--base", "harbour-national"]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout_of(&args, &[])).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["events"][0]["base"]["rule"], "asked");
+    assert_eq!(
+        doc["events"][0]["report"]["comparisons"][0]["base"],
+        "harbour-national"
+    );
+}
