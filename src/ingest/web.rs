@@ -44,7 +44,7 @@ pub struct Blanked {
 pub struct PageMeta {
     /// Headline (`og:title`, JSON-LD `headline`, else `<title>`).
     pub title: Option<String>,
-    /// Author(s) (`author`, `article:author`, JSON-LD `author`).
+    /// Author(s) (`author`, `article:author`, JSON-LD `author`, else the visible byline).
     pub byline: Option<String>,
     /// Publication date-time as stated (`article:published_time`, JSON-LD `datePublished`,
     /// `<time datetime>`).
@@ -736,9 +736,20 @@ pub fn blank_html(html: &str) -> Blanked {
     }
     canvas.compact();
     let (text, chrome) = canvas.finish();
+    result.meta = meta.finish();
+    // No stated author: the page's visible byline ("By Elena Dobre, Economics correspondent").
+    if result.meta.byline.is_none() {
+        result.meta.byline =
+            chrome
+                .iter()
+                .find(|c| c.2 == BoilerplateKind::Byline)
+                .map(|&(s, e, _)| {
+                    let t = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
+                    t.strip_prefix("By ").map(str::to_string).unwrap_or(t)
+                });
+    }
     result.text = text;
     result.chrome = chrome;
-    result.meta = meta.finish();
     result
 }
 

@@ -119,6 +119,10 @@ fn saved_pages_give_the_plain_articles_sentences_and_set_the_chrome_aside() {
         let note = page.notes.join("\n");
         assert!(note.starts_with("read as HTML: title "), "{name}: {note}");
         assert!(note.contains("offsets are the file's"), "{name}: {note}");
+        // A page with a byline names its author, from metadata or the byline itself.
+        if kinds.contains(&K::Byline) {
+            assert!(note.contains(", by "), "{name}: no byline in {note}");
+        }
     }
 }
 
