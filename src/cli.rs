@@ -5,6 +5,8 @@ use std::io::{self, IsTerminal, Write};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+mod base;
+
 use crate::model::Severity;
 use crate::render::{self, Format, RenderOptions};
 use crate::{build_article, compare, ingest, CompareOptions, Error};
@@ -124,7 +126,8 @@ pub struct CompletionsArgs {
 /// Arguments of `storydiff group`.
 #[derive(Debug, clap::Args)]
 pub struct GroupArgs {
-    /// Article files, or directories walked for .txt and .md files (sorted, hidden skipped).
+    /// Article files, or directories walked for .txt, .md, .html and .htm files (sorted,
+    /// hidden skipped).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
     /// Output format.
@@ -137,6 +140,12 @@ pub struct GroupArgs {
     /// Keep site chrome in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// How to read a file that is not UTF-8: by default it is refused with a hint naming the
+    /// encoding it looks like; `auto` decodes it from that encoding, a name (windows-1252,
+    /// iso-8859-2, shift_jis, …) from the one named. Offsets are then of the decoded text, and
+    /// a note says so.
+    #[arg(long, value_name = "auto|NAME", value_parser = encoding_arg)]
+    pub encoding: Option<ingest::Decoding>,
 }
 
 /// Arguments of `storydiff batch`.
@@ -267,6 +276,28 @@ pub enum ColorArg {
     Never,
 }
 
+/// How the terminal view lays out a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// One column: reworded sentences as an inline word diff.
+    Inline,
+    /// Two columns, base left and the other outlet right; linked sentences share a row.
+    SideBySide,
+}
+
+/// A part of the terminal view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    /// Every sentence row but the identical ones.
+    Changes,
+    /// Only the sentences the other outlet added.
+    Added,
+    /// Only the base sentences the other outlet dropped.
+    Dropped,
+    /// Only the summary and the findings.
+    Findings,
+}
+
 /// When to page the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PagingArg {
@@ -281,7 +312,8 @@ pub enum PagingArg {
 /// Arguments of `storydiff compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Article files (plain UTF-8 text); `-` reads standard input (a FIFO or `-` is read
+    /// Article files: plain text, an HTML page (recognised by its content) or Markdown
+    /// (.md), whose markup is set aside; `-` reads standard input (a FIFO or `-` is read
     /// until its writer closes it).
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<String>,
@@ -311,6 +343,14 @@ pub struct CompareArgs {
     /// COLUMNS, or 80).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
+    /// Terminal view only: one column with inline word diffs, or the base and the other
+    /// outlet side by side, each wrapped to half the width.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Inline, value_name = "LAYOUT")]
+    pub layout: LayoutArg,
+    /// Terminal view only: show only the changed rows (not identical), the added or the
+    /// dropped sentences, or only the findings.
+    #[arg(long, value_enum, value_name = "PART")]
+    pub only: Option<OnlyArg>,
     /// Print only the summary the terminal view starts with: per compared pair the counts of
     /// identical, reworded, partial, added and dropped sentences and the share of the base
     /// covered, then the findings counts (terminal view only).
@@ -328,6 +368,12 @@ pub struct CompareArgs {
     /// Keep site chrome (captions, "Read also", end codes…) in the body.
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// How to read a file that is not UTF-8: by default it is refused with a hint naming the
+    /// encoding it looks like; `auto` decodes it from that encoding, a name (windows-1252,
+    /// iso-8859-2, shift_jis, …) from the one named. Offsets are then of the decoded text, and
+    /// a note says so.
+    #[arg(long, value_name = "auto|NAME", value_parser = encoding_arg)]
+    pub encoding: Option<ingest::Decoding>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
@@ -393,11 +439,42 @@ impl CompareArgs {
                 name(format)
             ));
         }
+        if self.layout != LayoutArg::Inline && format != FormatArg::Terminal {
+            return fail(format!(
+                "--layout applies only to the terminal view, not --format {}",
+                name(format)
+            ));
+        }
+        if let Some(only) = self.only {
+            if format != FormatArg::Terminal {
+                return fail(format!(
+                    "--only applies only to the terminal view, not --format {}",
+                    name(format)
+                ));
+            }
+            if self.stat {
+                let part = only
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default();
+                return fail(format!(
+                    "--only {part} and --stat: --stat prints only the summary"
+                ));
+            }
+        }
+        if self.stat && self.layout != LayoutArg::Inline {
+            return fail("--layout and --stat: --stat prints only the summary".into());
+        }
         if self.paging != PagingArg::Auto && self.output.is_some() {
             return fail("--paging applies only to standard output; -o FILE is never paged".into());
         }
         Ok(())
     }
+}
+
+/// An `--encoding` value ([`ingest::Decoding::parse`]).
+fn encoding_arg(s: &str) -> Result<ingest::Decoding, String> {
+    ingest::Decoding::parse(s).map_err(|e| e.to_string())
 }
 
 /// A number from 0 to 1 (NaN and infinities are refused).
@@ -558,8 +635,16 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
                 "storydiff: reading the article for '-' from standard input (end it with Ctrl-D)"
             );
         }
-        let raw = ingest::read_input(path, args.labels.get(k).map(String::as_str))?;
-        articles.push(build_article(raw, args.keep_boilerplate)?);
+        let (raw, note) = ingest::read_input_decoding(
+            path,
+            args.labels.get(k).map(String::as_str),
+            args.encoding.unwrap_or_default(),
+        )?;
+        articles.push(crate::build_article_noted(
+            raw,
+            args.keep_boilerplate,
+            note.into_iter().collect(),
+        )?);
     }
     let opts = CompareOptions {
         base: args.base.clone(),
@@ -629,6 +714,16 @@ fn render_options(args: &CompareArgs) -> RenderOptions {
         timestamp: args
             .timestamp
             .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+        layout: match args.layout {
+            LayoutArg::Inline => render::Layout::Inline,
+            LayoutArg::SideBySide => render::Layout::SideBySide,
+        },
+        only: args.only.map(|o| match o {
+            OnlyArg::Changes => render::Only::Changes,
+            OnlyArg::Added => render::Only::Added,
+            OnlyArg::Dropped => render::Only::Dropped,
+            OnlyArg::Findings => render::Only::Findings,
+        }),
     }
 }
 
@@ -842,8 +937,8 @@ pub(crate) struct Inputs {
     pub unnamed: Vec<String>,
 }
 
-/// Expand files and directories into article paths: a directory is walked for `.txt` and
-/// `.md` files in name order, skipping hidden entries and folder documentation (README,
+/// Expand files and directories into article paths: a directory is walked for `.txt`, `.md`,
+/// `.html` and `.htm` files in name order, skipping hidden entries and folder documentation (README,
 /// LICENSE, CHANGELOG, CONTRIBUTING); a file named directly is always taken.
 pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
     fn walk(dir: &std::path::Path, out: &mut Inputs) -> Result<(), RunError> {
@@ -863,10 +958,11 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
                 .map_err(|err| RunError::Fail(format!("{}: {err}", path.display())))?;
             if ft.is_dir() {
                 walk(&path, out)?;
-            } else if path
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
-            {
+            } else if path.extension().is_some_and(|x| {
+                ["txt", "md", "html", "htm"]
+                    .iter()
+                    .any(|e| x.eq_ignore_ascii_case(e))
+            }) {
                 let stem = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().to_lowercase())
@@ -901,6 +997,7 @@ pub(crate) fn collect_inputs(paths: &[String]) -> Result<Inputs, RunError> {
 fn read_pile(
     named: &[String],
     keep_boilerplate: bool,
+    decoding: ingest::Decoding,
     bar: &StageBar,
 ) -> Result<Vec<crate::Article>, RunError> {
     let inputs = collect_inputs(named)?;
@@ -927,7 +1024,9 @@ fn read_pile(
         .par_iter()
         .map(|f| {
             bar.inc(1);
-            ingest::read_input(f, None).and_then(|raw| build_article(raw, keep_boilerplate))
+            ingest::read_input_decoding(f, None, decoding).and_then(|(raw, note)| {
+                crate::build_article_noted(raw, keep_boilerplate, note.into_iter().collect())
+            })
         })
         .collect();
     let mut articles = Vec::with_capacity(files.len());
@@ -1085,7 +1184,12 @@ fn run_batch(args: BatchArgs) -> Result<(), RunError> {
 
 fn run_group(args: GroupArgs) -> Result<(), RunError> {
     let bar = StageBar::new();
-    let articles = read_pile(&args.paths, args.keep_boilerplate, &bar)?;
+    let articles = read_pile(
+        &args.paths,
+        args.keep_boilerplate,
+        args.encoding.unwrap_or_default(),
+        &bar,
+    )?;
     let params = crate::group::GroupParams {
         min_similarity: args.min_similarity,
         ..Default::default()
@@ -1121,7 +1225,12 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         ));
     }
     let bar = StageBar::new();
-    let articles = read_pile(&args.inputs, args.keep_boilerplate, &bar)?;
+    let articles = read_pile(
+        &args.inputs,
+        args.keep_boilerplate,
+        args.encoding.unwrap_or_default(),
+        &bar,
+    )?;
     let params = crate::group::GroupParams {
         min_similarity: args
             .min_similarity
@@ -1141,13 +1250,15 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<crate::Article> = e.members.iter().map(|&m| articles[m].clone()).collect();
+        let choice = base::choose(&members, args.base.as_deref(), &opts.thresholds);
         let mut o = opts.clone();
-        o.base = args.base.clone().filter(|b| e.labels.contains(b));
+        // With --all-pairs every pair is compared: there is no base to choose.
+        o.base = (!args.all_pairs).then(|| choice.label.clone());
         let mut r = compare(members, &o)?;
         dismiss(&mut r, &accepted);
-        reports.push((e.clone(), r));
+        reports.push((e.clone(), r, (!args.all_pairs).then_some(choice)));
     }
-    let gate_failed = gate(args.fail_on, reports.iter().map(|(_, r)| r));
+    let gate_failed = gate(args.fail_on, reports.iter().map(|(_, r, _)| r));
     let ropts = render_options(args);
     let mut buf = Vec::new();
     let singles = events.iter().filter(|e| e.members.len() < 2).count();
@@ -1155,14 +1266,22 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         FormatArg::Json => {
             let doc = serde_json::json!({
                 "version": crate::model::SCHEMA_VERSION,
-                "events": reports.iter().map(|(e, r)| serde_json::json!({"event": e, "report": r})).collect::<Vec<_>>(),
+                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": r})).collect::<Vec<_>>(),
                 "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         FormatArg::Html => {
-            let items: Vec<(String, &crate::Report)> =
-                reports.iter().map(|(e, r)| (e.title.clone(), r)).collect();
+            let items: Vec<(String, &crate::Report)> = reports
+                .iter()
+                .map(|(e, r, b)| {
+                    let title = match b {
+                        Some(b) => format!("{} — base: {}, {}", e.title, b.label, b.reason),
+                        None => e.title.clone(),
+                    };
+                    (title, r)
+                })
+                .collect();
             render::html::render_events(&items, &ropts, &mut buf)
                 .map_err(|e| io_error(e, "rendering"))?;
         }
@@ -1172,21 +1291,33 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 FormatArg::Terminal => Format::Terminal,
                 _ => Format::Checklist,
             };
-            for (k, (e, r)) in reports.iter().enumerate() {
+            for (k, (e, r, b)) in reports.iter().enumerate() {
                 if k > 0 {
                     let _ = writeln!(buf);
                 }
                 let title = crate::render::sanitize_for_terminal(&e.title);
+                let why = b.as_ref().map(|b| {
+                    crate::render::sanitize_for_terminal(&format!(
+                        "base: {} ({}): {}",
+                        b.label, b.rule, b.reason
+                    ))
+                });
                 if format == Format::Checklist {
+                    let why = why
+                        .map(|w| format!("; {}", w.replace("--", "- -")))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         buf,
-                        "<!-- event {} of {}: {} articles -->",
+                        "<!-- event {} of {}: {} articles{why} -->",
                         k + 1,
                         reports.len(),
                         e.members.len()
                     );
                 } else {
                     let _ = writeln!(buf, "#### event {} of {}: {}", k + 1, reports.len(), title);
+                    if let Some(w) = why {
+                        let _ = writeln!(buf, "{w}");
+                    }
                 }
                 render::render(r, format, &ropts, &mut buf)
                     .map_err(|e| io_error(e, "rendering"))?;

@@ -60,12 +60,20 @@ pub enum Error {
         path: String,
     },
     /// The bytes are not valid UTF-8.
-    #[error("{path}: not valid UTF-8 (invalid byte at offset {offset})")]
+    #[error("{path}: not valid UTF-8 (invalid byte at offset {offset}); it looks like {guess}: decode it with --encoding auto or --encoding {guess}")]
     NotUtf8 {
         /// The input as given.
         path: String,
         /// Byte offset of the first invalid byte.
         offset: usize,
+        /// The encoding the bytes most likely are in (chardetng's guess).
+        guess: String,
+    },
+    /// `--encoding` names no encoding storydiff knows.
+    #[error("--encoding {name}: not an encoding name (try auto, windows-1252, iso-8859-2, shift_jis, gbk, koi8-r)")]
+    UnknownEncoding {
+        /// The name given.
+        name: String,
     },
     /// The input is larger than storydiff will hold in memory.
     #[error("{path}: too large ({size} bytes, limit {limit} bytes)")]

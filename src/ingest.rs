@@ -8,6 +8,8 @@
 use std::io::Read;
 use std::path::Path;
 
+pub mod web;
+
 use crate::error::{Error, Result};
 use crate::model::{Boilerplate, BoilerplateKind};
 
@@ -25,8 +27,47 @@ pub struct RawArticle {
     pub text: String,
 }
 
+/// How to read input that is not UTF-8.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Decoding {
+    /// Refuse it, naming the encoding it most likely is in.
+    #[default]
+    Utf8Only,
+    /// Decode it from the encoding detected (chardetng; for HTML, a `<meta charset>` first).
+    Auto,
+    /// Decode it from this encoding.
+    From(&'static encoding_rs::Encoding),
+}
+
+impl Decoding {
+    /// Parse an `--encoding` value: `auto`, `utf-8`, or a WHATWG encoding label
+    /// (`latin1`, `windows-1250`, `shift_jis`, …).
+    pub fn parse(name: &str) -> Result<Decoding> {
+        if name.eq_ignore_ascii_case("auto") {
+            return Ok(Decoding::Auto);
+        }
+        match encoding_rs::Encoding::for_label(name.trim().as_bytes()) {
+            Some(e) if e == encoding_rs::UTF_8 => Ok(Decoding::Utf8Only),
+            Some(e) => Ok(Decoding::From(e)),
+            None => Err(Error::UnknownEncoding {
+                name: name.to_string(),
+            }),
+        }
+    }
+}
+
 /// Read one input (`-` is standard input) and check that it is non-empty UTF-8 text.
 pub fn read_input(path: &str, label: Option<&str>) -> Result<RawArticle> {
+    read_input_decoding(path, label, Decoding::Utf8Only).map(|(raw, _)| raw)
+}
+
+/// [`read_input`], decoding text that is not UTF-8 as `decoding` says; the second value is a
+/// note for the article when the text was decoded (offsets are then of the decoded text).
+pub fn read_input_decoding(
+    path: &str,
+    label: Option<&str>,
+    decoding: Decoding,
+) -> Result<(RawArticle, Option<String>)> {
     let bytes = if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -48,15 +89,71 @@ pub fn read_input(path: &str, label: Option<&str>) -> Result<RawArticle> {
     } else {
         read_file(path)?
     };
-    let text = decode(path, bytes)?;
+    let (text, note) = match decode(path, bytes.clone()) {
+        Err(Error::NotUtf8 { .. }) if decoding != Decoding::Utf8Only => {
+            decode_legacy(path, &bytes, decoding)?
+        }
+        other => (other?, None),
+    };
     let label = label
         .map(str::to_string)
         .unwrap_or_else(|| default_label(path));
-    Ok(RawArticle {
-        label,
-        path: path.to_string(),
-        text,
-    })
+    Ok((
+        RawArticle {
+            label,
+            path: path.to_string(),
+            text,
+        },
+        note,
+    ))
+}
+
+/// The encoding non-UTF-8 `bytes` are most likely in: an HTML page's `<meta charset>` (or
+/// `http-equiv` content type) when it names one, else chardetng's guess.
+pub fn guess_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    if let Some(e) = meta_charset(bytes).filter(|e| *e != encoding_rs::UTF_8) {
+        return e;
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    det.guess(None, chardetng::Utf8Detection::Deny)
+}
+
+/// The charset an HTML page declares in its first 2 kB.
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let at = head.find("charset=")? + "charset=".len();
+    let name: String = head[at..]
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "-_:.".contains(*c))
+        .collect();
+    encoding_rs::Encoding::for_label(name.as_bytes())
+}
+
+/// Decode `bytes` from a legacy encoding: the one asked for, or the one guessed.
+fn decode_legacy(path: &str, bytes: &[u8], decoding: Decoding) -> Result<(String, Option<String>)> {
+    let (enc, how) = match decoding {
+        Decoding::From(e) => (e, "as asked"),
+        _ => (guess_encoding(bytes), "detected"),
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let text = text.into_owned();
+    if text.trim().is_empty() {
+        return Err(Error::Empty {
+            path: path.to_string(),
+        });
+    }
+    let lossy = if had_errors {
+        " (some bytes were not valid in it and read as U+FFFD)"
+    } else {
+        ""
+    };
+    let note = format!(
+        "decoded from {} ({how}){lossy}: offsets are of the decoded UTF-8 text, not the file's bytes",
+        enc.name()
+    );
+    Ok((text, Some(note)))
 }
 
 fn read_file(path: &str) -> Result<Vec<u8>> {
@@ -123,9 +220,13 @@ pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
         0
     };
     // Offsets in errors count from the start of the file, BOM included.
-    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path: path.to_string(),
-        offset: bom + e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = bom + e.utf8_error().valid_up_to();
+        Error::NotUtf8 {
+            path: path.to_string(),
+            offset,
+            guess: guess_encoding(e.as_bytes()).name().to_ascii_lowercase(),
+        }
     })?;
     if text.trim().is_empty() {
         return Err(Error::Empty {
@@ -672,6 +773,23 @@ mod tests {
             line_spans("a\r\nb\rc\n"),
             vec![(0, 1, 3), (3, 4, 5), (5, 6, 7)]
         );
+    }
+
+    #[test]
+    fn a_page_that_declares_its_charset_is_guessed_by_it() {
+        let page = b"<html><head><meta charset=\"iso-8859-2\"></head><body><p>\xa3\xf3d\xbc</p></body></html>";
+        assert_eq!(guess_encoding(page), encoding_rs::ISO_8859_2);
+        let e = decode("p.html", page.to_vec())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("it looks like iso-8859-2"), "{e}");
+        assert_eq!(
+            Decoding::parse("latin1").ok(),
+            Some(Decoding::From(encoding_rs::WINDOWS_1252))
+        );
+        assert_eq!(Decoding::parse("UTF-8").ok(), Some(Decoding::Utf8Only));
+        assert!(Decoding::parse("nope").is_err());
     }
 
     #[test]

@@ -71,6 +71,19 @@ pub enum BoilerplateKind {
     Credit,
     /// Wire-service slug or header lines ("15:51 01/03/00: Page 1 (HHH) COURTS Diver").
     Slug,
+    /// Web pages: site navigation, menus, breadcrumbs, the site's header.
+    Navigation,
+    /// Web pages: a cookie or consent banner.
+    Cookie,
+    /// Web pages: an advertisement or sponsored box.
+    Advert,
+    /// Web pages: a box beside the article (sidebar, widget, `<aside>`).
+    Aside,
+    /// Web pages: other text outside the article's main content (site footer, comments,
+    /// tags, `<noscript>`).
+    Page,
+    /// Web pages: metadata shown with the article (the `<title>`, a publication time).
+    Metadata,
 }
 
 /// A piece of text that ingest recognised as site chrome: reported, never silently lost.

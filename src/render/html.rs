@@ -119,6 +119,23 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     }
     matrix(h, report, &claims, base, prefix);
     let position = |l: &str| report.articles.iter().position(|a| a.label == l);
+    let mut findings_of: std::collections::HashMap<(usize, usize), Vec<&str>> = Default::default();
+    for f in &report.findings {
+        for e in &f.evidence {
+            if let Some(a) = position(&e.article) {
+                let ids = findings_of.entry((a, e.sentence)).or_default();
+                if !ids.contains(&f.id.as_str()) {
+                    ids.push(&f.id);
+                }
+            }
+        }
+    }
+    let ctx = Ctx {
+        claim_of: &claim_of,
+        prefix,
+        seen: Default::default(),
+        findings_of,
+    };
     for (k, c) in report.comparisons.iter().enumerate() {
         if let (Some(ba), Some(oa)) = (position(&c.base), position(&c.other)) {
             let pair = Pair {
@@ -126,12 +143,11 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
                 other: &report.articles[oa],
                 ba,
                 oa,
-                prefix,
             };
-            side_by_side(h, k, c, &pair, &claim_of);
+            side_by_side(h, k, c, &pair, &ctx);
         }
     }
-    findings(h, report, prefix);
+    findings(h, report, &ctx);
     boilerplate(h, report, prefix);
 }
 
@@ -236,7 +252,7 @@ fn controls(h: &mut String, reports: &[&Report]) {
 }
 
 fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize, prefix: &str) {
-    let _ = write!(h, "<section id=\"{prefix}matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
+    let _ = write!(h, "<section id=\"{prefix}matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll matrix-scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
     for a in &report.articles {
         let _ = write!(
             h,
@@ -326,25 +342,57 @@ fn short(s: &str, max: usize) -> String {
     format!("{}\u{2026}", cut.trim_end())
 }
 
-fn sentence_span(
-    h: &mut String,
-    a: &Article,
-    i: usize,
-    claim_of: &[Vec<usize>],
-    art: usize,
-    prefix: &str,
-    body: &str,
-) {
-    let claim = claim_of
+/// What every sentence of one report's side-by-side views needs.
+struct Ctx<'a> {
+    /// Claim number of every (article, sentence).
+    claim_of: &'a [Vec<usize>],
+    /// Keeps ids unique when several reports share a page.
+    prefix: &'a str,
+    /// Sentences already written: the first occurrence carries the id findings link to.
+    seen: std::cell::RefCell<std::collections::HashSet<(usize, usize)>>,
+    /// Ids of the findings whose evidence lies in each (article, sentence).
+    findings_of: std::collections::HashMap<(usize, usize), Vec<&'a str>>,
+}
+
+impl Ctx<'_> {
+    /// The id of sentence `i` of article `art`, where findings link to.
+    fn sentence_id(&self, art: usize, i: usize) -> String {
+        format!("{}s{art}-{i}", self.prefix)
+    }
+
+    /// The id of a finding.
+    fn finding_id(&self, id: &str) -> String {
+        format!("{}f-{id}", self.prefix)
+    }
+}
+
+fn sentence_span(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx, body: &str) {
+    let claim = ctx
+        .claim_of
         .get(art)
         .and_then(|v| v.get(i))
         .copied()
         .unwrap_or(usize::MAX);
+    let id = if ctx.seen.borrow_mut().insert((art, i)) {
+        format!(" id=\"{}\"", ctx.sentence_id(art, i))
+    } else {
+        String::new()
+    };
     let _ = write!(
         h,
-        "<span class=\"s\" tabindex=\"0\" data-claim=\"{prefix}c{claim}\" data-s=\"{}:{i}\">{body}</span> ",
+        "<span class=\"s\"{id} tabindex=\"0\" data-claim=\"{}c{claim}\" data-s=\"{}:{i}\">{body}</span> ",
+        ctx.prefix,
         attr(&a.label)
     );
+    // Back to the findings whose evidence is in this sentence.
+    for f in ctx.findings_of.get(&(art, i)).into_iter().flatten() {
+        let _ = write!(
+            h,
+            "<a class=\"fref\" href=\"#{}\" title=\"finding {}\">!</a> ",
+            attr(&ctx.finding_id(f)),
+            attr(f)
+        );
+    }
 }
 
 /// Articles of a comparison with their positions in the report.
@@ -353,11 +401,10 @@ struct Pair<'a> {
     other: &'a Article,
     ba: usize,
     oa: usize,
-    prefix: &'a str,
 }
 
-fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[Vec<usize>]) {
-    let (base, other, ba, oa, prefix) = (p.base, p.other, p.ba, p.oa, p.prefix);
+fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
+    let (base, other, ba, oa, prefix) = (p.base, p.other, p.ba, p.oa, ctx.prefix);
     let s = &c.summary;
     let _ = write!(
         h,
@@ -389,26 +436,14 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                     LinkKind::Reworded => "reworded",
                     LinkKind::Partial => "partial",
                 };
-                let _ = write!(h, "<tr data-kind=\"{kind}\"><td>");
-                side_cells(
+                let _ = write!(
                     h,
-                    base,
-                    &l.base,
-                    &l.diff,
-                    DiffOp::Delete,
-                    claim_of,
-                    (ba, prefix),
+                    "<tr data-kind=\"{kind}\"><td data-outlet=\"{}\">",
+                    attr(&base.label)
                 );
-                h.push_str("</td><td>");
-                side_cells(
-                    h,
-                    other,
-                    &l.other,
-                    &l.diff,
-                    DiffOp::Insert,
-                    claim_of,
-                    (oa, prefix),
-                );
+                side_cells(h, base, &l.base, &l.diff, DiffOp::Delete, ctx, ba);
+                let _ = write!(h, "</td><td data-outlet=\"{}\">", attr(&other.label));
+                side_cells(h, other, &l.other, &l.diff, DiffOp::Insert, ctx, oa);
                 let _ = writeln!(
                     h,
                     "<span class=\"score\">{kind} · {:.2}</span></td></tr>",
@@ -416,30 +451,18 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, claim_of: &[
                 );
             }
             super::terminal::Row::Dropped(i) => {
-                h.push_str("<tr data-kind=\"dropped\"><td class=\"dropped\">");
-                sentence_span(
+                let _ = write!(
                     h,
-                    base,
-                    i,
-                    claim_of,
-                    ba,
-                    prefix,
-                    &text(&base.sentences[i].text),
+                    "<tr data-kind=\"dropped\"><td class=\"dropped\" data-outlet=\"{}\">",
+                    attr(&base.label)
                 );
+                sentence_span(h, base, i, ba, ctx, &text(&base.sentences[i].text));
                 related_note(h, other, related.of(true, i), related.possible(true, i));
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
             super::terminal::Row::Added(j) => {
-                let _ = write!(h, "<tr data-kind=\"added\" data-owner=\"{}\"><td class=\"empty\"></td><td class=\"added\">", attr(&other.label));
-                sentence_span(
-                    h,
-                    other,
-                    j,
-                    claim_of,
-                    oa,
-                    prefix,
-                    &text(&other.sentences[j].text),
-                );
+                let _ = write!(h, "<tr data-kind=\"added\" data-owner=\"{0}\"><td class=\"empty\"></td><td class=\"added\" data-outlet=\"{0}\">", attr(&other.label));
+                sentence_span(h, other, j, oa, ctx, &text(&other.sentences[j].text));
                 related_note(h, base, related.of(false, j), related.possible(false, j));
                 h.push_str("</td></tr>\n");
             }
@@ -481,8 +504,8 @@ fn side_cells(
     idx: &[usize],
     diff: &[crate::model::DiffChunk],
     mine: DiffOp,
-    claim_of: &[Vec<usize>],
-    (art, prefix): (usize, &str),
+    ctx: &Ctx,
+    art: usize,
 ) {
     let tag = if mine == DiffOp::Delete { "del" } else { "ins" };
     // Pieces of this side in order, with whether they changed.
@@ -517,7 +540,7 @@ fn side_cells(
                 offset_in_piece = 0;
             }
         }
-        sentence_span(h, a, i, claim_of, art, prefix, &body);
+        sentence_span(h, a, i, art, ctx, &body);
         // Skip the joining space between sentences.
         if n + 1 < idx.len() {
             let mut skip = 1;
@@ -536,7 +559,8 @@ fn side_cells(
     }
 }
 
-fn findings(h: &mut String, report: &Report, prefix: &str) {
+fn findings(h: &mut String, report: &Report, ctx: &Ctx) {
+    let prefix = ctx.prefix;
     let _ = write!(
         h,
         "<section id=\"{prefix}findings\">\n<h2>Findings ({})</h2>\n",
@@ -556,18 +580,38 @@ fn findings(h: &mut String, report: &Report, prefix: &str) {
         let kind = super::kind_name(f.kind);
         let _ = write!(
             h,
-            "<li class=\"finding {sev}\" data-severity=\"{sev}\"><span class=\"sev\">{sev}</span> <code>{}</code> <b>{}</b>: {}<ul>",
+            "<li class=\"finding {sev}\" id=\"{}\" data-severity=\"{sev}\"><span class=\"sev\">{sev}</span> <code>{}</code> <b>{}</b>: {}<ul>",
+            attr(&ctx.finding_id(&f.id)),
             text(&f.id),
             text(&kind),
             text(&f.explanation)
         );
         for e in f.evidence.iter().take(6) {
-            let _ = write!(
-                h,
-                "<li><b>{}</b>: \u{201c}{}\u{201d}</li>",
-                text(&e.article),
-                text(&e.text)
-            );
+            let target = report
+                .articles
+                .iter()
+                .position(|a| a.label == e.article)
+                .filter(|&a| ctx.seen.borrow().contains(&(a, e.sentence)));
+            match target {
+                Some(a) => {
+                    let _ = write!(
+                        h,
+                        "<li><b>{}</b> <a class=\"ev\" href=\"#{}\">sentence {}</a>: \u{201c}{}\u{201d}</li>",
+                        text(&e.article),
+                        attr(&ctx.sentence_id(a, e.sentence)),
+                        e.sentence + 1,
+                        text(&e.text)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        h,
+                        "<li><b>{}</b>: \u{201c}{}\u{201d}</li>",
+                        text(&e.article),
+                        text(&e.text)
+                    );
+                }
+            }
         }
         h.push_str("</ul></li>\n");
     }

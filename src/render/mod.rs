@@ -36,6 +36,47 @@ pub struct RenderOptions {
     pub width: usize,
     /// Generation time to print (HTML only); none keeps output byte-identical across runs.
     pub timestamp: Option<String>,
+    /// How the terminal view lays out a comparison (terminal only).
+    pub layout: Layout,
+    /// Which part of the terminal view to show (terminal only); `None` shows all of it.
+    pub only: Option<Only>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            width: 80,
+            timestamp: None,
+            layout: Layout::Inline,
+            only: None,
+        }
+    }
+}
+
+/// How the terminal view shows a linked pair of sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One column: an inline word diff (`~`), or both sentences one under the other (`*`).
+    #[default]
+    Inline,
+    /// Two columns, base on the left and the other outlet on the right, each wrapped to half
+    /// the width; linked sentences share a row, an added or dropped one leaves the other
+    /// column blank.
+    SideBySide,
+}
+
+/// A part of the terminal view (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    /// Every row but identical sentences: reworded, partial, added and dropped.
+    Changes,
+    /// Only sentences the other outlet added.
+    Added,
+    /// Only base sentences the other outlet dropped.
+    Dropped,
+    /// Only the findings (after the summary).
+    Findings,
 }
 
 /// Write `report` in `format` to `out`.

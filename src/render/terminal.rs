@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::{kind_name, sanitize_for_terminal, RelatedPartners, RenderOptions};
+use super::{kind_name, sanitize_for_terminal, Layout, Only, RelatedPartners, RenderOptions};
 use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
@@ -63,6 +63,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     let width = opts.width.max(20);
     // The summary first, as `--stat` prints it alone.
     super::stat::write_stat(report, &pal, width, out)?;
+    if opts.only == Some(Only::Findings) {
+        return render_findings(report, &pal, width, out);
+    }
     writeln!(out)?;
     for a in &report.articles {
         render_article_line(a, &pal, width, out)?;
@@ -72,14 +75,47 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         write_wrapped(out, "", "      ", &[(line, pal.reworded)], width)?;
     }
     let claims = super::ClaimIndex::new(report);
+    let view = View {
+        claims: &claims,
+        pal: &pal,
+        width,
+        layout: opts.layout,
+        only: opts.only,
+    };
     for c in &report.comparisons {
         let (Some(base), Some(other)) = (report.article(&c.base), report.article(&c.other)) else {
             continue;
         };
         writeln!(out)?;
-        render_comparison(c, base, other, &claims, &pal, width, out)?;
+        render_comparison(c, base, other, &view, out)?;
+    }
+    if opts.only.is_some() {
+        // A view of some of the sentences: the findings are --only findings.
+        return Ok(());
     }
     render_findings(report, &pal, width, out)
+}
+
+/// What every comparison of one terminal view shares.
+struct View<'a> {
+    claims: &'a super::ClaimIndex<'a>,
+    pal: &'a Palette,
+    width: usize,
+    layout: Layout,
+    only: Option<Only>,
+}
+
+impl View<'_> {
+    /// Whether `--only` keeps a row.
+    fn keeps(&self, c: &Comparison, row: &Row) -> bool {
+        match (self.only, row) {
+            (None | Some(Only::Findings), _) => true,
+            (Some(Only::Changes), Row::Link(k)) => c.links[*k].kind != LinkKind::Identical,
+            (Some(Only::Changes), _) => true,
+            (Some(Only::Added), r) => matches!(r, Row::Added(_)),
+            (Some(Only::Dropped), r) => matches!(r, Row::Dropped(_)),
+        }
+    }
 }
 
 /// The findings after the diff: severity, id, kind and explanation, then the evidence.
@@ -153,11 +189,10 @@ fn render_comparison(
     c: &Comparison,
     base: &Article,
     other: &Article,
-    claims: &super::ClaimIndex,
-    pal: &Palette,
-    width: usize,
+    view: &View,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let (pal, width, claims) = (view.pal, view.width, view.claims);
     let bl = sanitize_for_terminal(&base.label);
     let ol = sanitize_for_terminal(&other.label);
     write_rule(out, &format!("== {ol} against {bl} (base) "), pal, width)?;
@@ -175,9 +210,26 @@ fn render_comparison(
     let legend = format!("= identical · ~ reworded · * partial · + only in {ol} · - only in {bl}");
     write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
 
+    let all = rows(c, other);
+    let shown: Vec<&Row> = all.iter().filter(|r| view.keeps(c, r)).collect();
+    if let Some(only) = view.only {
+        let what = match only {
+            Only::Changes => "changed sentences (--only changes)",
+            Only::Added => "added sentences (--only added)",
+            Only::Dropped => "dropped sentences (--only dropped)",
+            Only::Findings => "findings",
+        };
+        let hidden = all.len() - shown.len();
+        let text = format!("showing only {what}; {hidden} other row(s) hidden");
+        write_wrapped(out, "", "", &[(text, pal.dim)], width)?;
+    }
+    if view.layout == Layout::SideBySide {
+        return render_side_by_side(c, base, other, &shown, view, out);
+    }
+
     let related = RelatedPartners::new(c);
-    for row in rows(c, other) {
-        match row {
+    for row in shown {
+        match *row {
             Row::Link(k) => {
                 let link = &c.links[k];
                 match link.kind {
@@ -263,6 +315,167 @@ fn render_comparison(
                 let own = [other.label.as_str()];
                 write_elsewhere(out, claims.elsewhere(&other.label, j, &own), pal, width)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// The column between the two sides of the side-by-side layout.
+const SEPARATOR: &str = " │ ";
+
+/// The rows of a comparison in two columns: the base on the left, the other outlet on the
+/// right, each wrapped to its half of the width by display width. The marker of a row opens
+/// its first line only, so a wrapped sentence reads as one row.
+fn render_side_by_side(
+    c: &Comparison,
+    base: &Article,
+    other: &Article,
+    shown: &[&Row],
+    view: &View,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let pal = view.pal;
+    let inner = view.width.saturating_sub(2 + SEPARATOR.width());
+    let left_w = (inner / 2).max(4);
+    let right_w = inner.saturating_sub(left_w).max(4);
+    let bl = sanitize_for_terminal(&base.label);
+    let ol = sanitize_for_terminal(&other.label);
+    let heads = (
+        layout_lines(&[(bl.clone(), pal.header)], left_w),
+        layout_lines(&[(ol.clone(), pal.header)], right_w),
+    );
+    write_columns(out, "", &heads.0, &heads.1, left_w)?;
+    let related = RelatedPartners::new(c);
+    for row in shown {
+        let (marker, left, right) = match **row {
+            Row::Link(k) => {
+                let link = &c.links[k];
+                let (marker, base_pieces, other_pieces) = match link.kind {
+                    LinkKind::Identical => {
+                        let text = join_sentences(base, &link.base);
+                        let other_text = join_sentences(other, &link.other);
+                        (
+                            "=".to_string(),
+                            vec![(text, Style::new())],
+                            vec![(other_text, Style::new())],
+                        )
+                    }
+                    kind => {
+                        let left: Vec<Piece> = link
+                            .diff
+                            .iter()
+                            .filter(|ch| ch.op != DiffOp::Insert)
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal, DiffOp::Delete))
+                            .collect();
+                        let right: Vec<Piece> = link
+                            .diff
+                            .iter()
+                            .filter(|ch| ch.op != DiffOp::Delete)
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal, DiffOp::Insert))
+                            .collect();
+                        let m = if kind == LinkKind::Reworded {
+                            pal.reworded.style("~").to_string()
+                        } else {
+                            pal.partial.style("*").to_string()
+                        };
+                        (m, left, right)
+                    }
+                };
+                (
+                    marker,
+                    layout_lines(&base_pieces, left_w),
+                    layout_lines(&other_pieces, right_w),
+                )
+            }
+            Row::Dropped(i) => {
+                let text = sanitize_for_terminal(&base.sentences[i].text);
+                let mut left = layout_lines(&[(text, pal.delete)], left_w);
+                let own = [base.label.as_str()];
+                let notes = side_notes(
+                    &ol,
+                    other,
+                    related.of(true, i),
+                    view.claims.elsewhere(&base.label, i, &own),
+                );
+                for n in notes {
+                    left.extend(indented(&[(n, pal.dim)], left_w));
+                }
+                (pal.delete.style("-").to_string(), left, Vec::new())
+            }
+            Row::Added(j) => {
+                let text = sanitize_for_terminal(&other.sentences[j].text);
+                let mut right = layout_lines(&[(text, pal.insert)], right_w);
+                let own = [other.label.as_str()];
+                let notes = side_notes(
+                    &bl,
+                    base,
+                    related.of(false, j),
+                    view.claims.elsewhere(&other.label, j, &own),
+                );
+                for n in notes {
+                    right.extend(indented(&[(n, pal.dim)], right_w));
+                }
+                (pal.insert.style("+").to_string(), Vec::new(), right)
+            }
+        };
+        write_columns(out, &marker, &left, &right, left_w)?;
+    }
+    Ok(())
+}
+
+/// The notes under an added or dropped sentence, as text: the partner sentences of the other
+/// side it shares a claim with, then the other outlets that carry its claim.
+fn side_notes(
+    label: &str,
+    article: &Article,
+    partners: &[usize],
+    elsewhere: Option<(&str, Vec<&str>)>,
+) -> Vec<String> {
+    let mut notes: Vec<String> = partners
+        .iter()
+        .filter_map(|&k| article.sentences.get(k))
+        .map(|s| {
+            format!(
+                "shares a claim with {label}: {}",
+                sanitize_for_terminal(&super::gist(&s.text))
+            )
+        })
+        .collect();
+    if let Some((id, outlets)) = elsewhere {
+        let names: Vec<String> = outlets.iter().map(|o| sanitize_for_terminal(o)).collect();
+        notes.push(format!("also in {} (claim {id})", names.join(", ")));
+    }
+    notes
+}
+
+/// `pieces` laid out in `width` columns, each line indented by two spaces.
+fn indented(pieces: &[Piece], width: usize) -> Vec<(String, usize)> {
+    layout_lines(pieces, width.saturating_sub(2).max(2))
+        .into_iter()
+        .map(|(l, w)| (format!("  {l}"), w + 2))
+        .collect()
+}
+
+/// Print two columns of laid-out lines side by side: `marker` and a space before the first
+/// line, two spaces before the others; the left column padded to `left_w` display columns.
+fn write_columns(
+    out: &mut dyn Write,
+    marker: &str,
+    left: &[(String, usize)],
+    right: &[(String, usize)],
+    left_w: usize,
+) -> io::Result<()> {
+    for k in 0..left.len().max(right.len()) {
+        let lead = if k == 0 && !marker.is_empty() {
+            format!("{marker} ")
+        } else {
+            "  ".to_string()
+        };
+        let (l, lw) = left.get(k).map_or(("", 0), |(l, w)| (l.as_str(), *w));
+        let pad = " ".repeat(left_w.saturating_sub(lw));
+        match right.get(k) {
+            Some((r, _)) if !r.is_empty() => writeln!(out, "{lead}{l}{pad}{SEPARATOR}{r}")?,
+            _ => writeln!(out, "{lead}{l}{pad}{}", SEPARATOR.trim_end())?,
         }
     }
     Ok(())
@@ -433,6 +646,22 @@ pub(super) fn write_wrapped(
     pieces: &[Piece],
     width: usize,
 ) -> io::Result<()> {
+    let prefix_w = visible_width(first).max(visible_width(rest));
+    let avail = width.saturating_sub(prefix_w).max(10);
+    for (k, (line, _)) in layout_lines(pieces, avail).into_iter().enumerate() {
+        let p = if k == 0 { first } else { rest };
+        writeln!(out, "{p}{line}")?;
+    }
+    Ok(())
+}
+
+/// Break styled pieces into lines of at most `avail` display columns (wide characters count
+/// two, combining marks none), with each line's display width. Words are separated by
+/// spaces and never split unless one is wider than a line; then it is cut between
+/// characters, a combining mark staying with the character it marks. Always at least one
+/// line (empty for no text).
+pub(super) fn layout_lines(pieces: &[Piece], avail: usize) -> Vec<(String, usize)> {
+    let avail = avail.max(2);
     // Fragments: (text, style, glued to previous fragment).
     let mut frags: Vec<(&str, Style, bool)> = Vec::new();
     let mut pending_space = true;
@@ -460,24 +689,17 @@ pub(super) fn write_wrapped(
             _ => words.push(vec![(t, s)]),
         }
     }
-    let prefix_w = visible_width(first).max(visible_width(rest));
-    let avail = width.saturating_sub(prefix_w).max(10);
+    let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_w = 0usize;
-    let mut first_line = true;
-    let mut flush =
-        |line: &mut String, line_w: &mut usize, first_line: &mut bool| -> io::Result<()> {
-            let p = if *first_line { first } else { rest };
-            writeln!(out, "{p}{line}")?;
-            line.clear();
-            *line_w = 0;
-            *first_line = false;
-            Ok(())
-        };
+    let flush = |lines: &mut Vec<(String, usize)>, line: &mut String, line_w: &mut usize| {
+        lines.push((std::mem::take(line), *line_w));
+        *line_w = 0;
+    };
     for word in words {
         let w: usize = word.iter().map(|(t, _)| t.width()).sum();
         if line_w > 0 && line_w + 1 + w > avail {
-            flush(&mut line, &mut line_w, &mut first_line)?;
+            flush(&mut lines, &mut line, &mut line_w);
         }
         if line_w > 0 {
             line.push(' ');
@@ -491,7 +713,7 @@ pub(super) fn write_wrapped(
                 if line_w + cw > avail && line_w > 0 {
                     line.push_str(&s.style(&chunk).to_string());
                     chunk.clear();
-                    flush(&mut line, &mut line_w, &mut first_line)?;
+                    flush(&mut lines, &mut line, &mut line_w);
                 }
                 chunk.push(ch);
                 line_w += cw;
@@ -499,10 +721,10 @@ pub(super) fn write_wrapped(
             line.push_str(&s.style(&chunk).to_string());
         }
     }
-    if line_w > 0 || first_line {
-        flush(&mut line, &mut line_w, &mut first_line)?;
+    if line_w > 0 || !line.is_empty() || lines.is_empty() {
+        flush(&mut lines, &mut line, &mut line_w);
     }
-    Ok(())
+    lines
 }
 
 /// Width of a prefix that may hold ANSI colour codes.
@@ -570,5 +792,140 @@ mod tests {
             "a [\\-b-\\] {\\+c+\\} d\\\\e"
         );
         assert_eq!(escape_marks("x-y [z] 1+2"), "x-y [z] 1+2");
+    }
+
+    /// An article of `text`, segmented as ingest would (no chrome).
+    fn article(label: &str, text: &str) -> Article {
+        Article {
+            label: label.into(),
+            path: format!("{label}.txt"),
+            text: text.into(),
+            sentences: crate::segment::segment(text, &[]),
+            boilerplate: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn chunk(op: DiffOp, text: &str) -> crate::model::DiffChunk {
+        crate::model::DiffChunk {
+            op,
+            text: text.into(),
+        }
+    }
+
+    /// `c` of `base` and `other` in the side-by-side layout at `width`, colour off.
+    fn side_by_side(c: &Comparison, base: &Article, other: &Article, width: usize) -> String {
+        let report = Report {
+            version: crate::model::SCHEMA_VERSION,
+            articles: vec![base.clone(), other.clone()],
+            comparisons: vec![c.clone()],
+            claims: Vec::new(),
+            findings: Vec::new(),
+            dismissed: 0,
+            notes: Vec::new(),
+        };
+        let claims = crate::render::ClaimIndex::new(&report);
+        let pal = Palette::new(false);
+        let view = View {
+            claims: &claims,
+            pal: &pal,
+            width,
+            layout: Layout::SideBySide,
+            only: None,
+        };
+        let mut out = Vec::new();
+        render_comparison(c, base, other, &view, &mut out).unwrap_or(());
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    fn comparison(
+        links: Vec<crate::model::Link>,
+        added: Vec<usize>,
+        dropped: Vec<usize>,
+    ) -> Comparison {
+        Comparison {
+            base: "wire".into(),
+            other: "site".into(),
+            links,
+            related: Vec::new(),
+            added,
+            dropped,
+            summary: Default::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn side_by_side_puts_linked_sentences_on_one_row() {
+        let base = article(
+            "wire",
+            "Lavrov met Blinken in Geneva. Talks ended without a deal.",
+        );
+        let other = article(
+            "site",
+            "Lavrov met Blinken in Geneva on Friday. Oil prices rose \u{1b}[31msharply.",
+        );
+        let link = crate::model::Link {
+            kind: LinkKind::Reworded,
+            base: vec![0],
+            other: vec![0],
+            score: 0.9,
+            diff: vec![
+                chunk(DiffOp::Equal, "Lavrov met Blinken in Geneva"),
+                chunk(DiffOp::Insert, " on Friday"),
+                chunk(DiffOp::Equal, "."),
+            ],
+            fallback: None,
+        };
+        let c = comparison(vec![link], vec![1], vec![1]);
+        let got = side_by_side(&c, &base, &other, 50);
+        let expected = "\
+== site against wire (base) ======================
+identical 0 · reworded 0 · partial 0 · added 0 ·
+dropped 0 · 0% of wire covered
+= identical · ~ reworded · * partial · + only in
+site · - only in wire
+  wire                   │ site
+~ Lavrov met Blinken in  │ Lavrov met Blinken in
+  Geneva.                │ Geneva{+ on Friday+}.
++                        │ Oil prices rose
+                         │ \u{fffd}[31msharply.
+- Talks ended without a  │
+  deal.                  │
+";
+        assert_eq!(got, expected, "\n{got}");
+    }
+
+    #[test]
+    fn side_by_side_wraps_wide_and_combining_characters_by_display_width() {
+        // CJK characters (two columns each), and e + combining acute accent (one column)
+        // where a word too long for its column is cut: the accent stays with its e.
+        let base = article("wire", "東京で会談した。");
+        let other = article("site", "Cafe\u{301} cafe\u{301} abcdefghie\u{301}jkl.");
+        let c = comparison(Vec::new(), vec![0], vec![0]);
+        let got = side_by_side(&c, &base, &other, 25);
+        let expected = "\
+== site against wire
+(base)
+identical 0 · reworded 0
+· partial 0 · added 0 ·
+dropped 0 · 0% of wire
+covered
+= identical · ~ reworded
+· * partial · + only in
+site · - only in wire
+  wire       │ site
++            │ Cafe\u{301} cafe\u{301}
+             │ abcdefghie\u{301}
+             │ jkl.
+- 東京で会談 │
+  した。     │
+";
+        assert_eq!(got, expected, "\n{got}");
+        // The separator sits at the same display column on every row.
+        for line in got.lines().skip(9) {
+            let at = line.find('│').map(|i| line[..i].width());
+            assert_eq!(at, Some(13), "{line:?}");
+        }
     }
 }

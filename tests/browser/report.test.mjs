@@ -204,10 +204,117 @@ test("article text cannot inject markup or script", async () => {
   assert.ok(body.includes("<script>document.title='pwned'</script>"), "script shown as text");
   assert.ok(body.includes("<img src=x onerror=alert(3)>"), "label shown as text");
   assert.equal(await page.$$eval("script", (s) => s.length), 1, "only the report's own script");
-  assert.equal(await page.$$eval("img, a, i", (e) => e.length), 0, "no element from article text");
+  // The report's own links are to findings (a.fref) and evidence (a.ev) only.
+  assert.equal(await page.$$eval("img, a:not(.fref):not(.ev), i", (e) => e.length), 0, "no element from article text");
+  const hrefs = await page.$$eval("a", (e) => e.map((x) => x.getAttribute("href")));
+  assert.ok(hrefs.every((h) => /^#[A-Za-z0-9_-]+$/.test(h)), JSON.stringify(hrefs.slice(0, 5)));
   assert.ok(!(await page.$$eval("b", (e) => e.some((x) => x.textContent === "bold"))));
   assert.deepEqual(problems.dialogs, []);
   assert.deepEqual(problems.requests, []);
   assert.deepEqual(problems.errors, []);
+  await page.close();
+});
+
+test("readable at 390 px: outlet labels stay with their column", async () => {
+  const { page, problems } = await open(join(artifacts, "report-trio.html"), { width: 390, height: 844 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 400, `page is ${width} px wide at a 390 px viewport`);
+  // Stacked cells: each shows its outlet's label above its text, the base's on dropped
+  // sentences and the other outlet's on added ones.
+  const cells = await page.$$eval("section.pair", (secs) => secs.flatMap((sec) =>
+    [...sec.querySelectorAll("tbody td")].filter((td) => getComputedStyle(td).display !== "none").map((td) => ({
+      label: getComputedStyle(td, "::before").content,
+      outlet: td.dataset.outlet,
+      kind: td.parentElement.dataset.kind,
+      side: td.cellIndex === 0 ? sec.dataset.base : sec.dataset.other,
+      top: td.getBoundingClientRect().top,
+      textTop: td.querySelector(".s")?.getBoundingClientRect().top,
+    }))));
+  assert.ok(cells.length > 50, `${cells.length} cells`);
+  for (const c of cells) {
+    assert.equal(c.label, JSON.stringify(c.side), JSON.stringify(c));
+    assert.equal(c.outlet, c.side);
+    assert.ok(c.textTop > c.top, "the label comes before the text");
+  }
+  assert.ok(cells.some((c) => c.kind === "added") && cells.some((c) => c.kind === "dropped"));
+  await page.screenshot({ path: join(artifacts, "report-390.png") });
+  assert.deepEqual(problems.errors, []);
+  await page.close();
+});
+
+test("the matrix header stays in view while its rows scroll", async () => {
+  const { page } = await open(join(artifacts, "report-trio.html"), { width: 1000, height: 600 });
+  const tops = await page.evaluate(() => {
+    const box = document.querySelector(".matrix-scroll");
+    const th = box.querySelector("thead th[data-outlet]");
+    box.scrollTop = 400;
+    const after = th.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    return { scrolled: box.scrollTop, after };
+  });
+  assert.ok(tops.scrolled > 100, `the matrix scrolls (${tops.scrolled})`);
+  assert.ok(Math.abs(tops.after) <= 1, `header ${tops.after} px from the top of its box`);
+  await page.close();
+});
+
+test("findings link to their sentences and sentences back to their findings", async () => {
+  const json = JSON.parse(storydiff(["compare", "--format", "json", ...trio]).toString());
+  const { page, problems } = await open(join(artifacts, "report-trio.html"), { width: 1280, height: 700 });
+  // Every evidence line links to the sentence it lies in.
+  const ev = await page.$$eval("li.finding", (lis) => lis.map((li) => ({
+    id: li.id,
+    links: [...li.querySelectorAll("a.ev")].map((a) => {
+      const t = document.getElementById(a.getAttribute("href").slice(1));
+      return t && t.classList.contains("s") ? t.dataset.s : null;
+    }),
+  })));
+  assert.equal(ev.length, json.findings.length);
+  json.findings.forEach((f, k) => {
+    const want = f.evidence.slice(0, 6).map((e) => `${e.article}:${e.sentence}`);
+    assert.deepEqual(ev[k].links, want, f.id);
+    assert.equal(ev[k].id, `f-${f.id}`);
+  });
+  // Each sentence a finding rests on links back to that finding.
+  const back = await page.$$eval("a.fref", (as) => as.map((a) => {
+    const f = document.getElementById(a.getAttribute("href").slice(1));
+    let s = a.previousElementSibling;
+    while (s && !s.classList.contains("s")) { s = s.previousElementSibling; }
+    if (!s) { return null; }
+    return f && f.classList.contains("finding") && [...f.querySelectorAll("a.ev")].some((x) => {
+      const t = document.getElementById(x.getAttribute("href").slice(1));
+      return t && t.dataset.s === s.dataset.s;
+    });
+  }));
+  assert.ok(back.length >= json.findings.length, `${back.length} back-links`);
+  assert.ok(back.every((b) => b === true), JSON.stringify(back));
+  // Following a link scrolls its sentence into view and marks it.
+  const first = page.locator("li.finding a.ev").first();
+  const target = (await first.getAttribute("href")).slice(1);
+  await first.click();
+  assert.equal(await page.evaluate(() => location.hash.slice(1)), target);
+  const inView = await page.evaluate((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return r.top >= -1 && r.bottom <= innerHeight + 1; // subpixel layout
+  }, target);
+  assert.ok(inView, "the sentence is on screen");
+  const backLink = page.locator(`#${target} + a.fref`).first();
+  await backLink.click();
+  assert.ok((await page.evaluate(() => location.hash)).startsWith("#f-"));
+  assert.deepEqual(problems.errors, []);
+  await page.close();
+});
+
+test("print layout: no controls, nothing cut off by scroll boxes", async () => {
+  const { page } = await open(join(artifacts, "report-trio.html"));
+  await page.emulateMedia({ media: "print" });
+  const style = await page.evaluate(() => ({
+    controls: getComputedStyle(document.querySelector(".controls")).display,
+    fref: getComputedStyle(document.querySelector("a.fref")).display,
+    overflow: getComputedStyle(document.querySelector(".matrix-scroll")).overflowY,
+    maxHeight: getComputedStyle(document.querySelector(".matrix-scroll")).maxHeight,
+    rowBreak: getComputedStyle(document.querySelector(".sbs tr")).breakInside,
+  }));
+  assert.deepEqual(style, { controls: "none", fref: "none", overflow: "visible", maxHeight: "none", rowBreak: "avoid" });
+  const pdf = await page.pdf({ format: "A4" });
+  assert.ok(pdf.length > 10000, `${pdf.length} bytes of PDF`);
   await page.close();
 });

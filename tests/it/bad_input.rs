@@ -150,6 +150,34 @@ fn conflicting_or_ignored_flags_are_errors() {
         &["check", "--stat", a, b],
         "--stat applies only to the terminal view, not --format checklist",
     );
+    refused(
+        &[
+            "compare",
+            "--format",
+            "html",
+            "--layout",
+            "side-by-side",
+            a,
+            b,
+        ],
+        "--layout applies only to the terminal view, not --format html",
+    );
+    refused(
+        &["check", "--only", "findings", a, b],
+        "--only applies only to the terminal view, not --format checklist",
+    );
+    refused(
+        &["compare", "--format", "json", "--only", "added", a, b],
+        "--only applies only to the terminal view, not --format json",
+    );
+    refused(
+        &["compare", "--stat", "--only", "dropped", a, b],
+        "--only dropped and --stat",
+    );
+    refused(
+        &["compare", "--stat", "--layout", "side-by-side", a, b],
+        "--layout and --stat",
+    );
     for when in ["always", "never"] {
         refused(
             &["compare", "--paging", when, "-o", "/dev/null", a, b],
@@ -176,7 +204,98 @@ fn binary_data() {
 #[test]
 fn non_utf8_names_the_offset() {
     let (_d, p) = temp_file("latin1.txt", b"The pound sign \xa3 is Latin-1.");
-    fails_with(&p, &[&p, "not valid UTF-8", "offset 15"]);
+    fails_with(
+        &p,
+        &[
+            &p,
+            "not valid UTF-8",
+            "offset 15",
+            // One non-ASCII byte is too little to tell Latin-1 from Latin-2.
+            "it looks like windows-125",
+            "--encoding auto",
+        ],
+    );
+}
+
+/// A legacy-encoded article: refused with a hint by default; with `--encoding auto` or the
+/// encoding named, read as the same article in UTF-8 is, with a note that offsets are of
+/// the decoded text.
+#[test]
+fn legacy_encodings_are_detected_and_decoded_on_request() {
+    let utf8 = "Le président a déclaré mardi à Genève que les négociations continueraient.\n\n\
+                Les ministres se réuniront à nouveau en février, a-t-il ajouté.\n";
+    let cases: [(&str, &str, &'static encoding_rs::Encoding); 3] = [
+        ("fr-latin1.txt", "windows-1252", encoding_rs::WINDOWS_1252),
+        ("ru-koi8.txt", "koi8-r", encoding_rs::KOI8_R),
+        ("ja-sjis.txt", "shift_jis", encoding_rs::SHIFT_JIS),
+    ];
+    let texts = [
+        utf8.to_string(),
+        "Министр иностранных дел России Сергей Лавров заявил в пятницу, что Москва ждёт письменного ответа.\n\n\
+         Переговоры в Женеве продолжатся на следующей неделе, сообщили дипломаты.\n"
+            .to_string(),
+        "ロシアのラブロフ外相は金曜日、モスクワで記者会見を開き、米国の回答を待っていると述べた。\n\n\
+         交渉は来週ジュネーブで続けられる予定だと外交筋は語った。\n"
+            .to_string(),
+    ];
+    for ((name, label, enc), text) in cases.iter().zip(&texts) {
+        let (bytes, _, unmappable) = enc.encode(text);
+        assert!(!unmappable, "{name}");
+        let (_d, legacy) = temp_file(name, &bytes);
+        let (_d2, plain) = temp_file(&format!("utf8-{name}"), text.as_bytes());
+        // Refused, naming the file and the guess.
+        let out = storydiff()
+            .args(["compare", &plain, &legacy])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(&legacy), "{err}");
+        // KOI8-U is a superset of KOI8-R, and reads Russian the same.
+        let guess = &label[..label.len().min(4)];
+        assert!(
+            err.contains(&format!("looks like {guess}")),
+            "{name}: {err}"
+        );
+        // Decoded: the same sentences as the UTF-8 copy, and a note.
+        for how in ["auto", label] {
+            let out = crate::ok_output(storydiff().args([
+                "compare",
+                "--format",
+                "json",
+                "--encoding",
+                how,
+                &plain,
+                &legacy,
+            ]));
+            let r: storydiff::model::Report =
+                serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+            let sentences = |k: usize| -> Vec<String> {
+                r.articles[k]
+                    .sentences
+                    .iter()
+                    .map(|s| s.text.clone())
+                    .collect()
+            };
+            assert_eq!(sentences(0), sentences(1), "{name} --encoding {how}");
+            let notes = r.articles[1].notes.join("\n");
+            let from = if how == "auto" {
+                format!("decoded from {}", &enc.name()[..4])
+            } else {
+                format!("decoded from {} (as asked)", enc.name())
+            };
+            assert!(
+                notes.contains(&from) && notes.contains("offsets are of the decoded UTF-8 text"),
+                "{name}: {notes}"
+            );
+            assert!(r.articles[0].notes.is_empty());
+        }
+    }
+    refused(
+        &["compare", "--encoding", "klingon", &trio()[0], &trio()[1]],
+        "--encoding klingon: not an encoding name",
+    );
 }
 
 #[test]

@@ -439,6 +439,8 @@ const FORMATS: &[(&str, Format, bool)] = &[
     ("json", Format::Json, false),
     ("terminal-never", Format::Terminal, false),
     ("terminal-always", Format::Terminal, true),
+    ("side-by-side-never", Format::Terminal, false),
+    ("side-by-side-always", Format::Terminal, true),
     ("checklist", Format::Checklist, false),
     ("html", Format::Html, false),
 ];
@@ -508,6 +510,12 @@ fn pipeline(case: &Case) -> Result<Run, Violation> {
             color,
             width: case.width.clamp(20, 1000),
             timestamp: None,
+            layout: if name.starts_with("side-by-side") {
+                storydiff::render::Layout::SideBySide
+            } else {
+                storydiff::render::Layout::Inline
+            },
+            only: None,
         };
         let mut buf = Vec::new();
         render::render(&report, format, &ro, &mut buf)
@@ -530,8 +538,10 @@ fn check_outputs(outputs: &[(&str, Vec<u8>)]) -> Result<(), Violation> {
                 }
                 check_controls(name, out, false)?;
             }
-            "terminal-never" | "checklist" => check_controls(name, out, false)?,
-            "terminal-always" => check_controls(name, out, true)?,
+            "terminal-never" | "side-by-side-never" | "checklist" => {
+                check_controls(name, out, false)?
+            }
+            "terminal-always" | "side-by-side-always" => check_controls(name, out, true)?,
             _ => {}
         }
     }

@@ -745,3 +745,88 @@ fn stat_prints_the_summary_the_terminal_view_leads_with() {
     assert!(by_event.contains("\nfindings: "), "{by_event}");
     assert!(!by_event.contains("== "), "{by_event}");
 }
+
+/// `--only` keeps the rows of one kind: the kept rows are exactly the full view's rows of
+/// that kind, in the same order, and the rest of the view says how many it hid.
+#[test]
+fn only_filters_the_rows_of_the_terminal_view() {
+    let t = trio();
+    let view = |extra: &[&str]| {
+        let mut args = vec!["--color", "never", "--width", "100"];
+        args.extend_from_slice(extra);
+        stdout_of(&trio_args(&t, &args), &[])
+    };
+    let full = view(&[]);
+    // First lines of sentence rows, by marker.
+    let starts = |text: &str, markers: &[&str]| -> Vec<String> {
+        text.lines()
+            .filter(|l| markers.iter().any(|m| l.starts_with(m)))
+            .filter(|l| !l.starts_with("= identical · "))
+            .map(str::to_string)
+            .collect()
+    };
+    let all_rows = ["= ", "~ ", "* ", "+ ", "- "];
+    for (only, kept) in [
+        ("added", &["+ "][..]),
+        ("dropped", &["- "][..]),
+        ("changes", &["~ ", "* ", "+ ", "- "][..]),
+    ] {
+        let part = view(&["--only", only]);
+        let want = starts(&full, kept);
+        assert!(!want.is_empty(), "{only}");
+        assert_eq!(starts(&part, &all_rows), want, "--only {only}");
+        assert!(part.contains(&format!("(--only {only}); ")), "{part}");
+        assert!(!part.contains("== findings"), "{part}");
+    }
+    let findings = view(&["--only", "findings"]);
+    let at = full
+        .find("\n== findings")
+        .unwrap_or_else(|| panic!("{full}"));
+    let stat = view(&["--stat"]);
+    assert_eq!(findings, format!("{stat}{}", &full[at..]));
+    // Side by side, --only added leaves the base column blank on every row.
+    let sbs = view(&["--only", "added", "--layout", "side-by-side"]);
+    let plus: Vec<&str> = sbs.lines().filter(|l| l.starts_with("+ ")).collect();
+    assert_eq!(plus.len(), starts(&full, &["+ "]).len(), "{sbs}");
+    assert!(sbs
+        .lines()
+        .all(|l| !l.starts_with("- ") && !l.starts_with("* ")));
+}
+
+/// `--by-event` names its base and why: the wire the others carry (KUNA, not the
+/// alphabetically first Brasov) when no two articles state a time; the earliest stated
+/// publication time among saved web pages; `--base` when given.
+#[test]
+fn by_event_chooses_the_base_by_its_rule_and_says_why() {
+    let trio_dir = fixture("lavrov-2022-01-14");
+    let out = stdout_of(&["compare", "--by-event", "--stat", &trio_dir], &[]);
+    assert!(
+        out.contains("\nbase: kuna (derived-from): the only wire-like article (agency end code), and the one whose sentences the others carry most"),
+        "{out}"
+    );
+    assert!(out.contains("brasov against kuna"), "{out}");
+    let web = |n: &str| format!("{}/tests/fixtures/web/{n}.html", env!("CARGO_MANIFEST_DIR"));
+    let pages = ["harbour-national", "harbour-business", "harbour-wire"].map(web);
+    let mut args = vec!["compare", "--by-event", "--format", "json"];
+    args.extend(pages.iter().map(String::as_str));
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout_of(&args, &[])).unwrap_or_else(|e| panic!("{e}"));
+    let base = &doc["events"][0]["base"];
+    assert_eq!(base["label"], "harbour-wire", "{doc:#}");
+    assert_eq!(base["rule"], "earliest-date");
+    assert!(base["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("2026-03-04T07:12:00+02:00")));
+    assert_eq!(
+        doc["events"][0]["report"]["comparisons"][0]["base"],
+        "harbour-wire"
+    );
+    args.splice(2..2, ["--base", "harbour-national"]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout_of(&args, &[])).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["events"][0]["base"]["rule"], "asked");
+    assert_eq!(
+        doc["events"][0]["report"]["comparisons"][0]["base"],
+        "harbour-national"
+    );
+}

@@ -323,6 +323,7 @@ fn a_report_read_back_from_json_gives_the_same_findings_and_renders() {
             color: false,
             width: 80,
             timestamp: None,
+            ..Default::default()
         };
         storydiff::render::render(&r, format, &opts, &mut out).unwrap_or_else(|e| panic!("{e}"));
         assert!(!out.is_empty());

@@ -15,6 +15,7 @@ mod properties;
 mod semantic;
 mod snapshots;
 mod tty;
+mod web;
 
 use std::path::PathBuf;
 

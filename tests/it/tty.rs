@@ -24,6 +24,11 @@ impl Tmux {
     /// script `$BIN` is storydiff, `$DIR` a scratch folder, `$A` `$B` `$C` the Jan-14 trio;
     /// colour and pager variables are unset.
     fn start(tag: &str, script: &str) -> Tmux {
+        Tmux::start_sized(tag, script, COLUMNS)
+    }
+
+    /// [`Tmux::start`] in a window `columns` wide.
+    fn start_sized(tag: &str, script: &str, columns: usize) -> Tmux {
         let version = Command::new("tmux").arg("-V").output();
         assert!(
             version.as_ref().is_ok_and(|o| o.status.success()),
@@ -53,7 +58,7 @@ impl Tmux {
             .args(["-L", &socket, "-f"])
             .arg(&conf)
             .args(["new-session", "-d", "-s", "t", "-x"])
-            .arg(COLUMNS.to_string())
+            .arg(columns.to_string())
             .arg("-y")
             .arg(ROWS.to_string())
             .arg(format!("bash '{}'", run.display()))
@@ -221,4 +226,70 @@ fn quitting_less_early_is_a_clean_exit_and_ctrl_c_is_for_less() {
     t.send("q");
     assert_eq!(t.status("status"), "0");
     assert_eq!(t.file("err").as_deref(), Some(""));
+}
+
+/// The side-by-side layout on a terminal `columns` wide: the width is the terminal's, every
+/// line fits it, the column separator stands at one display column on every sentence row,
+/// and a linked pair has text on both sides of one row.
+fn side_by_side_at(columns: usize) {
+    let t = Tmux::start_sized(
+        &format!("sbs-{columns}"),
+        "export STORYDIFF_PAGER=\"sh -c 'cat > paged'\"\n\
+         \"$BIN\" compare --layout side-by-side --paging always \"$A\" \"$B\" 2> err; echo $? > status",
+        columns,
+    );
+    assert_eq!(t.status("status"), "0");
+    assert_eq!(t.file("err").as_deref(), Some(""));
+    let paged = plain(&t.file("paged").unwrap_or_default());
+    let rule = paged
+        .lines()
+        .find(|l| l.starts_with("== epa against kuna (base) "))
+        .unwrap_or_else(|| panic!("{paged}"));
+    assert_eq!(rule.chars().count(), columns, "{rule}");
+    use unicode_width::UnicodeWidthStr;
+    for line in paged.lines() {
+        assert!(
+            line.width() <= columns,
+            "{} > {columns}: {line:?}",
+            line.width()
+        );
+    }
+    // Sentence rows: from the column heads to the findings.
+    let rows: Vec<&str> = paged
+        .lines()
+        .skip_while(|l| !(l.starts_with("  kuna ") && l.contains(" │ epa")))
+        .take_while(|l| !l.starts_with("== findings"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(rows.len() > 20, "{paged}");
+    let left = (columns - 5) / 2;
+    for row in &rows {
+        let at = row.find('│').map(|i| row[..i].width());
+        assert_eq!(at, Some(2 + left + 1), "{row:?}");
+    }
+    // A partial link: base words on the left, the other's on the right, one row.
+    let linked = rows
+        .iter()
+        .find(|r| r.starts_with("* "))
+        .unwrap_or_else(|| panic!("no linked row:\n{paged}"));
+    let (l, r) = linked.split_once('│').unwrap_or_default();
+    assert!(l.trim_start_matches("* ").trim().len() > 3, "{linked:?}");
+    assert!(r.trim().len() > 3, "{linked:?}");
+    // Added rows leave the base column blank, dropped rows the other one.
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("+ ") && r[2..].starts_with("   ")));
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("- ") && r.trim_end().ends_with('│')));
+}
+
+#[test]
+fn side_by_side_at_120_columns() {
+    side_by_side_at(120);
+}
+
+#[test]
+fn side_by_side_at_200_columns() {
+    side_by_side_at(200);
 }
