@@ -36,7 +36,10 @@ fn shared() -> Result<PathBuf, String> {
     }
 }
 
-fn kuna_epa(t: &Thresholds) -> Result<eval::Scores, String> {
+fn kuna_epa(
+    t: &Thresholds,
+    encoder: Option<&storydiff::encoder::Encoder>,
+) -> Result<eval::Scores, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("fixtures/gold/kuna-epa.json"))
         .map_err(|e| e.to_string())?;
@@ -48,9 +51,12 @@ fn kuna_epa(t: &Thresholds) -> Result<eval::Scores, String> {
         storydiff::build_article(raw, false).map_err(|e| e.to_string())
     };
     let (a, b) = (load("kuna", "kuna")?, load("epa", "epa")?);
-    let cmp = storydiff::compare_pair(&a, &b, t);
+    let cmp = storydiff::compare_pair_with(&a, &b, t, encoder)?;
     eval::score(&a, &b, &cmp, &gold.pairs)
 }
+
+/// news_ecb TEST link F1 of the semantic scorer when its thresholds were set.
+const SEMANTIC_ECB_TEST: f64 = 0.359;
 
 fn main() -> std::process::ExitCode {
     let assert = std::env::args().any(|a| a == "--assert");
@@ -85,7 +91,7 @@ fn run(assert: bool) -> Result<bool, String> {
         });
     };
 
-    let k = kuna_epa(&t)?;
+    let k = kuna_epa(&t, None)?;
     push(
         "kuna-epa gold: link precision",
         k.precision,
@@ -114,6 +120,66 @@ fn run(assert: bool) -> Result<bool, String> {
         ".255 (P .197 R .364)",
         0.35,
         0.371,
+    );
+
+    // The semantic scorer, with the installed model (scripts/install-model; missing fails).
+    let at = storydiff::encoder::locate(None).ok_or("no data directory for the model")?;
+    let enc = storydiff::encoder::Encoder::load(&at.dir)?;
+    let ks = kuna_epa(&t, Some(&enc))?;
+    push(
+        "kuna-epa gold, semantic scorer: link precision",
+        ks.precision,
+        "≈ .09",
+        0.45,
+        0.364,
+    );
+    push(
+        "kuna-epa gold, semantic scorer: link F1",
+        ks.f1,
+        "≈ .10",
+        0.45,
+        0.296,
+    );
+    let he = dir.join("abcd-link-news/news_he");
+    let hl = eval::news_he::news_he(&he, &t, None)?;
+    let hs = eval::news_he::news_he(&he, &t, Some(&enc))?;
+    push(
+        "news_he pairs, lexical scorer: AUC",
+        hl.auc,
+        "TF-IDF .822",
+        0.0,
+        0.808,
+    );
+    push(
+        "news_he pairs, lexical scorer: F1 cross-validated by article pair",
+        hl.cv_f1,
+        "TF-IDF .707",
+        0.0,
+        0.678,
+    );
+    push(
+        "news_he pairs, semantic scorer: AUC",
+        hs.auc,
+        "TF-IDF .822",
+        0.835,
+        0.828,
+    );
+    push(
+        "news_he pairs, semantic scorer: F1 cross-validated by article pair",
+        hs.cv_f1,
+        "TF-IDF .707",
+        0.70,
+        0.701,
+    );
+    let started_sem = Instant::now();
+    let ts = eval::news_ecb(&ecb, eval::Topics::Test, &t, Some(&enc))?.overall;
+    let sem_secs = started_sem.elapsed().as_secs_f64();
+    push(
+        "news_ecb TEST, semantic scorer: link F1",
+        ts.f1,
+        ".255 (P .197 R .364)",
+        0.40,
+        SEMANTIC_ECB_TEST,
     );
 
     let m = eval::mrpc(&dir.join("mrpc"), &t)?;
@@ -187,8 +253,8 @@ fn run(assert: bool) -> Result<bool, String> {
         }
     }
     println!(
-        "\nnews_ecb: {} TEST document pairs; DEV + TEST evaluation took {:.1} s. MRPC threshold {:.4}. METER: {} articles / {} sentences with span markup, {} articles for the document task.",
-        n_test, ecb_secs, m.threshold, s.articles, s.sentences, me.documents.articles
+        "\nnews_ecb: {} TEST document pairs; DEV + TEST evaluation took {:.1} s (lexical), TEST {:.1} s (semantic, encoding included). MRPC threshold {:.4} (lexical). METER: {} articles / {} sentences with span markup, {} articles for the document task.",
+        n_test, ecb_secs, sem_secs, m.threshold, s.articles, s.sentences, me.documents.articles
     );
     Ok(!assert || ok)
 }

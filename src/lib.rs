@@ -373,11 +373,17 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
     };
     let analyses: Vec<analyse::Analysis> = match &encoder {
         // The encoder parallelises each forward pass itself.
-        Some(enc) => articles
-            .iter()
-            .map(|a| analyse::analyse_with(a, Some(enc)))
-            .collect::<std::result::Result<_, String>>()
-            .map_err(|message| Error::Model { message })?,
+        Some(enc) => {
+            let mut an: Vec<analyse::Analysis> =
+                articles.par_iter().map(analyse::analyse).collect();
+            let docs: Vec<(&Article, &analyse::Analysis)> = articles.iter().zip(&an).collect();
+            let encoded =
+                semantic::encode_all(enc, &docs).map_err(|message| Error::Model { message })?;
+            for (a, e) in an.iter_mut().zip(encoded) {
+                a.encoded = Some(e);
+            }
+            an
+        }
         None => articles.par_iter().map(analyse::analyse).collect(),
     };
     let doc = |k: usize| analyse::Document::new(&articles[k], &analyses[k]);

@@ -26,7 +26,7 @@ pub const MAX_TOKENS: usize = 256;
 
 /// Sentences per forward pass (padded to the longest of the batch; batches are formed from
 /// sentences of similar length).
-const BATCH: usize = 16;
+const BATCH: usize = 8;
 
 /// Where a model was looked for, and why there.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -822,6 +822,7 @@ mod tests {
             claims: Vec::new(),
             findings: Vec::new(),
             dismissed: 0,
+            scorer: String::new(),
             notes: Vec::new(),
         };
         let claims = crate::render::ClaimIndex::new(&report);
@@ -848,6 +849,7 @@ mod tests {
             other: "site".into(),
             links,
             related: Vec::new(),
+            possible: Vec::new(),
             added,
             dropped,
             summary: Default::default(),
