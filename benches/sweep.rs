@@ -17,6 +17,8 @@
 //!   inside the sentence it names (a quote over several sentences has one piece per sentence).
 //! - **determinism**: the JSON of every job twice, and terminal, checklist and HTML twice for
 //!   every 10th job of a corpus: byte-identical output and the same exit status.
+//! - Every 150th job of a corpus runs with the semantic scorer (the installed model), the rest
+//!   with the lexical one.
 //!
 //! Jobs, by corpus: `news_ecb` every ABCD-LINK document pair, written once one sentence per
 //! line and once as paragraphs of three sentences; `meter` every newspaper article (raw text)
@@ -48,6 +50,9 @@ const WORKERS: usize = 2;
 const QUICK_STEP: usize = 20;
 /// Every this-many-th job of a corpus runs the non-JSON formats twice as well.
 const DETERMINISM_STEP: usize = 10;
+/// Every this-many-th job of a corpus runs with the semantic scorer (the installed model);
+/// the others with the lexical one (a semantic run costs about a second of encoding).
+const SEMANTIC_STEP: usize = 150;
 /// How many MRPC test pairs to run.
 const MRPC_PAIRS: usize = 500;
 /// Example violations printed at the end.
@@ -138,6 +143,8 @@ struct Job {
     inputs: [Input; 2],
     /// Run the non-JSON formats twice too (set for every [`DETERMINISM_STEP`]-th job).
     all_twice: bool,
+    /// Run with the semantic scorer (every [`SEMANTIC_STEP`]-th job).
+    semantic: bool,
 }
 
 impl Job {
@@ -147,6 +154,7 @@ impl Job {
             name,
             inputs: [input(a), input(b)],
             all_twice: false,
+            semantic: false,
         }
     }
 }
@@ -531,9 +539,12 @@ fn mrpc(root: &Path) -> Result<Loaded, String> {
 
 /// One `storydiff compare` in `format` on `paths` (the terminal view without colour, 100
 /// columns wide: the flags only it takes).
-fn invoke(exe: &str, format: &str, paths: &[PathBuf]) -> std::io::Result<Output> {
+fn invoke(exe: &str, format: &str, paths: &[PathBuf], semantic: bool) -> std::io::Result<Output> {
     let mut cmd = Command::new(exe);
-    cmd.env("STORYDIFF_SCORER", "lexical");
+    cmd.env(
+        "STORYDIFF_SCORER",
+        if semantic { "semantic" } else { "lexical" },
+    );
     cmd.args(["compare", "--format", format]);
     if format == "terminal" {
         cmd.args(["--color", "never", "--width", "100"]);
@@ -651,7 +662,7 @@ fn run_job(exe: &str, dir: &Path, job: &Job) -> Outcome {
         let mut outputs = Vec::new();
         for _ in 0..times {
             outcome.runs += 1;
-            match invoke(exe, format, &paths) {
+            match invoke(exe, format, &paths, job.semantic) {
                 Ok(o) => outputs.push(o),
                 Err(e) => outcome
                     .found
@@ -1056,6 +1067,7 @@ fn run_corpus(
     let mut jobs = loaded.jobs;
     for (i, job) in jobs.iter_mut().enumerate() {
         job.all_twice = i % DETERMINISM_STEP == 0;
+        job.semantic = i % SEMANTIC_STEP == 0;
     }
     let jobs: Vec<Job> = jobs
         .into_iter()
