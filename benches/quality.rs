@@ -224,7 +224,7 @@ fn run(assert: bool) -> Result<bool, String> {
         0.648,
     );
 
-    println!("| benchmark | storydiff | baseline | floor (issue #6) | met |");
+    println!("| benchmark | storydiff | baseline | floor | met |");
     println!("|---|---|---|---|---|");
     let mut ok = true;
     for r in &rows {
