@@ -100,7 +100,13 @@ def main():
 
     from pyspark import SparkConf, SparkContext
 
-    conf = SparkConf().setAppName("storydiff").setIfMissing("spark.master", "local[2]")
+    conf = (
+        SparkConf()
+        .setAppName("storydiff")
+        .setIfMissing("spark.master", "local[2]")
+        # No console progress bars: they fill a CI log with thousands of lines.
+        .setIfMissing("spark.ui.showConsoleProgress", "false")
+    )
     sc = SparkContext(conf=conf)
     sc.setLogLevel("WARN")
     try:
