@@ -9,7 +9,8 @@
 //!   another accepts.
 //! - **coverage**: in the JSON, every non-white-space byte of each input lies in exactly one
 //!   sentence or boilerplate span, and each span's `text` is the file's bytes `[start, end)`
-//!   (after a UTF-8 BOM, as docs/json.md says).
+//!   (after a UTF-8 BOM, as docs/json.md says). A file read as HTML or Markdown is checked
+//!   against its article `text`, the file with markup blanked in place (as long as the file).
 //! - **diff**: for every link, the `equal` and `delete` chunks give back the base side and
 //!   the `equal` and `insert` chunks the other side, a side being its sentences' texts joined
 //!   by one space (`storydiff::join`, as `compare_pair` diffs them).
@@ -780,7 +781,7 @@ fn check_json(stdout: &[u8], job: &Job, found: &mut Found) {
 }
 
 /// Check spans and byte coverage of both articles; returns their views for the other checks.
-fn check_articles<'a>(report: &Value, job: &'a Job, found: &mut Found) -> Option<Vec<View<'a>>> {
+fn check_articles<'a>(report: &'a Value, job: &'a Job, found: &mut Found) -> Option<Vec<View<'a>>> {
     let articles = report["articles"].as_array();
     let Some(articles) = articles.filter(|a| a.len() == job.inputs.len()) else {
         found.add(Kind::Json, "expected one article per input".into());
@@ -789,7 +790,27 @@ fn check_articles<'a>(report: &Value, job: &'a Job, found: &mut Found) -> Option
     let mut views = Vec::new();
     for (article, input) in articles.iter().zip(&job.inputs) {
         let bytes = input.text.as_bytes();
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // A file read as HTML or Markdown: the article text is the file with its markup
+        // blanked in place (docs/json.md), so offsets stay the file's; spans, coverage and
+        // evidence are checked against that text, which must be as long as the file.
+        if let Some(text) = article["text"].as_str() {
+            if text.as_bytes() != bytes {
+                if text.len() != bytes.len() {
+                    found.add(
+                        Kind::Coverage,
+                        format!(
+                            "{}: article text is {} bytes, the file {}",
+                            input.file,
+                            text.len(),
+                            bytes.len()
+                        ),
+                    );
+                    return None;
+                }
+                bytes = text.as_bytes();
+            }
+        }
         let parse = |key: &str| -> Option<Vec<Span>> {
             article[key].as_array()?.iter().map(parse_span).collect()
         };
