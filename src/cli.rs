@@ -1431,11 +1431,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
     }
     let encoder = args.scorer.load()?;
-    let scorer_name = CompareOptions {
-        encoder: encoder.clone(),
-        ..Default::default()
-    }
-    .scorer_name();
+    let scorer_name = crate::scorer_name(encoder.as_deref());
     if let Some(dir) = &args.news_he {
         let r = crate::eval::news_he::news_he(
             std::path::Path::new(dir),

@@ -75,10 +75,16 @@ pub struct CompareOptions {
 impl CompareOptions {
     /// The name of the scorer these options align with, as reports state it.
     pub fn scorer_name(&self) -> String {
-        match &self.encoder {
-            Some(_) => format!("semantic ({})", encoder::MODEL_NAME),
-            None => "lexical".to_string(),
-        }
+        scorer_name(self.encoder.as_deref())
+    }
+}
+
+/// The name of the scorer that aligns with `encoder` (the lexical one without), as reports
+/// state it.
+pub fn scorer_name(encoder: Option<&encoder::Encoder>) -> String {
+    match encoder {
+        Some(_) => format!("semantic ({})", encoder::MODEL_NAME),
+        None => "lexical".to_string(),
     }
 }
 

@@ -310,8 +310,6 @@ impl<'a> Scorer<'a> for Semantic {
     fn decide(&self, p: &SemanticPrepared<'a>, i: usize, j: usize, s: &PairScore) -> Decision {
         let t = &self.t;
         let lead = p.base_pos.get(i) == Some(&0) || p.other_pos.get(j) == Some(&0);
-        let lexical_link = s.dice >= t.link_dice
-            || (s.containment >= t.link_containment && s.shared >= t.min_shared_weight);
         // A headline pair shares the topic by construction: it needs more to be a link or to
         // share a claim, and is otherwise at most possibly covered.
         let bar = if lead { t.soft_lead } else { 0.0 };
@@ -319,7 +317,7 @@ impl<'a> Scorer<'a> for Semantic {
         // the lead pairs of two reports on one event, where news_ecb DEV links most).
         let lexical = self.lexical.decide(&p.lex, i, j, s);
         Decision {
-            link: lexical_link || s.soft >= t.soft_link.max(bar),
+            link: lexical.link || s.soft >= t.soft_link.max(bar),
             related: lexical.related || s.soft >= t.soft_related.max(bar),
             possible: s.soft >= t.soft_possible,
             rank: s.soft,

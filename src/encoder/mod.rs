@@ -182,7 +182,8 @@ impl Encoder {
         // Batches run in parallel (a forward pass of this size uses one core).
         use rayon::prelude::*;
         let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
-        let outputs: Vec<Result<Vec<f32>, String>> = batches
+        // Each batch's padded length and its hidden states.
+        let outputs: Vec<Result<(usize, Vec<f32>), String>> = batches
             .par_iter()
             .map(|batch| {
                 let len = batch
@@ -203,12 +204,12 @@ impl Encoder {
                     mask[b * len..b * len + e - s + 2].fill(1);
                 }
                 self.forward(&ids, &mask, batch.len(), len)
+                    .map(|out| (len, out))
                     .map_err(|e| format!("encoder: {e}"))
             })
             .collect();
         for (batch, out) in batches.iter().zip(outputs) {
-            let out = out?;
-            let len = out.len() / (batch.len() * self.dim).max(1);
+            let (len, out) = out?;
             let d = self.dim;
             for (b, &w) in batch.iter().enumerate() {
                 let (_, s, e) = windows[w];

@@ -103,6 +103,36 @@ fn claimed_pairs<'a>(
         .chain(related.iter().map(|r| (r.base, r.other)))
 }
 
+/// An article of a benchmark's sentences, given as `(index, text)` in order: one per line, each
+/// its own paragraph, keeping its index (so a headline stays sentence 0).
+pub(crate) fn sentences_article<'t>(
+    label: &str,
+    sentences: impl IntoIterator<Item = (usize, &'t str)>,
+) -> Article {
+    let mut text = String::new();
+    let mut out = Vec::new();
+    for (index, s) in sentences {
+        let start = text.len();
+        text.push_str(s);
+        out.push(crate::model::Sentence {
+            index,
+            paragraph: index,
+            start,
+            end: text.len(),
+            text: s.to_string(),
+        });
+        text.push('\n');
+    }
+    Article {
+        label: label.to_string(),
+        path: label.to_string(),
+        text,
+        sentences: out,
+        boilerplate: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
 fn overlaps(s: (usize, usize), t: (usize, usize)) -> bool {
     s.0 < t.1 && t.0 < s.1
 }
@@ -245,28 +275,7 @@ pub fn news_ecb(
             .filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?)))
             .collect();
         ordered.sort();
-        let mut text = String::new();
-        let mut sentences = Vec::new();
-        for (index, s) in ordered {
-            let start = text.len();
-            text.push_str(s);
-            sentences.push(crate::model::Sentence {
-                index,
-                paragraph: index,
-                start,
-                end: text.len(),
-                text: s.to_string(),
-            });
-            text.push('\n');
-        }
-        Some(Article {
-            label: id.to_string(),
-            path: id.to_string(),
-            text,
-            sentences,
-            boilerplate: Vec::new(),
-            notes: Vec::new(),
-        })
+        Some(sentences_article(id, ordered))
     };
     let mut cache: BTreeMap<String, (Article, crate::analyse::Analysis)> = BTreeMap::new();
     let mut total = Scores::default();

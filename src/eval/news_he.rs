@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::align::{Scorer, Thresholds};
 use crate::analyse::{analyse_with, Document};
 use crate::encoder::Encoder;
-use crate::model::{Article, Sentence};
 
 /// What `eval --news-he` reports.
 #[derive(Debug, Clone, Serialize)]
@@ -81,40 +80,32 @@ pub fn news_he(dir: &Path, t: &Thresholds, encoder: Option<&Encoder>) -> Result<
         e.1.insert(j, get(tgt).to_string());
         e.2.push((i, j, get(both) == "True"));
     }
-    let scorer_l = crate::align::Lexical::new(t);
-    let scorer_s = crate::semantic::Semantic::new(t);
     let mut scored = Vec::new();
     for (name, (a, b, pairs)) in &docs {
-        let (aa, ab) = (
-            article(&format!("{name}-a"), a),
-            article(&format!("{name}-b"), b),
-        );
+        let article = |suffix: &str, side: &Side| {
+            let label = format!("{name}-{suffix}");
+            super::sentences_article(&label, side.iter().map(|(&k, v)| (k, v.as_str())))
+        };
+        let (aa, ab) = (article("a", a), article("b", b));
         let (na, nb) = (analyse_with(&aa, encoder)?, analyse_with(&ab, encoder)?);
         let (da, db) = (Document::new(&aa, &na), Document::new(&ab, &nb));
+        // Labelled pairs by position in the two articles.
         let pos = |side: &Side, id: usize| side.keys().position(|&k| k == id).unwrap_or(0);
-        let mut push = |gold: bool, d: crate::align::Decision| {
-            scored.push(Scored {
-                fold: name.clone(),
-                gold,
-                evidence: d.evidence,
-                decided: d.link || d.related,
-            });
-        };
-        if encoder.is_some() {
-            let p = scorer_s.prepare(da, db);
-            for &(i, j, gold) in pairs {
-                let (x, y) = (pos(a, i), pos(b, j));
-                let s = scorer_s.score(&p, x, y);
-                push(gold, scorer_s.decide(&p, x, y, &s));
-            }
+        let at: Vec<(usize, usize, bool)> = pairs
+            .iter()
+            .map(|&(i, j, gold)| (pos(a, i), pos(b, j), gold))
+            .collect();
+        let decisions = if encoder.is_some() {
+            decide_all(&crate::semantic::Semantic::new(t), da, db, &at)
         } else {
-            let p = scorer_l.prepare(da, db);
-            for &(i, j, gold) in pairs {
-                let (x, y) = (pos(a, i), pos(b, j));
-                let s = scorer_l.score(&p, x, y);
-                push(gold, scorer_l.decide(&p, x, y, &s));
-            }
-        }
+            decide_all(&crate::align::Lexical::new(t), da, db, &at)
+        };
+        scored.extend(decisions.into_iter().map(|(gold, d)| Scored {
+            fold: name.clone(),
+            gold,
+            evidence: d.evidence,
+            decided: d.link || d.related,
+        }));
     }
     let ranking: Vec<(f64, bool)> = scored.iter().map(|s| (s.evidence, s.gold)).collect();
     let (auc, ap) = (auc(&ranking), average_precision(&ranking));
@@ -150,30 +141,18 @@ pub fn news_he(dir: &Path, t: &Thresholds, encoder: Option<&Encoder>) -> Result<
     })
 }
 
-/// An article of the labelled sentences `side`, by id; a sentence's index is its id.
-fn article(label: &str, side: &BTreeMap<usize, String>) -> Article {
-    let mut text = String::new();
-    let mut sentences = Vec::new();
-    for (&index, s) in side {
-        let start = text.len();
-        text.push_str(s);
-        sentences.push(Sentence {
-            index,
-            paragraph: sentences.len(),
-            start,
-            end: text.len(),
-            text: s.clone(),
-        });
-        text.push('\n');
-    }
-    Article {
-        label: label.into(),
-        path: label.into(),
-        text,
-        sentences,
-        boilerplate: Vec::new(),
-        notes: Vec::new(),
-    }
+/// The decision of `scorer` on each `(base position, other position, gold)` pair.
+fn decide_all<'a, S: Scorer<'a>>(
+    scorer: &S,
+    base: Document<'a>,
+    other: Document<'a>,
+    pairs: &[(usize, usize, bool)],
+) -> Vec<(bool, crate::align::Decision)> {
+    let p = scorer.prepare(base, other);
+    pairs
+        .iter()
+        .map(|&(i, j, gold)| (gold, scorer.decide(&p, i, j, &scorer.score(&p, i, j))))
+        .collect()
 }
 
 /// The threshold on the score that maximises F1 on `pairs` (the midpoint between two
