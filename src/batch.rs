@@ -195,10 +195,10 @@ pub fn block_keys(a: &Article) -> Vec<u64> {
             if t.class == TokenClass::Word
                 && t.capitalised
                 && !t.initial
-                && !crate::findings::facts::is_calendar_word(&t.norm)
+                && !crate::analyse::facts::is_calendar_word(&t.norm)
             {
                 let key = normalize::name_term(&t.norm);
-                names.push(crate::copies::mix(crate::findings::fnv1a(key.as_bytes())));
+                names.push(crate::copies::mix(crate::normalize::fnv1a(key.as_bytes())));
             }
         }
     }

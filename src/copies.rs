@@ -55,7 +55,7 @@ pub fn shingles(text: &str) -> Vec<u64> {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let lower = w.to_lowercase();
-            crate::findings::fnv1a(lower.as_bytes())
+            crate::normalize::fnv1a(lower.as_bytes())
         })
         .collect();
     let mut out: Vec<u64> = if words.is_empty() {

@@ -23,10 +23,10 @@ use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyse::facts::{self, DateKind};
 use crate::copies::{self, CopyCluster};
-use crate::findings::facts::{self, DateKind};
-use crate::findings::fnv1a;
 use crate::model::Article;
+use crate::normalize::fnv1a;
 use crate::normalize::{self, TokenClass};
 
 /// The numbers grouping decides by.
@@ -198,7 +198,7 @@ fn profile(a: &Article, lead_weight: u32) -> Profile {
         }
         // Only sentences naming a day or month need the date analysis.
         if calendar {
-            for d in facts::analyse(&s.text, None).dates {
+            for d in facts::of_sentence(&s.text, toks, None).dates {
                 match d.kind {
                     DateKind::MonthDay if k <= LEAD_SENTENCES => dates.push(d.value),
                     DateKind::Weekday => {

@@ -51,7 +51,6 @@ pub mod normalize;
 pub mod pager;
 pub mod render;
 pub mod segment;
-pub mod semantic;
 
 pub use align::Alignment;
 pub use error::{Error, Result};
@@ -383,8 +382,8 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             let mut an: Vec<analyse::Analysis> =
                 articles.par_iter().map(analyse::analyse).collect();
             let docs: Vec<(&Article, &analyse::Analysis)> = articles.iter().zip(&an).collect();
-            let encoded =
-                semantic::encode_all(enc, &docs).map_err(|message| Error::Model { message })?;
+            let encoded = analyse::vectors::encode_all(enc, &docs)
+                .map_err(|message| Error::Model { message })?;
             for (a, e) in an.iter_mut().zip(encoded) {
                 a.encoded = Some(e);
             }
@@ -424,7 +423,8 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         }
     }
     let claims = claims::graph(&articles, &comparisons, &extra, base, !opts.all_pairs);
-    let (findings, finding_notes) = findings::find_with_notes(&articles, &comparisons, &claims);
+    let (findings, finding_notes) =
+        findings::find_with_notes(&articles, &analyses, &comparisons, &claims);
     notes.extend(finding_notes);
     Ok(Report {
         version: model::SCHEMA_VERSION,

@@ -725,6 +725,17 @@ pub fn cluster_names(keys: &[String]) -> HashMap<String, String> {
         .collect()
 }
 
+/// FNV-1a, 64 bits: small, fixed and the same on every platform and run (finding ids,
+/// order-free tie-breaks).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,7 +96,7 @@ pub fn news_he(dir: &Path, t: &Thresholds, encoder: Option<&Encoder>) -> Result<
             .map(|&(i, j, gold)| (pos(a, i), pos(b, j), gold))
             .collect();
         let decisions = if encoder.is_some() {
-            decide_all(&crate::semantic::Semantic::new(t), da, db, &at)
+            decide_all(&crate::align::semantic::Semantic::new(t), da, db, &at)
         } else {
             decide_all(&crate::align::Lexical::new(t), da, db, &at)
         };

@@ -16,12 +16,11 @@
 //! Each finding's id hashes its kind and normalised evidence, so it survives reruns and edits
 //! elsewhere in the articles.
 
-pub mod facts;
 pub mod names;
-pub mod quotes;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use crate::analyse::{facts, quotes, Analysis};
 use crate::diff;
 use crate::model::{
     Article, Claim, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef,
@@ -100,7 +99,7 @@ impl Carriers {
             .map_or(&[], Vec::as_slice)
     }
 }
-use crate::normalize;
+use crate::normalize::{self, fnv1a};
 use facts::{DateKind, Facts};
 
 /// A content stem found in more quotes (or pieces of one quote) than this is not used to
@@ -140,17 +139,6 @@ fn id_prefix(kind: FindingKind) -> &'static str {
         FindingKind::Hedge => "he",
         FindingKind::OnlyIn => "oi",
     }
-}
-
-/// FNV-1a, 64 bits: small, fixed and the same on every platform and run (finding ids,
-/// order-free tie-breaks).
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 /// A finding's id: kind and the sorted, normalised (label, text) evidence.
@@ -244,39 +232,28 @@ fn whole_sentence(a: &Article, sentence: usize) -> Option<Evidence> {
     evidence(a, sentence, SentenceSpan::new(0, s.text.len()))
 }
 
-/// Facts of every sentence of an article, pronouns resolved to the last named source.
-fn article_facts(a: &Article) -> Vec<Facts> {
-    let mut last: Option<facts::Source> = None;
-    a.sentences
-        .iter()
-        .map(|s| {
-            let f = facts::analyse(&s.text, last.as_ref());
-            let named = |x: &&facts::Source| !x.keys.is_empty() && x.resolved.is_none();
-            if let Some(src) = f.sources.iter().rev().find(named) {
-                last = Some(src.clone());
-            }
-            f
-        })
-        .collect()
-}
-
-/// Compute the findings of a report's articles, comparisons and claim graph.
+/// Compute the findings of a report's articles, comparisons and claim graph (e.g. of a report
+/// read back from JSON), analysing each article first.
 pub fn find(articles: &[Article], comparisons: &[Comparison], claims: &[Claim]) -> Vec<Finding> {
-    find_with_notes(articles, comparisons, claims).0
+    let analyses: Vec<Analysis> = articles.iter().map(crate::analyse::analyse).collect();
+    find_with_notes(articles, &analyses, comparisons, claims).0
 }
 
-/// [`find`], with a note for each budget that applied (so none is silent).
+/// [`find`] on articles already analysed (`analyses[k]` is of `articles[k]`), with a note
+/// for each budget that applied (so none is silent).
 pub fn find_with_notes(
     articles: &[Article],
+    analyses: &[Analysis],
     comparisons: &[Comparison],
     claims: &[Claim],
 ) -> (Vec<Finding>, Vec<String>) {
     let carriers = Carriers::new(articles, comparisons, claims);
-    let facts: BTreeMap<&str, Vec<Facts>> = articles
+    let facts: BTreeMap<&str, &[Facts]> = articles
         .iter()
-        .map(|a| (a.label.as_str(), article_facts(a)))
+        .zip(analyses)
+        .map(|(a, an)| (a.label.as_str(), an.facts.as_slice()))
         .collect();
-    let by_label = |l: &str| articles.iter().find(|a| a.label == l);
+    let by_label = |l: &str| articles.iter().position(|a| a.label == l);
     let mut b = Builder {
         articles,
         out: Vec::new(),
@@ -284,10 +261,11 @@ pub fn find_with_notes(
         notes: Vec::new(),
     };
     for c in comparisons {
-        let (Some(base), Some(other)) = (by_label(&c.base), by_label(&c.other)) else {
+        let (Some(ib), Some(io)) = (by_label(&c.base), by_label(&c.other)) else {
             continue;
         };
-        let (fa, fo) = (&facts[base.label.as_str()], &facts[other.label.as_str()]);
+        let (base, other) = (&articles[ib], &articles[io]);
+        let (fa, fo) = (&analyses[ib].facts, &analyses[io].facts);
         for link in &c.links {
             if link.kind == LinkKind::Identical {
                 continue;
@@ -295,7 +273,13 @@ pub fn find_with_notes(
             let side_a: Vec<(usize, &Facts)> = link.base.iter().map(|&i| (i, &fa[i])).collect();
             let side_b: Vec<(usize, &Facts)> = link.other.iter().map(|&j| (j, &fo[j])).collect();
             compare_hedges(&mut b, base, other, &side_a, &side_b);
-            compare_sources(&mut b, base, other, &side_a, &side_b, link.kind);
+            compare_sources(
+                &mut b,
+                [(base, &analyses[ib].tokens), (other, &analyses[io].tokens)],
+                &side_a,
+                &side_b,
+                link.kind,
+            );
         }
     }
     for claim in claims {
@@ -305,8 +289,8 @@ pub fn find_with_notes(
             claim_dates(&mut b, &sides);
         }
     }
-    quote_findings(&mut b, articles, &carriers);
-    name_findings(&mut b, articles);
+    quote_findings(&mut b, articles, analyses, &carriers);
+    name_findings(&mut b, articles, analyses);
     only_in_findings(&mut b, articles, &carriers, &facts);
     let mut out = std::mem::take(&mut b.out);
     let order = |l: &str| {
@@ -340,7 +324,7 @@ struct Side<'a> {
 fn claim_sides<'a>(
     articles: &'a [Article],
     claim: &Claim,
-    facts: &'a BTreeMap<&str, Vec<Facts>>,
+    facts: &BTreeMap<&str, &'a [Facts]>,
 ) -> Vec<Side<'a>> {
     let mut sides: Vec<Side<'a>> = Vec::new();
     for a in articles {
@@ -613,14 +597,16 @@ fn quoted(words: &[&String]) -> String {
         .join(", ")
 }
 
+/// `articles` are the base and the other article of the link, each with its sentences'
+/// tokens.
 fn compare_sources(
     b: &mut Builder,
-    base: &Article,
-    other: &Article,
+    articles: [(&Article, &[Vec<normalize::Token>]); 2],
     side_a: &[(usize, &Facts)],
     side_b: &[(usize, &Facts)],
     kind: LinkKind,
 ) {
+    let [(base, base_tokens), (other, other_tokens)] = articles;
     let sources = |side: &[(usize, &Facts)]| -> Vec<(usize, facts::Source)> {
         side.iter()
             .flat_map(|(i, f)| {
@@ -673,8 +659,10 @@ fn compare_sources(
         }
         return;
     }
-    for (src, art, bare_side, bare_art) in [(&sa, base, side_b, other), (&sb, other, side_a, base)]
-    {
+    for (src, art, bare_side, bare_art, bare_tokens) in [
+        (&sa, base, side_b, other, other_tokens),
+        (&sb, other, side_a, base, base_tokens),
+    ] {
         if src.is_empty() || has_verbs(bare_side) || bare_side.is_empty() {
             continue;
         }
@@ -683,7 +671,7 @@ fn compare_sources(
         let bare_is_claim = bare_side.iter().all(|(j, _)| {
             let text = &bare_art.sentences[*j].text;
             let headline = !text.trim_end().ends_with(['.', '!', '?', '"', '\u{201d}']);
-            let names_source = normalize::tokens(text)
+            let names_source = bare_tokens[*j]
                 .iter()
                 .any(|t| src_keys.contains(&normalize::name_key(&t.norm)));
             !headline && !names_source
@@ -771,8 +759,13 @@ fn best_piece_pair(
     best
 }
 
-fn quote_findings(b: &mut Builder, articles: &[Article], carriers: &Carriers) {
-    let quotes: Vec<Vec<quotes::Quote>> = articles.iter().map(quotes::find).collect();
+fn quote_findings(
+    b: &mut Builder,
+    articles: &[Article],
+    analyses: &[Analysis],
+    carriers: &Carriers,
+) {
+    let quotes: Vec<&[quotes::Quote]> = analyses.iter().map(|an| an.quotes.as_slice()).collect();
     // Each quote's sentence pieces with their content stems: remarks are matched piece by
     // piece, so a long quote matches the one remark another outlet carries.
     let pieces: Vec<Vec<QuotePieces>> = quotes
@@ -964,8 +957,8 @@ fn quote_evidence(a: &Article, q: &quotes::Quote) -> Vec<Evidence> {
         .collect()
 }
 
-fn name_findings(b: &mut Builder, articles: &[Article]) {
-    for group in names::variants(articles) {
+fn name_findings(b: &mut Builder, articles: &[Article], analyses: &[Analysis]) {
+    for group in names::variants(analyses.iter().map(|an| an.names.as_slice())) {
         let mut ev = Vec::new();
         let mut parts = Vec::new();
         let mut inside_one = false;
@@ -1020,7 +1013,7 @@ fn only_in_findings(
     b: &mut Builder,
     articles: &[Article],
     carriers: &Carriers,
-    facts: &BTreeMap<&str, Vec<Facts>>,
+    facts: &BTreeMap<&str, &[Facts]>,
 ) {
     // A sentence is only in its outlet when its claim has no other outlet's sentence.
     for (ai, a) in articles.iter().enumerate() {
@@ -1047,7 +1040,7 @@ fn only_in_sentence(
     a: &Article,
     si: usize,
     others: &[&str],
-    facts: &BTreeMap<&str, Vec<Facts>>,
+    facts: &BTreeMap<&str, &[Facts]>,
 ) {
     let Some(f) = facts.get(a.label.as_str()).and_then(|v| v.get(si)) else {
         return;

@@ -5,23 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Article;
-use crate::normalize::{self, TokenClass};
-
-/// One occurrence of a name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Occurrence {
-    /// Article label.
-    pub article: String,
-    /// Sentence index.
-    pub sentence: usize,
-    /// Byte span in the article text.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-    /// The name as written.
-    pub text: String,
-}
+use crate::analyse::names::Occurrence;
+use crate::normalize;
 
 /// A name written in two or more ways.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,27 +15,12 @@ pub struct Variants {
     pub spellings: BTreeMap<String, Vec<Occurrence>>,
 }
 
-/// Groups of name spellings across `articles`, each with two or more spellings.
-pub fn variants(articles: &[Article]) -> Vec<Variants> {
+/// Groups of name spellings across articles (each article's [`Occurrence`]s, from its
+/// analysis), each with two or more spellings.
+pub fn variants<'a>(occurrences: impl IntoIterator<Item = &'a [Occurrence]>) -> Vec<Variants> {
     let mut all: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-    for a in articles {
-        for s in &a.sentences {
-            for t in normalize::tokens(&s.text) {
-                if !t.capitalised || t.initial || t.class != TokenClass::Word {
-                    continue;
-                }
-                if t.norm.chars().count() < 4 || !t.norm.chars().all(char::is_alphabetic) {
-                    continue;
-                }
-                all.entry(t.norm.clone()).or_default().push(Occurrence {
-                    article: a.label.clone(),
-                    sentence: s.index,
-                    start: s.start + t.start,
-                    end: s.start + t.end,
-                    text: s.text[t.start..t.end].to_string(),
-                });
-            }
-        }
+    for occ in occurrences.into_iter().flatten() {
+        all.entry(occ.norm.clone()).or_default().push(occ.clone());
     }
     // Spellings whose name keys cluster together are one name.
     let keys: Vec<String> = all.keys().map(|sp| normalize::name_key(sp)).collect();
@@ -75,6 +45,15 @@ pub fn variants(articles: &[Article]) -> Vec<Variants> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Article;
+
+    /// The name occurrences of each article, as its analysis finds them.
+    fn names_of(articles: &[Article]) -> Vec<Vec<Occurrence>> {
+        articles
+            .iter()
+            .map(|a| crate::analyse::analyse(a).names)
+            .collect()
+    }
 
     /// An article that names `n` different made-up people whose names start like Stoltenberg's,
     /// then Stoltenberg and Stoltenburg.
@@ -107,7 +86,7 @@ mod tests {
     fn a_slip_is_found_however_many_names_there_are() {
         // The clustering switched itself off above 2,000 names of one first letter.
         for n in [1_990, 20_000] {
-            let groups = variants(&[crowd(n)]);
+            let groups = variants(names_of(&[crowd(n)]).iter().map(Vec::as_slice));
             assert!(
                 groups
                     .iter()
@@ -128,10 +107,11 @@ mod tests {
             &crate::CompareOptions::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let mut groups: Vec<Vec<String>> = variants(&r.articles)
-            .into_iter()
-            .map(|g| g.spellings.into_keys().collect())
-            .collect();
+        let mut groups: Vec<Vec<String>> =
+            variants(names_of(&r.articles).iter().map(Vec::as_slice))
+                .into_iter()
+                .map(|g| g.spellings.into_keys().collect())
+                .collect();
         groups.sort();
         assert_eq!(
             groups,

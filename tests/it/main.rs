@@ -14,6 +14,7 @@ mod pile;
 mod properties;
 mod semantic;
 mod snapshots;
+mod stages;
 mod tty;
 mod web;
 

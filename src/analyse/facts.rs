@@ -304,10 +304,9 @@ fn is_year(t: &Token) -> bool {
             .is_ok_and(|y| (1800..=2100).contains(&y))
 }
 
-/// Analyse one sentence. `previous_source` resolves a pronoun ("he said") to the last named
-/// source of the article.
-pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
-    let toks = normalize::tokens(text);
+/// The facts of one sentence `text`, whose tokens are `toks` (its analysis's). `previous_source`
+/// resolves a pronoun ("he said") to the last named source of the article.
+pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>) -> Facts {
     let mut f = Facts::default();
     let mut source_spans = std::collections::HashSet::new();
     let norm = |k: usize| toks.get(k).map(|t| t.norm.as_str());
@@ -375,7 +374,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
             t.norm.as_str(),
             "tens" | "hundreds" | "thousands" | "dozens"
         ) && norm(k + 1) == Some("of");
-        if vague || (t.class == TokenClass::Number && !is_year(t) && !is_date_number(&toks, k)) {
+        if vague || (t.class == TokenClass::Number && !is_year(t) && !is_date_number(toks, k)) {
             let (value, mut last) = if vague {
                 let mut v = t.norm.clone();
                 let mut j = k + 1;
@@ -443,7 +442,7 @@ pub fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
                 word: t.norm.clone(),
                 span: SentenceSpan::new(t.start, t.end),
             });
-            if let Some(s) = source_near(text, &toks, k, previous_source) {
+            if let Some(s) = source_near(text, toks, k, previous_source) {
                 if source_spans.insert(s.span) {
                     f.sources.push(s);
                 }
@@ -613,6 +612,11 @@ fn adjacent(text: &str, toks: &[Token], k: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The facts of `text` tokenised on its own.
+    fn analyse(text: &str, previous_source: Option<&Source>) -> Facts {
+        of_sentence(text, &normalize::tokens(text), previous_source)
+    }
 
     #[test]
     fn quantities_with_units_and_modifiers() {

@@ -15,6 +15,8 @@
 //!
 //! Every tunable number lives in [`Thresholds`].
 
+pub mod semantic;
+
 use std::collections::HashMap;
 
 use crate::analyse::{analyse, Document};
@@ -60,7 +62,7 @@ pub struct Thresholds {
     /// Foreign Minister Sergei Lavrov says"): who said it is not what was said, and two
     /// sentences quoting one speaker on different points share no claim.
     pub frame_weight: f64,
-    /// Semantic scorer ([`crate::semantic`]): a pair is linked when its soft match reaches
+    /// Semantic scorer ([`semantic`]): a pair is linked when its soft match reaches
     /// this (or when the lexical rule links it).
     pub soft_link: f64,
     /// Semantic scorer: a pair not linked *shares a claim* when its soft match reaches this
@@ -424,7 +426,7 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
 /// not invade Ukraine, the Kremlin said" only "Kremlin" is attribution.
 pub(crate) fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<bool> {
     let mut framed = vec![false; toks.len()];
-    for (a, b) in crate::findings::facts::attribution_spans(text, toks) {
+    for (a, b) in crate::analyse::facts::attribution_spans(text, toks) {
         // Tokens are in text order: the span's tokens are a run from the first starting at
         // or after `a`.
         let first = toks.partition_point(|t| t.start < a);
@@ -438,7 +440,7 @@ pub(crate) fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<boo
     for k in (0..toks.len().saturating_sub(1)).rev() {
         let (tok, next) = (&toks[k], &toks[k + 1]);
         let title = tok.class == TokenClass::Word
-            && (crate::findings::facts::ROLE_WORDS.contains(&tok.norm.as_str())
+            && (crate::analyse::facts::ROLE_WORDS.contains(&tok.norm.as_str())
                 || (tok.capitalised && !tok.initial));
         if framed[k + 1] && !framed[k] && title && normalize::side_by_side(text, tok, next) {
             framed[k] = true;
@@ -778,11 +780,11 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     )
 }
 
-/// Align two analysed articles with the scorer their analyses allow: [`crate::semantic`]
+/// Align two analysed articles with the scorer their analyses allow: [`semantic`]
 /// when both were encoded, else [`Lexical`].
 pub fn align_documents(base: Document, other: Document, t: &Thresholds) -> Alignment {
     if base.analysis.encoded.is_some() && other.analysis.encoded.is_some() {
-        align_with(&crate::semantic::Semantic::new(t), base, other, t)
+        align_with(&semantic::Semantic::new(t), base, other, t)
     } else {
         align_with(&Lexical::new(t), base, other, t)
     }
