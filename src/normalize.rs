@@ -32,6 +32,11 @@ fn fold_punct(c: char) -> Option<&'static str> {
 
 /// Fold text for comparison: NFKC, ASCII quotes/dashes/ellipsis, no diacritics, lower case.
 pub fn fold(s: &str) -> String {
+    // ASCII is its own NFKC and NFD and has no combining marks; of its characters only the
+    // backtick folds (to an apostrophe).
+    if s.is_ascii() && !s.contains('`') {
+        return s.to_ascii_lowercase();
+    }
     let mut punct = String::with_capacity(s.len());
     for c in s.nfkc() {
         match fold_punct(c) {
@@ -510,15 +515,33 @@ const LEXICON: &[&[&str]] = &[
 
 /// The stem of a content word, mapped to its lexicon group's canonical stem when it has one.
 fn word_stem(norm: &str) -> String {
-    let stem = stemmer().stem(norm);
-    lexicon(&stem)
-        .or_else(|| lexicon(norm))
-        .map_or(stem.into_owned(), str::to_string)
+    // News repeats its words: each thread remembers the stems it made (a bounded memo, so
+    // a stream of many articles does not grow it without end).
+    const MEMO_WORDS: usize = 1 << 16;
+    thread_local! {
+        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
+            Default::default();
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(stem) = memo.get(norm) {
+            return stem.clone();
+        }
+        let stem = stemmer().stem(norm);
+        let stem = lexicon(&stem)
+            .or_else(|| lexicon(norm))
+            .map_or(stem.into_owned(), str::to_string);
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(norm.to_string(), stem.clone());
+        stem
+    })
 }
 
 /// The lexicon's canonical stem for `stem`, if it belongs to a group.
 fn lexicon(stem: &str) -> Option<&'static str> {
-    static MAP: OnceLock<std::collections::HashMap<&'static str, &'static str>> = OnceLock::new();
+    static MAP: OnceLock<rustc_hash::FxHashMap<&'static str, &'static str>> = OnceLock::new();
     MAP.get_or_init(|| {
         LEXICON
             .iter()
@@ -577,30 +600,67 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// lost on both sides. Only a compound the texts themselves contain is made, so nothing is
 /// joined by guesswork.
 pub fn join_compounds(sentences: &mut [Vec<Token>]) {
-    let closed: std::collections::HashSet<String> = sentences
-        .iter()
+    let joined: Vec<Option<Vec<Token>>> = {
+        let closed = closed_compounds(sentences.iter().map(Vec::as_slice));
+        sentences
+            .iter()
+            .map(|toks| join_compounds_in(toks, &closed))
+            .collect()
+    };
+    for (toks, j) in sentences.iter_mut().zip(joined) {
+        if let Some(j) = j {
+            *toks = j;
+        }
+    }
+}
+
+/// The words of `sentences` a compound may be joined to ([`join_compounds`]): every content
+/// word's folded form.
+pub fn closed_compounds<'a>(
+    sentences: impl IntoIterator<Item = &'a [Token]>,
+) -> rustc_hash::FxHashSet<&'a str> {
+    sentences
+        .into_iter()
         .flatten()
         .filter(|t| t.class == TokenClass::Word)
-        .map(|t| t.norm.clone())
-        .collect();
+        .map(|t| t.norm.as_str())
+        .collect()
+}
+
+/// `toks` with the open compounds joined that `closed` ([`closed_compounds`]) writes closed,
+/// or `None` when there is none (the common case, which copies nothing).
+pub fn join_compounds_in(
+    toks: &[Token],
+    closed: &rustc_hash::FxHashSet<&str>,
+) -> Option<Vec<Token>> {
     // One buffer for the candidate compound: most word pairs are not one.
     let mut joined = String::new();
-    for toks in sentences.iter_mut() {
-        merge_pairs(toks, |a, b| {
-            if a.class != TokenClass::Word || b.class != TokenClass::Word {
-                return None;
-            }
-            joined.clear();
-            joined.push_str(&a.norm);
-            joined.push_str(&b.norm);
-            closed.contains(&joined).then(|| Token {
-                end: b.end,
-                stem: word_stem(&joined),
-                norm: joined.clone(),
-                ..a.clone()
-            })
-        });
+    let mut compound = |a: &Token, b: &Token| -> bool {
+        if a.class != TokenClass::Word || b.class != TokenClass::Word {
+            return false;
+        }
+        joined.clear();
+        joined.push_str(&a.norm);
+        joined.push_str(&b.norm);
+        closed.contains(joined.as_str())
+    };
+    // Left to right, the first pair that is a compound is the first merge_pairs makes.
+    if !toks.windows(2).any(|w| compound(&w[0], &w[1])) {
+        return None;
     }
+    let mut out = toks.to_vec();
+    merge_pairs(&mut out, |a, b| {
+        compound(a, b).then(|| {
+            let norm = format!("{}{}", a.norm, b.norm);
+            Token {
+                end: b.end,
+                stem: word_stem(&norm),
+                norm,
+                ..a.clone()
+            }
+        })
+    });
+    Some(out)
 }
 
 /// Fold a (folded, lower-case) name so transliteration variants meet: Sergei = Sergey,

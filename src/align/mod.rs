@@ -19,6 +19,8 @@ pub mod semantic;
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::analyse::{analyse, Document};
 use crate::model::{Article, LinkKind, Related};
 use crate::normalize::{self, TokenClass};
@@ -200,27 +202,28 @@ pub struct Alignment {
 }
 
 /// A sentence as the aligner sees it: sorted `(term, weight, is_stop)` plus its plain
-/// normalised word sequence (for the identical test).
+/// normalised word sequence as word ids of the pair (for the identical test).
 #[derive(Debug, Clone, Default)]
 struct Features {
     terms: Vec<(u32, f64, bool)>,
     total: f64,
-    words: Vec<String>,
+    words: Vec<u32>,
 }
 
-/// Term identity before weighting.
+/// Term identity before weighting: owned (`Term<String>`) where it is kept, borrowed from
+/// the tokens (`Term<&str>`) while one pair is featurised.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Term {
-    Word(String),
-    Name(String),
-    Number(String),
-    Stop(String),
+enum Term<S> {
+    Word(S),
+    Name(S),
+    Number(S),
+    Stop(S),
 }
 
 /// The terms of one sentence on its own (names folded by their key, without clustering
 /// variants across a document), sorted and deduplicated.
-fn sentence_terms(text: &str) -> Vec<Term> {
-    let mut terms: Vec<Term> = normalize::tokens(text)
+fn sentence_terms(text: &str) -> Vec<Term<String>> {
+    let mut terms: Vec<Term<String>> = normalize::tokens(text)
         .into_iter()
         .map(|tok| match tok.class {
             TokenClass::Number => Term::Number(tok.stem),
@@ -240,7 +243,7 @@ fn sentence_terms(text: &str) -> Vec<Term> {
 /// pairs that have no article around them (e.g. a paraphrase corpus).
 #[derive(Debug, Clone, Default)]
 pub struct TermStats {
-    df: HashMap<Term, u32>,
+    df: HashMap<Term<String>, u32>,
     n: usize,
 }
 
@@ -257,7 +260,7 @@ impl TermStats {
         st
     }
 
-    fn weight(&self, term: &Term, t: &Thresholds) -> f64 {
+    fn weight(&self, term: &Term<String>, t: &Thresholds) -> f64 {
         let df = self.df.get(term).copied().unwrap_or(0).max(1) as f64;
         let idf = (1.0 + self.n.max(1) as f64 / df).ln();
         idf * match term {
@@ -274,7 +277,7 @@ impl TermStats {
 /// changed figure makes a different claim however much wording is shared.
 pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) -> f64 {
     let (ta, tb) = (sentence_terms(a), sentence_terms(b));
-    let total = |v: &[Term]| v.iter().map(|x| stats.weight(x, t)).sum::<f64>();
+    let total = |v: &[Term<String>]| v.iter().map(|x| stats.weight(x, t)).sum::<f64>();
     let (wa, wb) = (total(&ta), total(&tb));
     if wa + wb == 0.0 {
         return 0.0;
@@ -285,7 +288,7 @@ pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) 
         .map(|x| stats.weight(x, t))
         .sum();
     let dice = 2.0 * shared / (wa + wb);
-    let numbers = |v: &[Term]| -> Vec<Term> {
+    let numbers = |v: &[Term<String>]| -> Vec<Term<String>> {
         v.iter()
             .filter(|x| matches!(x, Term::Number(_)))
             .cloned()
@@ -301,27 +304,42 @@ pub fn sentence_similarity(a: &str, b: &str, stats: &TermStats, t: &Thresholds) 
 
 /// Turn the sentences of both articles into weighted term sets.
 fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>, Vec<Features>) {
-    let texts: Vec<&str> = base
-        .article
-        .sentences
+    // Every sentence of both articles: its text, tokens and attribution mask from the
+    // analyses.
+    let sentences: Vec<(&str, &[normalize::Token], &[bool])> = [base, other]
         .iter()
-        .chain(&other.article.sentences)
-        .map(|s| s.text.as_str())
+        .flat_map(|d| {
+            d.article
+                .sentences
+                .iter()
+                .zip(&d.analysis.tokens)
+                .zip(&d.analysis.attribution)
+                .map(|((s, toks), mask)| (s.text.as_str(), toks.as_slice(), mask.as_slice()))
+        })
         .collect();
-    // The documents' tokens, analysed once each; compounds are joined per pair (a compound
-    // counts when either text writes it closed), so the pair works on copies.
-    let mut all: Vec<Vec<normalize::Token>> = base
-        .analysis
-        .tokens
+    // Compounds are joined per pair (a compound counts when either text writes it closed):
+    // only a sentence that has one is copied, joined and its attribution read again.
+    let closed = normalize::closed_compounds(sentences.iter().map(|s| s.1));
+    let joined: Vec<Option<(Vec<normalize::Token>, Vec<bool>)>> = sentences
         .iter()
-        .chain(&other.analysis.tokens)
-        .cloned()
+        .map(|&(text, toks, _)| {
+            let toks = normalize::join_compounds_in(toks, &closed)?;
+            let mask = crate::analyse::facts::attribution_mask(text, &toks);
+            Some((toks, mask))
+        })
         .collect();
-    normalize::join_compounds(&mut all);
+    let all: Vec<(&[normalize::Token], &[bool])> = sentences
+        .iter()
+        .zip(&joined)
+        .map(|(&(_, toks, mask), j)| match j {
+            Some((jt, jm)) => (jt.as_slice(), jm.as_slice()),
+            None => (toks, mask),
+        })
+        .collect();
     // Words written capitalised inside a sentence are names wherever they occur.
-    let mut name_norms: HashMap<&str, String> = HashMap::new();
-    for toks in &all {
-        for tok in toks {
+    let mut name_norms: FxHashMap<&str, String> = FxHashMap::default();
+    for (toks, _) in &all {
+        for tok in toks.iter() {
             if tok.capitalised && !tok.initial && tok.class == TokenClass::Word {
                 name_norms
                     .entry(tok.norm.as_str())
@@ -332,27 +350,20 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
     let keys: Vec<String> = name_norms.values().cloned().collect();
     let reps = normalize::cluster_names(&keys);
 
-    // Each sentence's attribution ("Lavrov said"): its terms weigh less.
-    let in_frame: Vec<Vec<bool>> = all
+    let term_sets: Vec<Vec<(Term<&str>, bool)>> = all
         .iter()
-        .zip(&texts)
-        .map(|(toks, text)| attribution_mask(text, toks))
-        .collect();
-    let term_sets: Vec<Vec<(Term, bool)>> = all
-        .iter()
-        .zip(&in_frame)
-        .map(|(toks, framed)| {
-            let mut terms: Vec<(Term, bool)> = toks
+        .map(|&(toks, framed)| {
+            let mut terms: Vec<(Term<&str>, bool)> = toks
                 .iter()
                 .zip(framed)
                 .map(|(tok, &f)| {
                     (
                         match tok.class {
-                            TokenClass::Number => Term::Number(tok.stem.clone()),
-                            TokenClass::Stop => Term::Stop(tok.norm.clone()),
+                            TokenClass::Number => Term::Number(tok.stem.as_str()),
+                            TokenClass::Stop => Term::Stop(tok.norm.as_str()),
                             TokenClass::Word => match name_norms.get(tok.norm.as_str()) {
-                                Some(key) => Term::Name(reps.get(key).unwrap_or(key).clone()),
-                                None => Term::Word(tok.stem.clone()),
+                                Some(key) => Term::Name(reps.get(key).unwrap_or(key).as_str()),
+                                None => Term::Word(tok.stem.as_str()),
                             },
                         },
                         f,
@@ -373,7 +384,7 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
         })
         .collect();
 
-    let mut ids: HashMap<&Term, u32> = HashMap::new();
+    let mut ids: FxHashMap<&Term<&str>, u32> = FxHashMap::default();
     let mut df: Vec<u32> = Vec::new();
     for set in &term_sets {
         for (term, _) in set {
@@ -385,11 +396,13 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
             df[id as usize] += 1;
         }
     }
+    // The identical test compares word sequences; words become ids of this pair.
+    let mut word_ids: FxHashMap<&str, u32> = FxHashMap::default();
     let n = term_sets.len().max(1) as f64;
     let features: Vec<Features> = term_sets
         .iter()
         .zip(&all)
-        .map(|(set, toks)| {
+        .map(|(set, &(toks, _))| {
             let mut terms: Vec<(u32, f64, bool)> = set
                 .iter()
                 .map(|(term, framed)| {
@@ -407,7 +420,13 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
                 .collect();
             terms.sort_by_key(|x| x.0);
             let total = terms.iter().map(|x| x.1).sum();
-            let words = toks.iter().map(|k| k.norm.clone()).collect();
+            let words = toks
+                .iter()
+                .map(|k| {
+                    let next = word_ids.len() as u32;
+                    *word_ids.entry(k.norm.as_str()).or_insert(next)
+                })
+                .collect();
             Features {
                 terms,
                 total,
@@ -418,35 +437,6 @@ fn featurize(base: Document, other: Document, t: &Thresholds) -> (Vec<Features>,
     let mut features = features;
     let other_features = features.split_off(base.article.sentences.len());
     (features, other_features)
-}
-
-/// Which tokens of a sentence are its attribution: the source next to a reporting verb ("Dmitry
-/// Peskov said", "according to TASS") and the title words written right before it ("Kremlin
-/// spokesman"). The title run stops at punctuation and at function words, so in "Russia will
-/// not invade Ukraine, the Kremlin said" only "Kremlin" is attribution.
-pub(crate) fn attribution_mask(text: &str, toks: &[normalize::Token]) -> Vec<bool> {
-    let mut framed = vec![false; toks.len()];
-    for (a, b) in crate::analyse::facts::attribution_spans(text, toks) {
-        // Tokens are in text order: the span's tokens are a run from the first starting at
-        // or after `a`.
-        let first = toks.partition_point(|t| t.start < a);
-        for (tok, f) in toks[first..].iter().zip(&mut framed[first..]) {
-            if tok.end > b {
-                break;
-            }
-            *f = true;
-        }
-    }
-    for k in (0..toks.len().saturating_sub(1)).rev() {
-        let (tok, next) = (&toks[k], &toks[k + 1]);
-        let title = tok.class == TokenClass::Word
-            && (crate::analyse::facts::ROLE_WORDS.contains(&tok.norm.as_str())
-                || (tok.capitalised && !tok.initial));
-        if framed[k + 1] && !framed[k] && title && normalize::side_by_side(text, tok, next) {
-            framed[k] = true;
-        }
-    }
-    framed
 }
 
 /// Weight of the terms two sentences (or groups) share.
@@ -570,7 +560,7 @@ impl<'a> Scorer<'a> for Lexical {
         // sentences ("Russia" in a long article) finds no useful candidates and would make
         // candidate generation quadratic: it still counts in scores, but is not used to find
         // pairs.
-        let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut postings: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         for (j, f) in p.other.iter().enumerate() {
             for &(id, _, stop) in &f.terms {
                 if !stop {
@@ -691,7 +681,7 @@ fn merge(features: &[&Features]) -> Features {
     let total = terms.iter().map(|x| x.1).sum();
     let words = features
         .iter()
-        .flat_map(|f| f.words.iter().cloned())
+        .flat_map(|f| f.words.iter().copied())
         .collect();
     Features {
         terms,
@@ -1109,7 +1099,7 @@ mod tests {
     fn attribution_stops_at_punctuation_and_function_words() {
         let mask = |text: &str| -> Vec<(String, bool)> {
             let toks = normalize::tokens(text);
-            attribution_mask(text, &toks)
+            crate::analyse::facts::attribution_mask(text, &toks)
                 .into_iter()
                 .zip(&toks)
                 .map(|(m, t)| (t.norm.clone(), m))

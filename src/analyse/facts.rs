@@ -460,6 +460,34 @@ fn is_reporting_verb(t: &Token) -> bool {
         && (!t.capitalised || t.initial)
 }
 
+/// Which tokens of a sentence are its attribution: the source next to a reporting verb ("Dmitry
+/// Peskov said", "according to TASS") and the title words written right before it ("Kremlin
+/// spokesman"). The title run stops at punctuation and at function words, so in "Russia will
+/// not invade Ukraine, the Kremlin said" only "Kremlin" is attribution.
+pub fn attribution_mask(text: &str, toks: &[Token]) -> Vec<bool> {
+    let mut framed = vec![false; toks.len()];
+    for (a, b) in attribution_spans(text, toks) {
+        // Tokens are in text order: the span's tokens are a run from the first starting at
+        // or after `a`.
+        let first = toks.partition_point(|t| t.start < a);
+        for (tok, f) in toks[first..].iter().zip(&mut framed[first..]) {
+            if tok.end > b {
+                break;
+            }
+            *f = true;
+        }
+    }
+    for k in (0..toks.len().saturating_sub(1)).rev() {
+        let (tok, next) = (&toks[k], &toks[k + 1]);
+        let title = tok.class == crate::normalize::TokenClass::Word
+            && (ROLE_WORDS.contains(&tok.norm.as_str()) || (tok.capitalised && !tok.initial));
+        if framed[k + 1] && !framed[k] && title && crate::normalize::side_by_side(text, tok, next) {
+            framed[k] = true;
+        }
+    }
+    framed
+}
+
 /// Byte spans of the sources a sentence attributes its words to ("Peskov said", "according
 /// to TASS"), from its tokens: the part of [`analyse`] the aligner needs, without the rest.
 pub(crate) fn attribution_spans(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {

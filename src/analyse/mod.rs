@@ -19,6 +19,8 @@ use crate::normalize::{self, Token};
 pub struct Analysis {
     /// The tokens of each sentence, in sentence order; spans are relative to the sentence.
     pub tokens: Vec<Vec<Token>>,
+    /// Which tokens of each sentence are its attribution ([`facts::attribution_mask`]).
+    pub attribution: Vec<Vec<bool>>,
     /// The facts of each sentence, in sentence order; a pronoun source ("he said") is resolved
     /// to the last named source before it.
     pub facts: Vec<facts::Facts>,
@@ -51,7 +53,14 @@ pub fn analyse(article: &Article) -> Analysis {
             f
         })
         .collect();
+    let attribution = article
+        .sentences
+        .iter()
+        .zip(&tokens)
+        .map(|(s, toks)| facts::attribution_mask(&s.text, toks))
+        .collect();
     Analysis {
+        attribution,
         names: names::occurrences(article, &tokens),
         quotes: quotes::find(article),
         facts,
