@@ -6,7 +6,8 @@
 //!
 //! Run with `cargo bench --bench compare_process` (release profile); `-- trio`, `-- outlets`
 //! or `-- large` runs one group only. The generated inputs come from the pile generator the
-//! tests use (fixed seeds), written to a temporary folder.
+//! tests use (fixed seeds), written to a temporary folder (or to `$STORYDIFF_BENCH_DIR`, kept
+//! there, to profile a run by hand).
 
 #[path = "../tests/it/pile.rs"]
 mod pile;
@@ -79,7 +80,11 @@ fn main() {
             time(&format!("trio {}", f.join(" ")), &args, 40);
         }
     }
-    let dir: PathBuf = std::env::temp_dir().join(format!("storydiff-speed-{}", std::process::id()));
+    // STORYDIFF_BENCH_DIR keeps the generated inputs there (to profile one run by hand).
+    let keep = std::env::var_os("STORYDIFF_BENCH_DIR").map(PathBuf::from);
+    let dir: PathBuf = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("storydiff-speed-{}", std::process::id()))
+    });
     let _ = std::fs::create_dir_all(&dir);
     if wants("outlets") {
         // Twelve outlets of one event: the fixtures and three versions of each (paragraphs
@@ -124,5 +129,7 @@ fn main() {
             3,
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -63,6 +63,8 @@ fn generate(n: usize, dir: &Path) -> BTreeMap<String, usize> {
 }
 
 #[cfg(unix)]
+// wait4 is the one way to read a child's peak memory (the lint policy allows unsafe here).
+#[allow(unsafe_code)]
 fn run_measured(cmd: &mut Command) -> (f64, u64, Vec<u8>) {
     let start = Instant::now();
     let child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn();

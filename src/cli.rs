@@ -55,6 +55,7 @@ pub struct ModelArgs {
     /// Load the model and encode a test sentence (exit 1 when it is missing or broken).
     #[arg(long)]
     pub check: bool,
+    /// Which scorer aligns, and the model it loads.
     #[command(flatten)]
     pub scorer: ScorerArgs,
 }
@@ -217,6 +218,7 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
+    /// Which scorer aligns, and the model it loads.
     #[command(flatten)]
     pub scorer: ScorerArgs,
 }
@@ -380,6 +382,7 @@ pub struct CompareArgs {
     /// Exit with code 1 when a finding at or above this severity remains (after --accept).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
+    /// Which scorer aligns, and the model it loads.
     #[command(flatten)]
     pub scorer: ScorerArgs,
     /// File of finding ids an editor has dismissed (one per line, `#` starts a comment);

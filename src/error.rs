@@ -2,8 +2,10 @@
 
 use thiserror::Error;
 
-/// Everything that can go wrong while reading and comparing articles.
+/// Everything that can go wrong while reading and comparing articles. New kinds may be
+/// added, so a `match` needs a catch-all arm.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The semantic scorer's model could not be loaded or run.
     #[error("model: {message}")]
@@ -86,8 +88,11 @@ pub enum Error {
         limit: u64,
     },
     /// Fewer than two articles were given.
-    #[error("need at least two articles to compare, got {0}")]
-    TooFewArticles(usize),
+    #[error("need at least two articles to compare, got {given}")]
+    TooFewArticles {
+        /// How many were given.
+        given: usize,
+    },
     /// `--label` was given a number of times that does not match the inputs.
     #[error("--label given {labels} time(s) for {inputs} input(s); give it once per input or not at all")]
     LabelCount {
@@ -97,8 +102,13 @@ pub enum Error {
         inputs: usize,
     },
     /// `--base` names no article.
-    #[error("--base {0}: no article has this label (labels: {1})")]
-    UnknownBase(String, String),
+    #[error("--base {label}: no article has this label (labels: {labels})")]
+    UnknownBase {
+        /// The label asked for.
+        label: String,
+        /// The articles' labels, comma-separated.
+        labels: String,
+    },
     /// Standard input was named more than once.
     #[error("-: standard input can be read only once")]
     StdinTwice,

@@ -56,8 +56,10 @@ pub use align::Alignment;
 pub use error::{Error, Result};
 pub use model::{Article, Comparison, Link, Report, Sentence};
 
-/// How to run a comparison.
+/// How to run a comparison. Start from `CompareOptions::default()` and set fields; new
+/// options may be added.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CompareOptions {
     /// Label of the base article; the first article when `None`.
     pub base: Option<String>,
@@ -218,9 +220,12 @@ fn compare_documents(
 ) -> Comparison {
     let (base, other) = (base_doc.article, other_doc.article);
     let al = align::align_documents(base_doc, other_doc, t);
+    // Links are diffed in parallel (a long article pair has thousands); the order is kept.
+    use rayon::prelude::*;
     let links: Vec<Link> = al
         .links
-        .into_iter()
+        .into_par_iter()
+        .with_min_len(16)
         .map(|p| {
             let old = join(base, &p.base);
             let new = join(other, &p.other);
@@ -328,7 +333,9 @@ pub fn join(a: &Article, idx: &[usize]) -> String {
 /// Compare built articles according to `opts`.
 pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Report> {
     if articles.len() < 2 {
-        return Err(Error::TooFewArticles(articles.len()));
+        return Err(Error::TooFewArticles {
+            given: articles.len(),
+        });
     }
     dedupe_labels(&mut articles);
     let base = match &opts.base {
@@ -338,7 +345,10 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             .position(|a| &a.label == label)
             .ok_or_else(|| {
                 let labels: Vec<&str> = articles.iter().map(|a| a.label.as_str()).collect();
-                Error::UnknownBase(label.clone(), labels.join(", "))
+                Error::UnknownBase {
+                    label: label.clone(),
+                    labels: labels.join(", "),
+                }
             })?,
     };
     let mut pairs = Vec::new();

@@ -253,7 +253,9 @@ const STOP_WORDS: &[&str] = &[
 
 /// True for English function words and common reporting verbs.
 pub fn is_stop_word(norm: &str) -> bool {
-    STOP_WORDS.contains(&norm)
+    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(norm)
 }
 
 /// True for "US" (also "US's") written in capitals: the country, not the pronoun "us".
@@ -434,15 +436,12 @@ pub fn canonical_number(norm: &str) -> Option<String> {
 /// Cut a word at lost spaces: "negotiationsLavrov" → "negotiations", "Lavrov". The lower-case
 /// run before the capital must be three letters or more, so "McDonald" and "iPhone" stay whole.
 fn split_glued(word: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(1);
     let mut start = 0;
     let mut lower_run = 0;
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if c.is_uppercase()
-            && lower_run >= 3
-            && chars.get(k + 1).is_some_and(|n| n.1.is_lowercase())
-        {
+    let mut chars = word.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_uppercase() && lower_run >= 3 && chars.peek().is_some_and(|n| n.1.is_lowercase()) {
             out.push((start, &word[start..i]));
             start = i;
         }
@@ -677,7 +676,9 @@ pub fn name_key(norm: &str) -> String {
         ("y", "i"),
         ("ii", "i"),
     ] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -692,7 +693,25 @@ pub fn name_key(norm: &str) -> String {
 /// The key a capitalised word is matched by as a name: the country it names, if any ("Russian"
 /// → "russia"), folded across transliterations by [`name_key`].
 pub fn name_term(norm: &str) -> String {
-    name_key(country_of(norm))
+    // Every pair and the findings ask for the same names again: each thread remembers them
+    // (a bounded memo).
+    const MEMO_NAMES: usize = 1 << 14;
+    thread_local! {
+        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
+            Default::default();
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(key) = memo.get(norm) {
+            return key.clone();
+        }
+        let key = name_key(country_of(norm));
+        if memo.len() >= MEMO_NAMES {
+            memo.clear();
+        }
+        memo.insert(norm.to_string(), key.clone());
+        key
+    })
 }
 
 /// Whether two name keys (see [`name_key`]) are spellings of one name: equal, or at least

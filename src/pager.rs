@@ -185,6 +185,8 @@ struct IgnoreInterrupt {
 }
 
 impl IgnoreInterrupt {
+    // The one place storydiff needs unsafe code (the crate denies it elsewhere).
+    #[allow(unsafe_code)]
     fn new() -> Self {
         IgnoreInterrupt {
             // SAFETY: signal(2) with SIG_IGN installs no handler code; the previous
@@ -196,6 +198,7 @@ impl IgnoreInterrupt {
 }
 
 impl Drop for IgnoreInterrupt {
+    #[allow(unsafe_code)]
     fn drop(&mut self) {
         #[cfg(unix)]
         if self.previous != libc::SIG_ERR {

@@ -20,6 +20,8 @@ pub mod names;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::analyse::{facts, quotes, Analysis};
 use crate::diff;
 use crate::model::{
@@ -166,6 +168,16 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Take `other`'s findings (those whose id is new here) and notes after this one's.
+    fn absorb(&mut self, other: Builder) {
+        for f in other.out {
+            if self.seen.insert(f.id.clone()) {
+                self.out.push(f);
+            }
+        }
+        self.notes.extend(other.notes);
+    }
+
     fn order(&self, label: &str) -> usize {
         self.articles
             .iter()
@@ -254,43 +266,65 @@ pub fn find_with_notes(
         .map(|(a, an)| (a.label.as_str(), an.facts.as_slice()))
         .collect();
     let by_label = |l: &str| articles.iter().position(|a| a.label == l);
-    let mut b = Builder {
+    let builder = || Builder {
         articles,
         out: Vec::new(),
         seen: HashSet::new(),
         notes: Vec::new(),
     };
-    for c in comparisons {
-        let (Some(ib), Some(io)) = (by_label(&c.base), by_label(&c.other)) else {
-            continue;
-        };
-        let (base, other) = (&articles[ib], &articles[io]);
-        let (fa, fo) = (&analyses[ib].facts, &analyses[io].facts);
-        for link in &c.links {
-            if link.kind == LinkKind::Identical {
+    // Links and claims, quotes, and names are looked at in parallel, each into its own
+    // builder; they are put together in that order, so the first of two findings with one
+    // id is the one kept, as if they had run one after another.
+    let per_link_and_claim = || {
+        let mut b = builder();
+        for c in comparisons {
+            let (Some(ib), Some(io)) = (by_label(&c.base), by_label(&c.other)) else {
                 continue;
+            };
+            let (base, other) = (&articles[ib], &articles[io]);
+            let (fa, fo) = (&analyses[ib].facts, &analyses[io].facts);
+            for link in &c.links {
+                if link.kind == LinkKind::Identical {
+                    continue;
+                }
+                let side_a: Vec<(usize, &Facts)> = link.base.iter().map(|&i| (i, &fa[i])).collect();
+                let side_b: Vec<(usize, &Facts)> =
+                    link.other.iter().map(|&j| (j, &fo[j])).collect();
+                compare_hedges(&mut b, base, other, &side_a, &side_b);
+                compare_sources(
+                    &mut b,
+                    [(base, &analyses[ib].tokens), (other, &analyses[io].tokens)],
+                    &side_a,
+                    &side_b,
+                    link.kind,
+                );
             }
-            let side_a: Vec<(usize, &Facts)> = link.base.iter().map(|&i| (i, &fa[i])).collect();
-            let side_b: Vec<(usize, &Facts)> = link.other.iter().map(|&j| (j, &fo[j])).collect();
-            compare_hedges(&mut b, base, other, &side_a, &side_b);
-            compare_sources(
-                &mut b,
-                [(base, &analyses[ib].tokens), (other, &analyses[io].tokens)],
-                &side_a,
-                &side_b,
-                link.kind,
-            );
         }
-    }
-    for claim in claims {
-        let sides = claim_sides(articles, claim, &facts);
-        if sides.len() >= 2 {
-            claim_numbers(&mut b, &sides);
-            claim_dates(&mut b, &sides);
+        for claim in claims {
+            let sides = claim_sides(articles, claim, &facts);
+            if sides.len() >= 2 {
+                claim_numbers(&mut b, &sides);
+                claim_dates(&mut b, &sides);
+            }
         }
-    }
-    quote_findings(&mut b, articles, analyses, &carriers);
-    name_findings(&mut b, articles, analyses);
+        b
+    };
+    let ((mut b, by_quotes), by_names) = rayon::join(
+        || {
+            rayon::join(per_link_and_claim, || {
+                let mut q = builder();
+                quote_findings(&mut q, articles, analyses, &carriers);
+                q
+            })
+        },
+        || {
+            let mut n = builder();
+            name_findings(&mut n, articles, analyses);
+            n
+        },
+    );
+    b.absorb(by_quotes);
+    b.absorb(by_names);
     only_in_findings(&mut b, articles, &carriers, &facts);
     let mut out = std::mem::take(&mut b.out);
     let order = |l: &str| {
@@ -709,12 +743,12 @@ type QuotePieces = Vec<(quotes::Quote, BTreeSet<String>)>;
 /// For each content stem, the items (ascending) whose stems hold it. Stems in more than 64
 /// items are left out: too common to find a match by, and they would make two long lists
 /// cost their product.
-fn stem_index<'a, I, S>(items: I, dropped: &mut usize) -> BTreeMap<&'a str, Vec<usize>>
+fn stem_index<'a, I, S>(items: I, dropped: &mut usize) -> FxHashMap<&'a str, Vec<usize>>
 where
     I: IntoIterator<Item = S>,
     S: IntoIterator<Item = &'a str>,
 {
-    let mut index: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut index: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (k, stems) in items.into_iter().enumerate() {
         for st in stems.into_iter().collect::<BTreeSet<_>>() {
             index.entry(st).or_default().push(k);
@@ -733,9 +767,9 @@ where
 /// costs about the length of the shorter one each time it is met.
 fn best_piece_pair(
     pi: &QuotePieces,
-    ii: &BTreeMap<&str, Vec<usize>>,
+    ii: &FxHashMap<&str, Vec<usize>>,
     pj: &QuotePieces,
-    ij: &BTreeMap<&str, Vec<usize>>,
+    ij: &FxHashMap<&str, Vec<usize>>,
 ) -> Option<(f64, usize, usize)> {
     let swap = pj.len() < pi.len();
     let (small, large_index) = if swap { (pj, ii) } else { (pi, ij) };
@@ -787,7 +821,7 @@ fn quote_findings(
         .collect();
     // Each quote's pieces indexed by stem, once.
     let mut dropped = 0;
-    let piece_index: Vec<Vec<BTreeMap<&str, Vec<usize>>>> = pieces
+    let piece_index: Vec<Vec<FxHashMap<&str, Vec<usize>>>> = pieces
         .iter()
         .map(|qs| {
             qs.iter()
@@ -801,7 +835,7 @@ fn quote_findings(
         })
         .collect();
     // Each article's quotes indexed by stem, once (not once per pair of articles).
-    let quote_index: Vec<BTreeMap<&str, Vec<usize>>> = pieces
+    let quote_index: Vec<FxHashMap<&str, Vec<usize>>> = pieces
         .iter()
         .map(|qs| {
             stem_index(

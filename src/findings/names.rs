@@ -26,7 +26,7 @@ pub fn variants<'a>(occurrences: impl IntoIterator<Item = &'a [Occurrence]>) -> 
     let keys: Vec<String> = all.keys().map(|sp| normalize::name_key(sp)).collect();
     let reps = normalize::cluster_names(&keys);
     let mut groups: BTreeMap<&str, Variants> = BTreeMap::new();
-    for (spelling, key) in all.keys().zip(&keys) {
+    for ((spelling, occs), key) in all.into_iter().zip(&keys) {
         let rep = reps.get(key).map_or(key.as_str(), String::as_str);
         groups
             .entry(rep)
@@ -34,7 +34,7 @@ pub fn variants<'a>(occurrences: impl IntoIterator<Item = &'a [Occurrence]>) -> 
                 spellings: BTreeMap::new(),
             })
             .spellings
-            .insert(spelling.clone(), all[spelling].clone());
+            .insert(spelling, occs);
     }
     groups
         .into_values()

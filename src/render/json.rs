@@ -30,16 +30,28 @@ pub fn to_safe_string<T: Serialize + ?Sized>(
     } else {
         serde_json::to_string(value)?
     };
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        // U+0000–U+001F are escaped by serde_json inside strings, and the line breaks of
-        // pretty output stand outside them: only DEL and the C1 block are left.
-        if ('\u{7f}'..='\u{9f}').contains(&c) || super::is_format_control(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
+    // U+0000–U+001F are escaped by serde_json inside strings, and the line breaks of pretty
+    // output stand outside them: only DEL and the C1 block are left. Runs between escapes
+    // are copied whole; with none, the text is returned as it is.
+    let mut out = String::new();
+    let mut copied = 0;
+    for (i, c) in raw.char_indices() {
+        if (c.is_ascii() && c != '\u{7f}')
+            || !(('\u{7f}'..='\u{9f}').contains(&c) || super::is_format_control(c))
+        {
+            continue;
         }
+        if out.is_empty() {
+            out.reserve(raw.len() + 64);
+        }
+        out.push_str(&raw[copied..i]);
+        out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        copied = i + c.len_utf8();
     }
+    if copied == 0 {
+        return Ok(raw);
+    }
+    out.push_str(&raw[copied..]);
     Ok(out)
 }
 

@@ -446,14 +446,13 @@ const FORMATS: &[(&str, Format, bool)] = &[
 ];
 
 fn options(case: &Case, built: &[Article]) -> CompareOptions {
-    CompareOptions {
-        base: case
-            .base
-            .map(Case::label)
-            .filter(|l| built.iter().any(|a| &a.label == l)),
-        all_pairs: case.all_pairs,
-        ..Default::default()
-    }
+    let mut opts = CompareOptions::default();
+    opts.base = case
+        .base
+        .map(Case::label)
+        .filter(|l| built.iter().any(|a| &a.label == l));
+    opts.all_pairs = case.all_pairs;
+    opts
 }
 
 /// Read, segment (also with boilerplate kept), compare and render every format.

@@ -82,10 +82,8 @@ proptest! {
 fn fixture_link_diffs_reconstruct_both_sides() {
     let paths = all_five();
     let articles: Vec<_> = paths.iter().map(|p| load(p)).collect();
-    let opts = CompareOptions {
-        all_pairs: true,
-        ..Default::default()
-    };
+    let mut opts = CompareOptions::default();
+    opts.all_pairs = true;
     let r = storydiff::compare(articles, &opts).unwrap_or_else(|e| panic!("{e}"));
     let mut n = 0;
     for c in &r.comparisons {
