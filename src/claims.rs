@@ -263,56 +263,89 @@ pub struct Claim {
 /// sentences that carry each claim and how, ordered by the sentences of article `base`, then
 /// by first appearance. Reads [`Report::claims`]; it never aligns again.
 pub fn claims(report: &Report, base: usize) -> Vec<Claim> {
+    let n = report.articles.len();
+    sparse(report, base)
+        .into_iter()
+        .map(|c| {
+            let mut cells: Vec<(Vec<usize>, Carry)> = vec![(Vec::new(), Carry::Absent); n];
+            for (a, sents, carry) in c.cells {
+                cells[a] = (sents, carry);
+            }
+            Claim { cells }
+        })
+        .collect()
+}
+
+/// One claim with only the articles that carry it: [`Claim`] without the absent cells, whose
+/// number is the claims times the outlets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SparseClaim {
+    /// The articles that carry the claim (ascending report index), each with its sentence
+    /// indices (ascending) and how it carries the claim.
+    pub cells: Vec<(usize, Vec<usize>, Carry)>,
+}
+
+impl SparseClaim {
+    /// How article `a` carries the claim.
+    pub fn carry(&self, a: usize) -> Carry {
+        self.cells
+            .binary_search_by_key(&a, |c| c.0)
+            .map_or(Carry::Absent, |k| self.cells[k].2)
+    }
+}
+
+/// [`claims`] without the absent cells, in the same order.
+pub fn sparse(report: &Report, base: usize) -> Vec<SparseClaim> {
     let index_of: BTreeMap<&str, usize> = report
         .articles
         .iter()
         .enumerate()
         .map(|(k, a)| (a.label.as_str(), k))
         .collect();
-    let mut out: Vec<((usize, usize, usize), Claim)> = report
+    let mut out: Vec<((usize, usize, usize), SparseClaim)> = report
         .claims
         .iter()
         .map(|gc| {
-            let mut cells: Vec<(Vec<usize>, Carry)> =
-                vec![(Vec::new(), Carry::Absent); report.articles.len()];
-            let mut best: Vec<Option<LinkKind>> = vec![None; report.articles.len()];
+            // Per article: sentences and the closest link kind.
+            let mut by: BTreeMap<usize, (Vec<usize>, Option<LinkKind>)> = BTreeMap::new();
             for m in &gc.members {
                 if let Some(&a) = index_of.get(m.article.as_str()) {
-                    cells[a].0.push(m.sentence);
-                    best[a] = match (best[a], m.kind) {
+                    let e = by.entry(a).or_default();
+                    e.0.push(m.sentence);
+                    e.1 = match (e.1, m.kind) {
                         (Some(x), Some(y)) => Some(x.min(y)),
                         (x, y) => x.or(y),
                     };
                 }
             }
-            let outlets = cells.iter().filter(|c| !c.0.is_empty()).count();
-            for (a, cell) in cells.iter_mut().enumerate() {
-                if cell.0.is_empty() {
-                    continue;
-                }
-                cell.0.sort_unstable();
-                cell.1 = if outlets == 1 {
-                    Carry::Only
-                } else if a == base {
-                    Carry::Base
-                } else {
-                    match best[a] {
-                        Some(LinkKind::Identical) => Carry::Identical,
-                        Some(LinkKind::Reworded) => Carry::Reworded,
-                        Some(LinkKind::Partial) => Carry::Partial,
-                        None => Carry::Only,
-                    }
-                };
-            }
-            let key = match cells.get(base).and_then(|c| c.0.first()) {
+            let outlets = by.len();
+            let cells: Vec<(usize, Vec<usize>, Carry)> = by
+                .into_iter()
+                .map(|(a, (mut sents, best))| {
+                    sents.sort_unstable();
+                    let carry = if outlets == 1 {
+                        Carry::Only
+                    } else if a == base {
+                        Carry::Base
+                    } else {
+                        match best {
+                            Some(LinkKind::Identical) => Carry::Identical,
+                            Some(LinkKind::Reworded) => Carry::Reworded,
+                            Some(LinkKind::Partial) => Carry::Partial,
+                            None => Carry::Only,
+                        }
+                    };
+                    (a, sents, carry)
+                })
+                .collect();
+            let key = match cells.iter().find(|c| c.0 == base).and_then(|c| c.1.first()) {
                 Some(&i) => (0, i, 0),
                 None => cells
                     .iter()
-                    .enumerate()
-                    .find_map(|(a, c)| c.0.first().map(|&i| (1, a, i)))
+                    .find_map(|c| c.1.first().map(|&i| (1, c.0, i)))
                     .unwrap_or((1, 0, 0)),
             };
-            (key, Claim { cells })
+            (key, SparseClaim { cells })
         })
         .collect();
     out.sort_by_key(|x| x.0);

@@ -630,6 +630,11 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     if args.by_event {
         return run_compare_by_event(args);
     }
+    let bar = StageBar::new();
+    {
+        use crate::group::Progress;
+        bar.stage("reading", args.inputs.len() as u64);
+    }
     let mut articles = Vec::with_capacity(args.inputs.len());
     for (k, path) in args.inputs.iter().enumerate() {
         if path == "-" && io::stdin().is_terminal() {
@@ -648,6 +653,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
             args.keep_boilerplate,
             note.into_iter().collect(),
         )?);
+        crate::group::Progress::inc(&bar, 1);
     }
     let opts = CompareOptions {
         base: args.base.clone(),
@@ -656,7 +662,8 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
         thresholds: Default::default(),
         encoder: args.scorer.load()?,
     };
-    let mut report = compare(articles, &opts)?;
+    let mut report = crate::compare_with_progress(articles, &opts, &bar)?;
+    drop(bar);
     let accepted = accepted_ids(args)?;
     dismiss(&mut report, &accepted);
     let gate_failed = gate(args.fail_on, [&report]);

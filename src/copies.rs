@@ -20,8 +20,6 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::model::Article;
 
 /// Words per shingle.
@@ -144,34 +142,7 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> (f64, usize) {
     }
 }
 
-/// One copy of an original, and how much it changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Copy {
-    /// Index of the copy (input order).
-    pub member: usize,
-    /// Its label.
-    pub label: String,
-    /// Jaccard similarity of its shingles with the original's (1 = the same words).
-    pub similarity: f64,
-    /// Share of the original's shingles the copy does not have (text dropped or rewritten).
-    pub dropped: f64,
-    /// Share of the copy's shingles the original does not have (text added or rewritten).
-    pub added: f64,
-}
-
-/// A cluster of articles that are copies of one another.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CopyCluster {
-    /// Index of the original: the earliest member by stated date, else by input order.
-    pub original: usize,
-    /// Its label.
-    pub label: String,
-    /// Its stated date, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// The other members, in input order.
-    pub copies: Vec<Copy>,
-}
+pub use crate::model::{Copy, CopyCluster};
 
 /// What copy detection needs of each article.
 pub struct Item<'a> {
@@ -273,7 +244,17 @@ pub fn original(members: &[usize], items: &[Item]) -> usize {
 
 /// Describe one cluster: its original and how much every copy changed against it.
 pub fn describe(members: &[usize], items: &[Item], labels: &[String]) -> CopyCluster {
-    let orig = original(members, items);
+    describe_with_original(members, original(members, items), items, labels)
+}
+
+/// [`describe`] with the original chosen by the caller (`orig`, one of `members`): `compare`
+/// folds the base's copies into the base, whatever their order.
+pub fn describe_with_original(
+    members: &[usize],
+    orig: usize,
+    items: &[Item],
+    labels: &[String],
+) -> CopyCluster {
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
     let o = items[orig].shingles;
     let copies = members

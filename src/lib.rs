@@ -44,6 +44,7 @@ pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod findings;
+pub mod fold;
 pub mod group;
 pub mod ingest;
 pub mod model;
@@ -54,7 +55,7 @@ pub mod segment;
 
 pub use align::Alignment;
 pub use error::{Error, Result};
-pub use model::{Article, Comparison, Link, Report, Sentence};
+pub use model::{Article, Comparison, Link, Report, Sentence, FOLD_OUTLETS};
 
 /// How to run a comparison. Start from `CompareOptions::default()` and set fields; new
 /// options may be added.
@@ -331,7 +332,17 @@ pub fn join(a: &Article, idx: &[usize]) -> String {
 }
 
 /// Compare built articles according to `opts`.
-pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Report> {
+pub fn compare(articles: Vec<Article>, opts: &CompareOptions) -> Result<Report> {
+    compare_with_progress(articles, opts, &())
+}
+
+/// [`compare`], reporting its stages (analysing, copies, comparing, claim pairs, findings)
+/// to `progress`.
+pub fn compare_with_progress(
+    mut articles: Vec<Article>,
+    opts: &CompareOptions,
+    progress: &dyn group::Progress,
+) -> Result<Report> {
     if articles.len() < 2 {
         return Err(Error::TooFewArticles {
             given: articles.len(),
@@ -351,8 +362,17 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
                 }
             })?,
     };
+    // Many outlets: copies are folded into their original and compared with it alone.
+    let fold = (!opts.all_pairs && articles.len() > FOLD_OUTLETS).then(|| {
+        progress.stage("copies", 1);
+        let f = fold::find(&articles, base);
+        progress.inc(1);
+        f
+    });
     let mut pairs = Vec::new();
-    if opts.all_pairs {
+    if let Some(f) = &fold {
+        pairs = f.pairs(base);
+    } else if opts.all_pairs {
         for i in 0..articles.len() {
             for j in i + 1..articles.len() {
                 pairs.push((i, j));
@@ -386,11 +406,16 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         }
         e => e.clone(),
     };
+    progress.stage("analysing", articles.len() as u64);
+    let analyse_one = |a: &Article| {
+        let an = analyse::analyse(a);
+        progress.inc(1);
+        an
+    };
     let analyses: Vec<analyse::Analysis> = match &encoder {
         // The encoder parallelises each forward pass itself.
         Some(enc) => {
-            let mut an: Vec<analyse::Analysis> =
-                articles.par_iter().map(analyse::analyse).collect();
+            let mut an: Vec<analyse::Analysis> = articles.par_iter().map(analyse_one).collect();
             let docs: Vec<(&Article, &analyse::Analysis)> = articles.iter().zip(&an).collect();
             let encoded = analyse::vectors::encode_all(enc, &docs)
                 .map_err(|message| Error::Model { message })?;
@@ -399,33 +424,61 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
             }
             an
         }
-        None => articles.par_iter().map(analyse::analyse).collect(),
+        None => articles.par_iter().map(analyse_one).collect(),
     };
     let doc = |k: usize| analyse::Document::new(&articles[k], &analyses[k]);
+    progress.stage("comparing", pairs.len() as u64);
     let comparisons: Vec<Comparison> = pairs
         .par_iter()
-        .map(|&(i, j)| compare_documents(doc(i), doc(j), &opts.thresholds))
+        .map(|&(i, j)| {
+            let c = compare_documents(doc(i), doc(j), &opts.thresholds);
+            progress.inc(1);
+            c
+        })
         .collect();
-    // The claim graph needs every pair; align the pairs the view did not, unless there are
-    // too many outlets (then the graph is built from the view's pairs, and says so).
-    let extra: Vec<Comparison> = if articles.len() <= MAX_GRAPH_OUTLETS {
+    // The claim graph needs every pair (of originals, when copies are folded); align the
+    // pairs the view did not, unless there are too many outlets (then the graph is built from
+    // the view's pairs, and says so).
+    let graph_outlets: Vec<usize> = match &fold {
+        Some(f) => (0..articles.len()).filter(|&k| !f.is_copy(k)).collect(),
+        None => (0..articles.len()).collect(),
+    };
+    let mut aligned: Vec<(usize, usize)> = pairs.clone();
+    let extra: Vec<Comparison> = if graph_outlets.len() <= MAX_GRAPH_OUTLETS {
         let have: std::collections::HashSet<(usize, usize)> =
             pairs.iter().map(|&(i, j)| (i.min(j), i.max(j))).collect();
-        let missing: Vec<(usize, usize)> = (0..articles.len())
-            .flat_map(|i| (i + 1..articles.len()).map(move |j| (i, j)))
+        let missing: Vec<(usize, usize)> = graph_outlets
+            .iter()
+            .enumerate()
+            .flat_map(|(x, &i)| graph_outlets[x + 1..].iter().map(move |&j| (i, j)))
             .filter(|p| !have.contains(p))
             .collect();
+        progress.stage("claim pairs", missing.len() as u64);
+        aligned.extend(&missing);
         missing
             .par_iter()
-            .map(|&(i, j)| links_only(doc(i), doc(j), &opts.thresholds))
+            .map(|&(i, j)| {
+                let c = links_only(doc(i), doc(j), &opts.thresholds);
+                progress.inc(1);
+                c
+            })
             .collect()
     } else {
-        notes.push(format!(
-            "claim graph: {} outlets is over {MAX_GRAPH_OUTLETS}; claims come from the compared pairs only",
-            articles.len()
-        ));
+        notes.push(match &fold {
+            Some(_) => format!(
+                "claim graph: {} originals is over {MAX_GRAPH_OUTLETS}; claims come from the compared pairs only",
+                graph_outlets.len()
+            ),
+            None => format!(
+                "claim graph: {} outlets is over {MAX_GRAPH_OUTLETS}; claims come from the compared pairs only",
+                articles.len()
+            ),
+        });
         Vec::new()
     };
+    if let Some(f) = &fold {
+        notes.extend(fold_notes(f, articles.len()));
+    }
     // Budgets that applied to the pairs only the graph sees are said too.
     for c in &extra {
         for n in &c.notes {
@@ -433,13 +486,18 @@ pub fn compare(mut articles: Vec<Article>, opts: &CompareOptions) -> Result<Repo
         }
     }
     let claims = claims::graph(&articles, &comparisons, &extra, base, !opts.all_pairs);
+    progress.stage("findings", 1);
+    // Many outlets: quotes are paired within the aligned pairs only, not every pair.
+    let quote_pairs = (articles.len() > FOLD_OUTLETS).then_some(aligned.as_slice());
     let (findings, finding_notes) =
-        findings::find_with_notes(&articles, &analyses, &comparisons, &claims);
+        findings::find_with_pairs(&articles, &analyses, &comparisons, &claims, quote_pairs);
+    progress.inc(1);
     notes.extend(finding_notes);
     Ok(Report {
         version: model::SCHEMA_VERSION,
         articles,
         comparisons,
+        copies: fold.map(|f| f.clusters).unwrap_or_default(),
         claims,
         findings,
         dismissed: 0,
@@ -456,6 +514,32 @@ pub const SEMANTIC_BUDGET_BYTES: usize = 400_000;
 /// Above this many outlets the claim graph is built from the compared pairs only: every pair
 /// is aligned for the graph, which costs the square of the number of outlets.
 pub const MAX_GRAPH_OUTLETS: usize = 16;
+
+/// The notes a folded report carries: how many copies were folded, and that quotes were
+/// paired within the aligned pairs only.
+fn fold_notes(f: &fold::Fold, outlets: usize) -> Vec<String> {
+    let copies: usize = f.clusters.iter().map(|c| c.copies.len()).sum();
+    let mut out = Vec::new();
+    if copies > 0 {
+        out.push(format!(
+            "copies: {copies} of the {outlets} outlets are near-duplicates (shingle Jaccard \
+             >= {}) of {} original(s), folded into them: each copy is compared with its \
+             original, not the base",
+            copies::COPY_JACCARD,
+            f.clusters.len()
+        ));
+    }
+    out.push(format!(
+        "quote wording: {outlets} outlets is over {FOLD_OUTLETS}; quotes are paired within the \
+         aligned pairs only (each original with the base, each copy with its original{})",
+        if f.originals() <= MAX_GRAPH_OUTLETS {
+            ", the originals with one another"
+        } else {
+            ""
+        }
+    ));
+    out
+}
 
 /// Compare in-memory texts given as `(label, text)`; the library's one-call entry point.
 pub fn compare_texts(texts: &[(&str, &str)], opts: &CompareOptions) -> Result<Report> {

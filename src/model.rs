@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
 pub const SCHEMA_VERSION: u32 = 5;
 
+/// Above this many outlets (base included) a comparison of each article with the base folds
+/// copies into their original (`crate::fold`): a copy is compared with its original, not the
+/// base, and the views list it under its original instead of repeating a full comparison;
+/// quote wording is compared within the aligned pairs only (with a note), and the views name a
+/// few outlets per claim and count the rest.
+pub const FOLD_OUTLETS: usize = 16;
+
 /// A half-open byte range `[start, end)` into one sentence's text (not the article's).
 ///
 /// Spans found while analysing a sentence are of this type, so they cannot be confused with
@@ -367,6 +374,11 @@ pub struct Report {
     /// One entry per compared pair: the view asked for (each article against the base, or
     /// every pair).
     pub comparisons: Vec<Comparison>,
+    /// Above [`crate::FOLD_OUTLETS`] outlets, the copy clusters folded into their originals
+    /// ([`crate::fold`]): each copy is then compared with its original instead of the base
+    /// (its comparison is in `comparisons`, with the original as its base). Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<CopyCluster>,
     /// The claim graph over all outlets (every pair aligned, whatever the view).
     pub claims: Vec<Claim>,
     /// Editorial findings, most severe first, without those dismissed with `--accept`.
@@ -415,4 +427,33 @@ impl Report {
         out.extend(self.notes.iter().cloned());
         out
     }
+}
+
+/// One copy of an original, and how much it changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Copy {
+    /// Index of the copy (input order).
+    pub member: usize,
+    /// Its label.
+    pub label: String,
+    /// Jaccard similarity of its shingles with the original's (1 = the same words).
+    pub similarity: f64,
+    /// Share of the original's shingles the copy does not have (text dropped or rewritten).
+    pub dropped: f64,
+    /// Share of the copy's shingles the original does not have (text added or rewritten).
+    pub added: f64,
+}
+
+/// A cluster of articles that are copies of one another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyCluster {
+    /// Index of the original: the earliest member by stated date, else by input order.
+    pub original: usize,
+    /// Its label.
+    pub label: String,
+    /// Its stated date, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The other members, in input order.
+    pub copies: Vec<Copy>,
 }

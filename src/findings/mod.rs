@@ -31,8 +31,12 @@ use crate::model::{
 
 /// Which other outlets carry each sentence's claim, read off the claim graph once.
 struct Carriers {
-    /// Per article, per sentence: labels of the other outlets in its claim, in input order.
-    others: Vec<Vec<Vec<String>>>,
+    /// Per claim: the outlets (article indices) that carry it, in input order.
+    outlets: Vec<Vec<usize>>,
+    /// Per article, per sentence: its claim (an index into `outlets`), if any.
+    claim_of: Vec<Vec<usize>>,
+    /// Labels of the articles.
+    labels: Vec<String>,
     /// Per article, per sentence: whether a compared pair gives it a partner that shares a
     /// claim or possibly covers it (then it is not "only" in its outlet either).
     partnered: Vec<Vec<bool>>,
@@ -45,11 +49,14 @@ impl Carriers {
             .enumerate()
             .map(|(k, a)| (a.label.as_str(), k))
             .collect();
-        let mut others: Vec<Vec<Vec<String>>> = articles
+        // One outlet list per claim, shared by its members: a claim of many outlets would
+        // otherwise cost the square of their number.
+        let mut claim_of: Vec<Vec<usize>> = articles
             .iter()
-            .map(|a| vec![Vec::new(); a.sentences.len()])
+            .map(|a| vec![usize::MAX; a.sentences.len()])
             .collect();
-        for c in claims {
+        let mut all_outlets = Vec::with_capacity(claims.len());
+        for (k, c) in claims.iter().enumerate() {
             let mut outlets: Vec<usize> = c
                 .members
                 .iter()
@@ -61,14 +68,11 @@ impl Carriers {
                 let Some(&a) = index_of.get(m.article.as_str()) else {
                     continue;
                 };
-                if let Some(slot) = others[a].get_mut(m.sentence) {
-                    *slot = outlets
-                        .iter()
-                        .filter(|&&o| o != a)
-                        .map(|&o| articles[o].label.clone())
-                        .collect();
+                if let Some(slot) = claim_of[a].get_mut(m.sentence) {
+                    *slot = k;
                 }
             }
+            all_outlets.push(outlets);
         }
         let mut partnered: Vec<Vec<bool>> = articles
             .iter()
@@ -90,15 +94,26 @@ impl Carriers {
                 }
             }
         }
-        Carriers { others, partnered }
+        Carriers {
+            outlets: all_outlets,
+            claim_of,
+            labels: articles.iter().map(|a| a.label.clone()).collect(),
+            partnered,
+        }
     }
 
-    /// The other outlets that carry the claim of sentence `s` of article `a`.
-    fn of(&self, a: usize, s: usize) -> &[String] {
-        self.others
+    /// The other outlets that carry the claim of sentence `s` of article `a`, in input order.
+    fn of(&self, a: usize, s: usize) -> impl Iterator<Item = &str> {
+        let claim = self
+            .claim_of
             .get(a)
             .and_then(|v| v.get(s))
-            .map_or(&[], Vec::as_slice)
+            .and_then(|&k| self.outlets.get(k));
+        claim
+            .into_iter()
+            .flatten()
+            .filter(move |&&o| o != a)
+            .map(|&o| self.labels[o].as_str())
     }
 }
 use crate::normalize::{self, fnv1a};
@@ -259,6 +274,19 @@ pub fn find_with_notes(
     comparisons: &[Comparison],
     claims: &[Claim],
 ) -> (Vec<Finding>, Vec<String>) {
+    find_with_pairs(articles, analyses, comparisons, claims, None)
+}
+
+/// [`find_with_notes`], pairing quotes only within `quote_pairs` (article indices, either
+/// order) when given, instead of within every pair of articles: with many outlets every pair
+/// would cost the square of their number.
+pub fn find_with_pairs(
+    articles: &[Article],
+    analyses: &[Analysis],
+    comparisons: &[Comparison],
+    claims: &[Claim],
+    quote_pairs: Option<&[(usize, usize)]>,
+) -> (Vec<Finding>, Vec<String>) {
     let carriers = Carriers::new(articles, comparisons, claims);
     let facts: BTreeMap<&str, &[Facts]> = articles
         .iter()
@@ -266,6 +294,11 @@ pub fn find_with_notes(
         .map(|(a, an)| (a.label.as_str(), an.facts.as_slice()))
         .collect();
     let by_label = |l: &str| articles.iter().position(|a| a.label == l);
+    let index_of: BTreeMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(k, a)| (a.label.as_str(), k))
+        .collect();
     let builder = || Builder {
         articles,
         out: Vec::new(),
@@ -301,7 +334,7 @@ pub fn find_with_notes(
             }
         }
         for claim in claims {
-            let sides = claim_sides(articles, claim, &facts);
+            let sides = claim_sides(articles, &index_of, claim, &facts);
             if sides.len() >= 2 {
                 claim_numbers(&mut b, &sides);
                 claim_dates(&mut b, &sides);
@@ -309,11 +342,26 @@ pub fn find_with_notes(
         }
         b
     };
+    let quote_pairs: Vec<(usize, usize)> = match quote_pairs {
+        Some(p) => {
+            let mut p: Vec<(usize, usize)> = p
+                .iter()
+                .filter(|&&(x, y)| x != y && x.max(y) < articles.len())
+                .map(|&(x, y)| (x.min(y), x.max(y)))
+                .collect();
+            p.sort_unstable();
+            p.dedup();
+            p
+        }
+        None => (0..articles.len())
+            .flat_map(|x| (x + 1..articles.len()).map(move |y| (x, y)))
+            .collect(),
+    };
     let ((mut b, by_quotes), by_names) = rayon::join(
         || {
             rayon::join(per_link_and_claim, || {
                 let mut q = builder();
-                quote_findings(&mut q, articles, analyses, &carriers);
+                quote_findings(&mut q, articles, analyses, &carriers, &quote_pairs);
                 q
             })
         },
@@ -327,12 +375,7 @@ pub fn find_with_notes(
     b.absorb(by_names);
     only_in_findings(&mut b, articles, &carriers, &facts);
     let mut out = std::mem::take(&mut b.out);
-    let order = |l: &str| {
-        articles
-            .iter()
-            .position(|a| a.label == l)
-            .unwrap_or(usize::MAX)
-    };
+    let order = |l: &str| index_of.get(l).copied().unwrap_or(usize::MAX);
     out.sort_by(|x, y| {
         let key = |f: &Finding| {
             let first = f.sentences.first();
@@ -357,28 +400,32 @@ struct Side<'a> {
 /// The outlets carrying `claim`, in input order, each with its sentences' facts.
 fn claim_sides<'a>(
     articles: &'a [Article],
+    index_of: &BTreeMap<&str, usize>,
     claim: &Claim,
     facts: &BTreeMap<&str, &'a [Facts]>,
 ) -> Vec<Side<'a>> {
-    let mut sides: Vec<Side<'a>> = Vec::new();
-    for a in articles {
-        let Some(fa) = facts.get(a.label.as_str()) else {
+    // The members by article, in input order (a claim's members are few next to the
+    // articles of a big comparison: look them up, do not scan every article per claim).
+    let mut by_article: BTreeMap<usize, Vec<(usize, &'a Facts)>> = BTreeMap::new();
+    for m in &claim.members {
+        let Some(a) = index_of.get(m.article.as_str()).copied() else {
             continue;
         };
-        let sentences: Vec<(usize, &Facts)> = claim
-            .members
-            .iter()
-            .filter(|m| m.article == a.label)
-            .filter_map(|m| fa.get(m.sentence).map(|f| (m.sentence, f)))
-            .collect();
-        if !sentences.is_empty() {
-            sides.push(Side {
-                article: a,
-                sentences,
-            });
-        }
+        let Some(f) = facts
+            .get(articles[a].label.as_str())
+            .and_then(|fa| fa.get(m.sentence))
+        else {
+            continue;
+        };
+        by_article.entry(a).or_default().push((m.sentence, f));
     }
-    sides
+    by_article
+        .into_iter()
+        .map(|(a, sentences)| Side {
+            article: &articles[a],
+            sentences,
+        })
+        .collect()
 }
 
 /// "kuna says "two rounds", epa says "two rounds", brasov says "three rounds"": each outlet's
@@ -798,6 +845,7 @@ fn quote_findings(
     articles: &[Article],
     analyses: &[Analysis],
     carriers: &Carriers,
+    pairs: &[(usize, usize)],
 ) {
     let quotes: Vec<&[quotes::Quote]> = analyses.iter().map(|an| an.quotes.as_slice()).collect();
     // Each quote's sentence pieces with their content stems: remarks are matched piece by
@@ -846,8 +894,8 @@ fn quote_findings(
         })
         .collect();
     let mut matched: Vec<Vec<bool>> = quotes.iter().map(|q| vec![false; q.len()]).collect();
-    for x in 0..articles.len() {
-        for y in x + 1..articles.len() {
+    for &(x, y) in pairs {
+        {
             // Best pairs first, each quote used once per article pair. Only quotes sharing a
             // content stem are compared (stems in very many quotes are not used as keys).
             let index = &quote_index[y];
@@ -938,7 +986,7 @@ fn quote_findings(
             let mut linked_to: Vec<&str> = Vec::new();
             for &s in &q.sentences {
                 for o in carriers.of(x, s) {
-                    if !linked_to.contains(&o.as_str()) {
+                    if !linked_to.contains(&o) {
                         linked_to.push(o);
                     }
                 }
@@ -1054,20 +1102,32 @@ fn only_in_findings(
         if articles.len() < 2 {
             break;
         }
-        let others: Vec<&str> = articles
+        let mut others: Vec<&str> = articles
             .iter()
             .filter(|x| x.label != a.label)
             .map(|x| x.label.as_str())
             .collect();
+        // Many outlets: name a few, count the rest (every finding naming every outlet would
+        // cost the square of their number).
+        let rest;
+        if articles.len() > crate::model::FOLD_OUTLETS {
+            rest = format!("or {} other outlets", others.len() - ONLY_IN_NAMED);
+            others.truncate(ONLY_IN_NAMED);
+            others.push(&rest);
+        }
         for si in 0..a.sentences.len() {
             // No partner in any tier: no link, no shared claim, not possibly covered.
-            if !carriers.of(ai, si).is_empty() || carriers.partnered[ai][si] {
+            if carriers.of(ai, si).next().is_some() || carriers.partnered[ai][si] {
                 continue;
             }
             only_in_sentence(b, a, si, &others, facts);
         }
     }
 }
+
+/// Above [`crate::model::FOLD_OUTLETS`] outlets, how many an "only X has this" finding names among
+/// those that lack the claim (the others are counted).
+const ONLY_IN_NAMED: usize = 5;
 
 fn only_in_sentence(
     b: &mut Builder,

@@ -104,8 +104,9 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         .first()
         .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
         .unwrap_or(0);
-    let claims = claims::claims(report, base);
-    let claim_of = claim_index(report, &claims);
+    let fold = super::Folding::new(report);
+    let sparse = claims::sparse(report, base);
+    let claim_of = claim_index(report, &sparse);
     let notes = report.all_notes();
     if !notes.is_empty() {
         let _ = write!(
@@ -117,7 +118,12 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         }
         h.push_str("</ul>\n</section>\n");
     }
-    matrix(h, report, &claims, base, prefix);
+    if fold.large {
+        matrix_folded(h, report, &sparse, &fold, prefix);
+    } else {
+        matrix(h, report, &claims::claims(report, base), base, prefix);
+    }
+    drop(sparse);
     let position = |l: &str| report.articles.iter().position(|a| a.label == l);
     let mut findings_of: std::collections::HashMap<(usize, usize), Vec<&str>> = Default::default();
     for f in &report.findings {
@@ -136,7 +142,14 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         seen: Default::default(),
         findings_of,
     };
+    let position = |l: &str| match fold.large {
+        true => fold.index(l),
+        false => position(l),
+    };
     for (k, c) in report.comparisons.iter().enumerate() {
+        if fold.large && fold.is_copy_comparison(c) {
+            continue;
+        }
         if let (Some(ba), Some(oa)) = (position(&c.base), position(&c.other)) {
             let pair = Pair {
                 base: &report.articles[ba],
@@ -144,22 +157,45 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
                 ba,
                 oa,
             };
-            side_by_side(h, k, c, &pair, &ctx);
+            if fold.large {
+                // Many outlets: each comparison folded away until asked for.
+                let s = &c.summary;
+                let _ = writeln!(
+                    h,
+                    "<details class=\"pair-fold\"><summary>{} against {} (base): identical {} \u{b7} reworded {} \u{b7} partial {} \u{b7} added {} \u{b7} dropped {} \u{b7} {:.0}% covered</summary>",
+                    text(&c.other),
+                    text(&c.base),
+                    s.identical,
+                    s.reworded,
+                    s.partial,
+                    s.added,
+                    s.dropped,
+                    s.base_coverage * 100.0
+                );
+                side_by_side(h, k, c, &pair, &ctx);
+                h.push_str("</details>\n");
+            } else {
+                side_by_side(h, k, c, &pair, &ctx);
+            }
         }
+    }
+    if fold.large {
+        copies(h, report, &fold, prefix);
     }
     findings(h, report, &ctx);
     boilerplate(h, report, prefix);
 }
 
 /// Claim number of every (article, sentence).
-fn claim_index(report: &Report, claims: &[claims::Claim]) -> Vec<Vec<usize>> {
+fn claim_index(report: &Report, claims: &[claims::SparseClaim]) -> Vec<Vec<usize>> {
     let mut idx: Vec<Vec<usize>> = report
         .articles
         .iter()
         .map(|a| vec![usize::MAX; a.sentences.len()])
         .collect();
     for (k, c) in claims.iter().enumerate() {
-        for (a, (sents, _)) in c.cells.iter().enumerate() {
+        for (a, sents, _) in &c.cells {
+            let a = *a;
             for &s in sents {
                 if let Some(slot) = idx.get_mut(a).and_then(|v| v.get_mut(s)) {
                     *slot = k;
@@ -194,15 +230,33 @@ fn inputs(h: &mut String, report: &Report) {
         .first()
         .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
         .unwrap_or(0);
+    let fold = super::Folding::new(report);
+    if fold.large {
+        let copies = (0..report.articles.len())
+            .filter(|&k| fold.is_copy(k))
+            .count();
+        let _ = writeln!(
+            h,
+            "<details class=\"inputs-fold\"><summary>Articles compared: {} ({} original(s), {copies} cop{})</summary>",
+            report.articles.len(),
+            report.articles.len() - copies,
+            if copies == 1 { "y" } else { "ies" }
+        );
+    }
     let _ = write!(
         h,
         "<div class=\"scroll\"><table class=\"inputs\">\n<caption>Articles compared</caption>\n<thead><tr><th scope=\"col\">outlet</th><th scope=\"col\">file</th><th scope=\"col\">sentences</th><th scope=\"col\">words</th><th scope=\"col\">boilerplate</th></tr></thead>\n<tbody>\n"
     );
     for (k, a) in report.articles.iter().enumerate() {
         let role = if k == base {
-            " <span class=\"badge\">base</span>"
+            " <span class=\"badge\">base</span>".to_string()
+        } else if fold.is_copy(k) {
+            format!(
+                " <span class=\"badge\">copy of {}</span>",
+                text(&report.articles[fold.original_of[k]].label)
+            )
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             h,
@@ -215,6 +269,9 @@ fn inputs(h: &mut String, report: &Report) {
         );
     }
     h.push_str("</tbody>\n</table></div>\n");
+    if fold.large {
+        h.push_str("</details>\n");
+    }
 }
 
 fn controls(h: &mut String, reports: &[&Report]) {
@@ -332,6 +389,259 @@ fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize
         let _ = write!(h, "<td>{carried}/{} ({pct:.0}%)</td>", claims.len());
     }
     h.push_str("</tr></tfoot>\n</table></div>\n</section>\n");
+}
+
+/// Above this many cells (claims times columns) the folded matrix leaves out claims of one
+/// outlet, and says how many.
+pub const MATRIX_CELLS: usize = 100_000;
+
+/// The coverage matrix of a report of many outlets: one column per original, its copies
+/// counted in it ("+k copies" in the heading; "n/k" in a cell when only n of its k copies
+/// carry the claim as the original does). Claims only copies carry are not rows (each is in
+/// its copy's changes); past [`MATRIX_CELLS`], claims of one outlet are left out, first those
+/// not carried by the base; the page says what was left out.
+fn matrix_folded(
+    h: &mut String,
+    report: &Report,
+    claims: &[claims::SparseClaim],
+    fold: &super::Folding,
+    prefix: &str,
+) {
+    let columns: Vec<usize> = (0..report.articles.len())
+        .filter(|&a| !fold.is_copy(a))
+        .collect();
+    let base = report
+        .comparisons
+        .first()
+        .and_then(|c| fold.index(&c.base))
+        .unwrap_or(0);
+    // Which claims are rows: shared ones (the base's or two columns') first, then those of one
+    // original, within the budget.
+    let groups_of = |c: &claims::SparseClaim| -> Vec<usize> {
+        let mut g: Vec<usize> = c.cells.iter().map(|x| fold.original_of[x.0]).collect();
+        g.sort_unstable();
+        g.dedup();
+        g
+    };
+    let mut copy_only = 0usize;
+    let mut shared = Vec::new();
+    let mut own = Vec::new();
+    for (k, c) in claims.iter().enumerate() {
+        if c.cells.iter().all(|x| fold.is_copy(x.0)) {
+            copy_only += 1;
+        } else if c.carry(base) != Carry::Absent || groups_of(c).len() >= 2 {
+            shared.push(k);
+        } else {
+            own.push(k);
+        }
+    }
+    let max_rows = (MATRIX_CELLS / columns.len().max(1)).max(1);
+    let mut rows: Vec<usize> = shared.iter().copied().take(max_rows).collect();
+    let left_shared = shared.len() - rows.len();
+    let room = max_rows - rows.len();
+    rows.extend(own.iter().copied().take(room));
+    let left_own = own.len() - own.len().min(room);
+    rows.sort_unstable();
+    let _ = write!(h, "<section id=\"{prefix}matrix\">\n<h2>Coverage matrix</h2>\n<p class=\"meta\">One column per original ({} of {} outlets); its copies are counted in its column: <b>n/k</b> in a cell means n of its k copies carry the claim.", columns.len(), report.articles.len());
+    if copy_only > 0 {
+        let _ = write!(
+            h,
+            " {copy_only} claim(s) only copies carry are not rows: each is among its copy's changes below."
+        );
+    }
+    if left_shared + left_own > 0 {
+        let _ = write!(
+            h,
+            " Budget: {} claim(s) are not rows ({left_shared} shared, {left_own} of one outlet), to keep the matrix within {MATRIX_CELLS} cells; each is in its outlet's comparison below.",
+            left_shared + left_own
+        );
+    }
+    let _ = write!(h, "</p>\n<div class=\"scroll matrix-scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
+    for &a in &columns {
+        let label = &report.articles[a].label;
+        let k = fold.copies_of[a].len();
+        let more = match k {
+            0 => String::new(),
+            1 => " <small>+1 copy</small>".to_string(),
+            k => format!(" <small>+{k} copies</small>"),
+        };
+        let _ = write!(
+            h,
+            "<th scope=\"col\" data-outlet=\"{}\">{}{more}</th>",
+            attr(label),
+            text(label)
+        );
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    let mut carried = vec![0usize; columns.len()];
+    for &k in &rows {
+        let c = &claims[k];
+        let (a, sents) = c
+            .cells
+            .iter()
+            .find(|x| x.0 == base)
+            .or_else(|| c.cells.first())
+            .map(|x| (x.0, x.1.as_slice()))
+            .unwrap_or((0, &[]));
+        let sample = sents
+            .first()
+            .and_then(|&i| report.articles.get(a).and_then(|x| x.sentences.get(i)))
+            .map(|s| short(&s.text, 110))
+            .unwrap_or_default();
+        let diff = if c
+            .cells
+            .iter()
+            .all(|x| matches!(x.2, Carry::Base | Carry::Identical))
+        {
+            "same"
+        } else {
+            "diff"
+        };
+        let owners: Vec<&str> = c
+            .cells
+            .iter()
+            .filter(|x| x.2 == Carry::Only)
+            .map(|x| report.articles[x.0].label.as_str())
+            .collect();
+        let _ = write!(
+            h,
+            "<tr class=\"claim\" data-claim=\"{prefix}c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
+            attr(&serde_json::Value::from(owners).to_string()),
+            text(&sample)
+        );
+        // Copies carrying the claim, per original.
+        let mut copies_in: std::collections::HashMap<usize, usize> = Default::default();
+        for x in &c.cells {
+            if fold.is_copy(x.0) {
+                *copies_in.entry(fold.original_of[x.0]).or_default() += 1;
+            }
+        }
+        for (col, &o) in columns.iter().enumerate() {
+            let carry = c.carry(o);
+            let label = &report.articles[o].label;
+            let k = fold.copies_of[o].len();
+            let n = copies_in.get(&o).copied().unwrap_or(0);
+            if carry != Carry::Absent || n > 0 {
+                carried[col] += 1;
+            }
+            let expected = if carry == Carry::Absent { 0 } else { k };
+            let (count, of) = if k > 0 && n != expected {
+                (
+                    format!(" <small>{n}/{k}</small>"),
+                    format!("; {n} of {k} copies carry it"),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            let _ = write!(
+                h,
+                "<td class=\"cell {}\" data-outlet=\"{}\" title=\"{}: {}{of}\">{}{count}</td>",
+                carry.name(),
+                attr(label),
+                attr(label),
+                carry.name(),
+                carry.letter()
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n<tfoot><tr><th scope=\"row\">claims carried</th>");
+    for n in carried {
+        let pct = if rows.is_empty() {
+            0.0
+        } else {
+            n as f64 * 100.0 / rows.len() as f64
+        };
+        let _ = write!(h, "<td>{n}/{} ({pct:.0}%)</td>", rows.len());
+    }
+    h.push_str("</tr></tfoot>\n</table></div>\n</section>\n");
+}
+
+/// Above [`crate::model::FOLD_OUTLETS`] outlets: every copy cluster under its original, each copy in
+/// a `<details>` element with its counts and the sentences it changed against its original
+/// (added, dropped, reworded), not a full side-by-side view with the base per copy.
+fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) {
+    if report.copies.is_empty() {
+        return;
+    }
+    let comparison_of: std::collections::HashMap<&str, &Comparison> = report
+        .comparisons
+        .iter()
+        .filter(|c| fold.is_copy_comparison(c))
+        .map(|c| (c.other.as_str(), c))
+        .collect();
+    for (k, cluster) in report.copies.iter().enumerate() {
+        let Some(orig) = fold.index(&cluster.label).map(|o| &report.articles[o]) else {
+            continue;
+        };
+        let _ = write!(
+            h,
+            "<section class=\"copies\" id=\"{prefix}copies-{k}\">\n<h2>Copies of {} ({})</h2>\n<p class=\"meta\">Near-duplicates of {0}, folded into it: each is compared with {0}, and shows what it changed.</p>\n",
+            text(&orig.label),
+            cluster.copies.len()
+        );
+        for x in &cluster.copies {
+            let Some(copy) = fold.index(&x.label).map(|m| &report.articles[m]) else {
+                continue;
+            };
+            let Some(c) = comparison_of.get(x.label.as_str()) else {
+                let _ = writeln!(
+                    h,
+                    "<p><b>{}</b> <code>{}</code></p>",
+                    text(&copy.label),
+                    text(&copy.path)
+                );
+                continue;
+            };
+            let _ = write!(
+                h,
+                "<details class=\"copy\" data-outlet=\"{}\"><summary><b>{}</b> <code>{}</code>: {}</summary><ul>",
+                attr(&copy.label),
+                text(&copy.label),
+                text(&copy.path),
+                text(&super::copy_summary(Some(x), c))
+            );
+            for row in super::terminal::rows(c, copy) {
+                match row {
+                    super::terminal::Row::Link(li) => {
+                        let l = &c.links[li];
+                        if l.kind == LinkKind::Identical {
+                            continue;
+                        }
+                        h.push_str("<li>~ ");
+                        for ch in &l.diff {
+                            match ch.op {
+                                DiffOp::Equal => h.push_str(&text(&ch.text)),
+                                DiffOp::Delete => {
+                                    let _ = write!(h, "<del>{}</del>", text(&ch.text));
+                                }
+                                DiffOp::Insert => {
+                                    let _ = write!(h, "<ins>{}</ins>", text(&ch.text));
+                                }
+                            }
+                        }
+                        h.push_str("</li>");
+                    }
+                    super::terminal::Row::Dropped(i) => {
+                        let _ = write!(
+                            h,
+                            "<li class=\"dropped\">\u{2212} <del>{}</del></li>",
+                            text(&orig.sentences[i].text)
+                        );
+                    }
+                    super::terminal::Row::Added(j) => {
+                        let _ = write!(
+                            h,
+                            "<li class=\"added\">+ <ins>{}</ins></li>",
+                            text(&copy.sentences[j].text)
+                        );
+                    }
+                }
+            }
+            h.push_str("</ul></details>\n");
+        }
+        h.push_str("</section>\n");
+    }
 }
 
 fn short(s: &str, max: usize) -> String {

@@ -324,36 +324,183 @@ pub fn sanitize_for_terminal(s: &str) -> String {
 /// The claim of every (article, sentence) of a report, read once: renderers ask which other
 /// outlets carry a sentence's claim.
 pub(crate) struct ClaimIndex<'r> {
-    claim_of: std::collections::HashMap<(&'r str, usize), &'r crate::model::Claim>,
+    claim_of: std::collections::HashMap<(&'r str, usize), usize>,
+    /// Per claim: its id and its outlets in member order, each once.
+    claims: Vec<(&'r str, Vec<&'r str>)>,
+    /// Above [`crate::model::FOLD_OUTLETS`] outlets: the fold, so that a claim's outlets are named
+    /// by original, a few at most.
+    fold: Option<Folding>,
 }
 
 impl<'r> ClaimIndex<'r> {
     /// Index `report`'s claims.
     pub(crate) fn new(report: &'r Report) -> Self {
         let mut claim_of = std::collections::HashMap::new();
-        for c in &report.claims {
+        let mut claims = Vec::with_capacity(report.claims.len());
+        for (k, c) in report.claims.iter().enumerate() {
+            let mut seen = std::collections::HashSet::new();
+            let mut outlets = Vec::new();
             for m in &c.members {
-                claim_of.insert((m.article.as_str(), m.sentence), c);
+                claim_of.insert((m.article.as_str(), m.sentence), k);
+                if seen.insert(m.article.as_str()) {
+                    outlets.push(m.article.as_str());
+                }
             }
+            claims.push((c.id.as_str(), outlets));
         }
-        ClaimIndex { claim_of }
+        let fold = Folding::new(report);
+        ClaimIndex {
+            claim_of,
+            claims,
+            fold: fold.large.then_some(fold),
+        }
     }
 
-    /// The claim id of a sentence, and the outlets other than `skip` that carry it.
+    /// The claim id of a sentence, and the outlets other than `skip` that carry it. Above
+    /// [`crate::model::FOLD_OUTLETS`] outlets, copies are counted with the first outlet of their
+    /// copy cluster that carries the claim ("epa (+12 copies)"), and after [`MAX_NAMED`]
+    /// names the rest are counted ("and 40 more outlets").
     pub(crate) fn elsewhere(
         &self,
         article: &str,
         sentence: usize,
         skip: &[&str],
-    ) -> Option<(&'r str, Vec<&'r str>)> {
-        let c = self.claim_of.get(&(article, sentence))?;
-        let others: Vec<&str> = c
-            .outlets()
-            .into_iter()
+    ) -> Option<(&'r str, Vec<String>)> {
+        let &k = self.claim_of.get(&(article, sentence))?;
+        let (id, outlets) = &self.claims[k];
+        let others: Vec<&str> = outlets
+            .iter()
+            .copied()
             .filter(|o| !skip.contains(o))
             .collect();
-        (!others.is_empty()).then_some((c.id.as_str(), others))
+        if others.is_empty() {
+            return None;
+        }
+        let Some(fold) = &self.fold else {
+            return Some((id, others.into_iter().map(String::from).collect()));
+        };
+        // Group by original, in order of first appearance.
+        let mut groups: Vec<(usize, &str, usize)> = Vec::new();
+        for o in &others {
+            let g = fold.original_of_label(o);
+            match groups.iter_mut().find(|x| x.0 == g) {
+                Some(x) => x.2 += 1,
+                None => groups.push((g, o, 0)),
+            }
+        }
+        let mut names: Vec<String> = groups
+            .iter()
+            .take(MAX_NAMED)
+            .map(|&(_, name, more)| match more {
+                0 => name.to_string(),
+                1 => format!("{name} (+1 copy)"),
+                n => format!("{name} (+{n} copies)"),
+            })
+            .collect();
+        let rest: usize = groups.iter().skip(MAX_NAMED).map(|g| g.2 + 1).sum();
+        if rest > 0 {
+            names.push(format!(
+                "and {rest} more outlet{}",
+                if rest == 1 { "" } else { "s" }
+            ));
+        }
+        Some((id, names))
     }
+}
+
+/// Above [`crate::model::FOLD_OUTLETS`] outlets, how many outlets a view names for one claim.
+pub const MAX_NAMED: usize = 5;
+
+/// How a report of many outlets is shown: which articles are copies folded into which
+/// original ([`Report::copies`]), and whether the views bound their size (above
+/// [`crate::model::FOLD_OUTLETS`] outlets).
+pub(crate) struct Folding {
+    /// More outlets than [`crate::model::FOLD_OUTLETS`]: the views fold copies, name few outlets per
+    /// claim and put per-outlet details out of the way.
+    pub(crate) large: bool,
+    /// Per article (report order): the original it is folded into (itself if none).
+    pub(crate) original_of: Vec<usize>,
+    /// Per article: the copies folded into it, in report order.
+    pub(crate) copies_of: Vec<Vec<usize>>,
+    index_of: std::collections::HashMap<String, usize>,
+}
+
+impl Folding {
+    /// Read the fold of `report` (by label, so a report read back from JSON works too).
+    pub(crate) fn new(report: &Report) -> Folding {
+        let n = report.articles.len();
+        let index_of: std::collections::HashMap<String, usize> = report
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (a.label.clone(), k))
+            .collect();
+        let mut original_of: Vec<usize> = (0..n).collect();
+        let mut copies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for c in &report.copies {
+            let Some(&o) = index_of.get(&c.label) else {
+                continue;
+            };
+            for x in &c.copies {
+                if let Some(&m) = index_of.get(&x.label) {
+                    if m != o {
+                        original_of[m] = o;
+                        copies_of[o].push(m);
+                    }
+                }
+            }
+        }
+        for v in &mut copies_of {
+            v.sort_unstable();
+        }
+        Folding {
+            large: n > crate::model::FOLD_OUTLETS,
+            original_of,
+            copies_of,
+            index_of,
+        }
+    }
+
+    /// The report index of the article labelled `label`.
+    pub(crate) fn index(&self, label: &str) -> Option<usize> {
+        self.index_of.get(label).copied()
+    }
+
+    /// Whether article `k` is a copy folded into another.
+    pub(crate) fn is_copy(&self, k: usize) -> bool {
+        self.original_of.get(k).is_some_and(|&o| o != k)
+    }
+
+    /// Whether the comparison `c` is a copy against its original (listed under the
+    /// original, not shown as a full comparison).
+    pub(crate) fn is_copy_comparison(&self, c: &crate::model::Comparison) -> bool {
+        match (self.index(&c.base), self.index(&c.other)) {
+            (Some(b), Some(o)) => self.is_copy(o) && self.original_of[o] == b,
+            _ => false,
+        }
+    }
+
+    /// The original of the article labelled `label` (usize::MAX for an unknown label).
+    fn original_of_label(&self, label: &str) -> usize {
+        self.index(label)
+            .map_or(usize::MAX, |k| self.original_of[k])
+    }
+}
+
+/// A copy's changes against its original in a few words: "similarity 0.93 · 2 added ·
+/// 1 dropped · 0 reworded".
+pub(crate) fn copy_summary(
+    copy: Option<&crate::copies::Copy>,
+    c: &crate::model::Comparison,
+) -> String {
+    let s = &c.summary;
+    let sim = copy.map_or(String::new(), |x| {
+        format!("similarity {:.2} \u{b7} ", x.similarity)
+    });
+    format!(
+        "{sim}{} added \u{b7} {} dropped \u{b7} {} reworded \u{b7} {} partial \u{b7} {} identical",
+        s.added, s.dropped, s.reworded, s.partial, s.identical
+    )
 }
 
 #[cfg(test)]

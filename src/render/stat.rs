@@ -62,9 +62,13 @@ pub(super) fn write_stat(
         let line = format!("scorer: {}", sanitize_for_terminal(&report.scorer));
         writeln!(out, "{}", pal.dim.style(line))?;
     }
+    // Above the fold limit a copy's line is its cluster's, after the table.
+    let fold = super::Folding::new(report);
+    let folded = |c: &&crate::model::Comparison| fold.large && fold.is_copy_comparison(c);
     let rows: Vec<(String, [Cell; 6])> = report
         .comparisons
         .iter()
+        .filter(|c| !folded(c))
         .map(|c| {
             let name = format!(
                 "{} against {}",
@@ -110,6 +114,19 @@ pub(super) fn write_stat(
                 pieces.push((value.clone(), *style));
             }
             write_wrapped(out, "", "    ", &pieces, width)?;
+        }
+    }
+    if fold.large {
+        for cluster in &report.copies {
+            let sims = cluster.copies.iter().map(|x| x.similarity);
+            let lo = sims.clone().fold(f64::INFINITY, f64::min);
+            let hi = sims.fold(f64::NEG_INFINITY, f64::max);
+            let line = format!(
+                "{} copies of {} (similarity {lo:.2} to {hi:.2}), each compared with it and listed under it",
+                cluster.copies.len(),
+                sanitize_for_terminal(&cluster.label)
+            );
+            write_wrapped(out, "", "    ", &[(line, pal.dim)], width)?;
         }
     }
     let line = format!("findings: {}", findings_counts(report));

@@ -82,12 +82,20 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         layout: opts.layout,
         only: opts.only,
     };
+    let fold = super::Folding::new(report);
     for c in &report.comparisons {
+        if fold.large && fold.is_copy_comparison(c) {
+            // Listed under its original below.
+            continue;
+        }
         let (Some(base), Some(other)) = (report.article(&c.base), report.article(&c.other)) else {
             continue;
         };
         writeln!(out)?;
         render_comparison(c, base, other, &view, out)?;
+    }
+    if fold.large {
+        render_copies(report, &fold, &view, out)?;
     }
     if opts.only.is_some() {
         // A view of some of the sentences: the findings are --only findings.
@@ -320,6 +328,114 @@ fn render_comparison(
     Ok(())
 }
 
+/// Above [`crate::model::FOLD_OUTLETS`] outlets: each copy cluster under its original, every copy
+/// with one line of counts and the rows it changed against the original (what `--only`
+/// keeps of them), instead of a full comparison with the base per copy.
+fn render_copies(
+    report: &Report,
+    fold: &super::Folding,
+    view: &View,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (pal, width) = (view.pal, view.width);
+    let comparison_of: std::collections::HashMap<&str, &Comparison> = report
+        .comparisons
+        .iter()
+        .filter(|c| fold.is_copy_comparison(c))
+        .map(|c| (c.other.as_str(), c))
+        .collect();
+    let base_label = report.comparisons.first().map(|c| c.base.as_str());
+    for cluster in &report.copies {
+        let Some(orig) = report.article(&cluster.label) else {
+            continue;
+        };
+        let ol = sanitize_for_terminal(&orig.label);
+        writeln!(out)?;
+        let role = if base_label == Some(orig.label.as_str()) {
+            " (base)"
+        } else {
+            ""
+        };
+        write_rule(
+            out,
+            &format!("== copies of {ol}{role}: {} ", cluster.copies.len()),
+            pal,
+            width,
+        )?;
+        let legend = format!(
+            "each copy against {ol}: + only in the copy · - only in {ol} · ~ reworded · * partial"
+        );
+        write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
+        for x in &cluster.copies {
+            let Some(copy) = report.article(&x.label) else {
+                continue;
+            };
+            let head = format!(
+                "{} ({})",
+                sanitize_for_terminal(&copy.label),
+                sanitize_for_terminal(&copy.path)
+            );
+            let Some(c) = comparison_of.get(x.label.as_str()) else {
+                write_wrapped(out, "", "  ", &[(head, pal.header)], width)?;
+                continue;
+            };
+            let line = format!("{head}: {}", super::copy_summary(Some(x), c));
+            write_wrapped(out, "", "  ", &[(line, pal.header)], width)?;
+            for row in rows(c, copy) {
+                if !view.keeps(c, &row) {
+                    continue;
+                }
+                match row {
+                    Row::Link(k) => {
+                        let link = &c.links[k];
+                        if link.kind == LinkKind::Identical {
+                            continue;
+                        }
+                        let pieces: Vec<Piece> = link
+                            .diff
+                            .iter()
+                            .map(|ch| styled_chunk(ch.op, &ch.text, pal, DiffOp::Delete))
+                            .collect();
+                        let (marker, style) = if link.kind == LinkKind::Reworded {
+                            ("~", pal.reworded)
+                        } else {
+                            ("*", pal.partial)
+                        };
+                        write_wrapped(
+                            out,
+                            &format!("  {} ", style.style(marker)),
+                            "    ",
+                            &pieces,
+                            width,
+                        )?;
+                    }
+                    Row::Dropped(i) => {
+                        let text = sanitize_for_terminal(&orig.sentences[i].text);
+                        write_wrapped(
+                            out,
+                            &format!("  {} ", pal.delete.style("-")),
+                            "    ",
+                            &[(text, pal.delete)],
+                            width,
+                        )?;
+                    }
+                    Row::Added(j) => {
+                        let text = sanitize_for_terminal(&copy.sentences[j].text);
+                        write_wrapped(
+                            out,
+                            &format!("  {} ", pal.insert.style("+")),
+                            "    ",
+                            &[(text, pal.insert)],
+                            width,
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The column between the two sides of the side-by-side layout.
 const SEPARATOR: &str = " │ ";
 
@@ -429,7 +545,7 @@ fn side_notes(
     label: &str,
     article: &Article,
     partners: &[usize],
-    elsewhere: Option<(&str, Vec<&str>)>,
+    elsewhere: Option<(&str, Vec<String>)>,
 ) -> Vec<String> {
     let mut notes: Vec<String> = partners
         .iter()
@@ -520,7 +636,7 @@ fn write_related(
 /// it (the other side of the pair too, when the graph joins them through a third outlet).
 fn write_elsewhere(
     out: &mut dyn Write,
-    found: Option<(&str, Vec<&str>)>,
+    found: Option<(&str, Vec<String>)>,
     pal: &Palette,
     width: usize,
 ) -> io::Result<()> {
@@ -819,6 +935,7 @@ mod tests {
             version: crate::model::SCHEMA_VERSION,
             articles: vec![base.clone(), other.clone()],
             comparisons: vec![c.clone()],
+            copies: Vec::new(),
             claims: Vec::new(),
             findings: Vec::new(),
             dismissed: 0,

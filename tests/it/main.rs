@@ -12,6 +12,7 @@ mod gen;
 mod group;
 mod pile;
 mod properties;
+mod scale;
 mod semantic;
 mod snapshots;
 mod stages;

@@ -20,6 +20,7 @@ const STAGES: &[&str] = &[
     "diff",
     "findings",
     "copies",
+    "fold",
     "group",
     "render",
     "pager",
