@@ -7,7 +7,8 @@
 //! Run with `cargo bench --bench compare_process` (release profile); `-- trio`, `-- outlets`
 //! or `-- large` runs one group only. The generated inputs come from the pile generator the
 //! tests use (fixed seeds), written to a temporary folder (or to `$STORYDIFF_BENCH_DIR`, kept
-//! there, to profile a run by hand).
+//! there, to profile a run by hand); `STORYDIFF_BIN=PATH` times that binary instead of this
+//! build's, for an A/B on one machine.
 
 #[path = "../tests/it/pile.rs"]
 mod pile;
@@ -18,7 +19,10 @@ use std::time::{Duration, Instant};
 
 /// Time `runs` runs (after 2 warm-up runs) of `storydiff compare ARGS`; print one line.
 fn time(name: &str, args: &[String], runs: usize) {
-    let exe = env!("CARGO_BIN_EXE_storydiff");
+    // STORYDIFF_BIN times another build (an A/B against an older commit on this machine).
+    let exe = std::env::var("STORYDIFF_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_storydiff").to_string());
+    let exe = exe.as_str();
     let mut times: Vec<Duration> = Vec::with_capacity(runs);
     for _ in 0..runs + 2 {
         let start = Instant::now();
