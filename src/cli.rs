@@ -7,9 +7,9 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod base;
 
-use crate::model::Severity;
-use crate::render::{self, Format, RenderOptions};
-use crate::{build_article, compare, ingest, CompareOptions, Error};
+use storydiff::model::Severity;
+use storydiff::render::{self, Format, RenderOptions};
+use storydiff::{build_article, compare, ingest, CompareOptions, Error};
 
 /// Exit code: the command ran.
 pub const EXIT_OK: i32 = 0;
@@ -88,8 +88,8 @@ pub enum ScorerArg {
 
 impl ScorerArgs {
     /// The encoder to align with, or `None` for the lexical scorer.
-    pub fn load(&self) -> Result<Option<std::sync::Arc<crate::encoder::Encoder>>, RunError> {
-        use crate::encoder::{is_installed, locate, Encoder};
+    pub fn load(&self) -> Result<Option<std::sync::Arc<storydiff::encoder::Encoder>>, RunError> {
+        use storydiff::encoder::{is_installed, locate, Encoder};
         if self.scorer == ScorerArg::Lexical {
             return Ok(None);
         }
@@ -136,7 +136,7 @@ pub struct GroupArgs {
     pub format: GroupFormat,
     /// Articles join an event while their average similarity to its members reaches this
     /// (0 to 1).
-    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = crate::group::GroupParams::default().min_similarity)]
+    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = storydiff::group::GroupParams::default().min_similarity)]
     pub min_similarity: f64,
     /// Keep site chrome in the body.
     #[arg(long)]
@@ -161,7 +161,7 @@ pub struct BatchArgs {
     pub keys: bool,
     /// Articles join an event while their average similarity to its members reaches this
     /// (0 to 1).
-    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = crate::group::GroupParams::default().min_similarity)]
+    #[arg(long, value_name = "X", value_parser = unit_interval, default_value_t = storydiff::group::GroupParams::default().min_similarity)]
     pub min_similarity: f64,
     /// Keep site chrome in the body.
     #[arg(long)]
@@ -578,7 +578,7 @@ pub fn run(cli: Cli) -> i32 {
         Err(RunError::Pipe) => EXIT_OK,
         Err(RunError::Fail(msg)) => {
             // Messages carry file names and labels: never let them reach the terminal raw.
-            let msg = crate::render::sanitize_for_terminal(&msg);
+            let msg = storydiff::render::sanitize_for_terminal(&msg);
             let _ = writeln!(io::stderr(), "storydiff: error: {msg}");
             EXIT_ERROR
         }
@@ -595,10 +595,10 @@ pub enum RunError {
 }
 
 /// `value` as JSON for output, pretty or compact, safe on a terminal
-/// ([`crate::render::json::to_safe_string`]); a value that cannot be written as JSON is a
+/// ([`storydiff::render::json::to_safe_string`]); a value that cannot be written as JSON is a
 /// one-line failure, never empty output.
 fn json_text<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String, RunError> {
-    crate::render::json::to_safe_string(value, pretty)
+    storydiff::render::json::to_safe_string(value, pretty)
         .map_err(|e| RunError::Fail(format!("cannot write JSON: {e}")))
 }
 
@@ -632,7 +632,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     }
     let bar = StageBar::new();
     {
-        use crate::group::Progress;
+        use storydiff::group::Progress;
         bar.stage("reading", args.inputs.len() as u64);
     }
     let mut articles = Vec::with_capacity(args.inputs.len());
@@ -648,21 +648,19 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
             args.labels.get(k).map(String::as_str),
             args.encoding.unwrap_or_default(),
         )?;
-        articles.push(crate::build_article_noted(
+        articles.push(storydiff::build_article_noted(
             raw,
             args.keep_boilerplate,
             note.into_iter().collect(),
         )?);
-        crate::group::Progress::inc(&bar, 1);
+        storydiff::group::Progress::inc(&bar, 1);
     }
-    let opts = CompareOptions {
-        base: args.base.clone(),
-        all_pairs: args.all_pairs,
-        keep_boilerplate: args.keep_boilerplate,
-        thresholds: Default::default(),
-        encoder: args.scorer.load()?,
-    };
-    let mut report = crate::compare_with_progress(articles, &opts, &bar)?;
+    let mut opts = CompareOptions::default();
+    opts.base = args.base.clone();
+    opts.all_pairs = args.all_pairs;
+    opts.keep_boilerplate = args.keep_boilerplate;
+    opts.encoder = args.scorer.load()?;
+    let mut report = storydiff::compare_with_progress(articles, &opts, &bar)?;
     drop(bar);
     let accepted = accepted_ids(args)?;
     dismiss(&mut report, &accepted);
@@ -690,7 +688,7 @@ fn accepted_ids(args: &CompareArgs) -> Result<std::collections::BTreeSet<String>
 }
 
 /// Leave out the findings an editor dismissed, and count them.
-fn dismiss(report: &mut crate::Report, accepted: &std::collections::BTreeSet<String>) {
+fn dismiss(report: &mut storydiff::Report, accepted: &std::collections::BTreeSet<String>) {
     let before = report.findings.len();
     report.findings.retain(|f| !accepted.contains(&f.id));
     report.dismissed += before - report.findings.len();
@@ -699,7 +697,7 @@ fn dismiss(report: &mut crate::Report, accepted: &std::collections::BTreeSet<Str
 /// Whether a finding at or above `--fail-on` remains in any report.
 fn gate<'a>(
     level: Option<SeverityArg>,
-    reports: impl IntoIterator<Item = &'a crate::Report>,
+    reports: impl IntoIterator<Item = &'a storydiff::Report>,
 ) -> bool {
     let Some(level) = level else {
         return false;
@@ -775,7 +773,7 @@ fn emit(args: &CompareArgs, buf: &[u8]) -> Result<(), RunError> {
                 let _ = writeln!(
                     io::stderr(),
                     "storydiff: warning: cannot run the pager {:?} ({e}); writing directly",
-                    crate::render::sanitize_for_terminal(&command.command)
+                    storydiff::render::sanitize_for_terminal(&command.command)
                 );
             }
             write_output(None, buf)
@@ -1009,33 +1007,33 @@ fn read_pile(
     keep_boilerplate: bool,
     decoding: ingest::Decoding,
     bar: &StageBar,
-) -> Result<Vec<crate::Article>, RunError> {
+) -> Result<Vec<storydiff::Article>, RunError> {
     let inputs = collect_inputs(named)?;
     for doc in &inputs.skipped {
-        let doc = crate::render::sanitize_for_terminal(doc);
+        let doc = storydiff::render::sanitize_for_terminal(doc);
         let _ = writeln!(
             io::stderr(),
             "storydiff: note: {doc} is folder documentation, not an article (skipped; name the file to include it)"
         );
     }
     for name in &inputs.unnamed {
-        let name = crate::render::sanitize_for_terminal(name);
+        let name = storydiff::render::sanitize_for_terminal(name);
         let _ = writeln!(
             io::stderr(),
             "storydiff: warning: {name}: file name is not valid UTF-8 (skipped; rename the file to include it)"
         );
     }
     let files = inputs.articles;
-    use crate::group::Progress;
+    use storydiff::group::Progress;
     bar.stage("reading", files.len() as u64);
     // Read and segment in parallel; results keep input order.
     use rayon::prelude::*;
-    let results: Vec<crate::Result<crate::Article>> = files
+    let results: Vec<storydiff::Result<storydiff::Article>> = files
         .par_iter()
         .map(|f| {
             bar.inc(1);
             ingest::read_input_decoding(f, None, decoding).and_then(|(raw, note)| {
-                crate::build_article_noted(raw, keep_boilerplate, note.into_iter().collect())
+                storydiff::build_article_noted(raw, keep_boilerplate, note.into_iter().collect())
             })
         })
         .collect();
@@ -1045,7 +1043,7 @@ fn read_pile(
             Ok(a) => articles.push(a),
             Err(e) if !named.contains(f) => {
                 bar.suspend(|| {
-                    let msg = crate::render::sanitize_for_terminal(&e.to_string());
+                    let msg = storydiff::render::sanitize_for_terminal(&e.to_string());
                     let _ = writeln!(io::stderr(), "storydiff: warning: {msg} (skipped)");
                 });
             }
@@ -1073,7 +1071,7 @@ fn read_pile(
         }
     }
     // Same stem in same-named folders (a/x/k.txt, b/x/k.txt): number the repeats.
-    crate::dedupe_labels(&mut articles);
+    storydiff::dedupe_labels(&mut articles);
     Ok(articles)
 }
 
@@ -1102,7 +1100,7 @@ impl StageBar {
     }
 }
 
-impl crate::group::Progress for StageBar {
+impl storydiff::group::Progress for StageBar {
     fn stage(&self, name: &str, total: u64) {
         self.0.set_message(name.to_string());
         self.0.set_length(total);
@@ -1120,7 +1118,7 @@ impl Drop for StageBar {
 }
 
 fn run_batch(args: BatchArgs) -> Result<(), RunError> {
-    use crate::batch::{self, Input};
+    use storydiff::batch::{self, Input};
     let names: Vec<String> = if args.inputs.is_empty() {
         vec!["-".into()]
     } else {
@@ -1154,7 +1152,7 @@ fn run_batch(args: BatchArgs) -> Result<(), RunError> {
         });
     }
     let opts = batch::BatchOptions {
-        params: crate::group::GroupParams {
+        params: storydiff::group::GroupParams {
             min_similarity: args.min_similarity,
             ..Default::default()
         },
@@ -1200,11 +1198,11 @@ fn run_group(args: GroupArgs) -> Result<(), RunError> {
         args.encoding.unwrap_or_default(),
         &bar,
     )?;
-    let params = crate::group::GroupParams {
+    let params = storydiff::group::GroupParams {
         min_similarity: args.min_similarity,
         ..Default::default()
     };
-    let grouping = crate::group::run(&articles, &[], &params, &bar);
+    let grouping = storydiff::group::run(&articles, &[], &params, &bar);
     drop(bar);
     let mut buf = Vec::new();
     match args.format {
@@ -1221,8 +1219,12 @@ fn run_group(args: GroupArgs) -> Result<(), RunError> {
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         GroupFormat::Text => {
-            let _ =
-                crate::render::group_text(&grouping, articles.len(), args.min_similarity, &mut buf);
+            let _ = storydiff::render::group_text(
+                &grouping,
+                articles.len(),
+                args.min_similarity,
+                &mut buf,
+            );
         }
     }
     write_output(None, &buf)
@@ -1241,25 +1243,23 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         args.encoding.unwrap_or_default(),
         &bar,
     )?;
-    let params = crate::group::GroupParams {
+    let params = storydiff::group::GroupParams {
         min_similarity: args
             .min_similarity
-            .unwrap_or(crate::group::GroupParams::default().min_similarity),
+            .unwrap_or(storydiff::group::GroupParams::default().min_similarity),
         ..Default::default()
     };
-    let events = crate::group::run(&articles, &[], &params, &bar).events;
+    let events = storydiff::group::run(&articles, &[], &params, &bar).events;
     drop(bar);
-    let opts = CompareOptions {
-        base: None,
-        all_pairs: args.all_pairs,
-        keep_boilerplate: args.keep_boilerplate,
-        thresholds: Default::default(),
-        encoder: args.scorer.load()?,
-    };
+    let mut opts = CompareOptions::default();
+    opts.all_pairs = args.all_pairs;
+    opts.keep_boilerplate = args.keep_boilerplate;
+    opts.encoder = args.scorer.load()?;
     let accepted = accepted_ids(args)?;
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
-        let members: Vec<crate::Article> = e.members.iter().map(|&m| articles[m].clone()).collect();
+        let members: Vec<storydiff::Article> =
+            e.members.iter().map(|&m| articles[m].clone()).collect();
         let choice = base::choose(&members, args.base.as_deref(), &opts.thresholds);
         let mut o = opts.clone();
         // With --all-pairs every pair is compared: there is no base to choose.
@@ -1275,14 +1275,14 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     match args.format() {
         FormatArg::Json => {
             let doc = serde_json::json!({
-                "version": crate::model::SCHEMA_VERSION,
+                "version": storydiff::model::SCHEMA_VERSION,
                 "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": r})).collect::<Vec<_>>(),
                 "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         FormatArg::Html => {
-            let items: Vec<(String, &crate::Report)> = reports
+            let items: Vec<(String, &storydiff::Report)> = reports
                 .iter()
                 .map(|(e, r, b)| {
                     let title = match b {
@@ -1305,9 +1305,9 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 if k > 0 {
                     let _ = writeln!(buf);
                 }
-                let title = crate::render::sanitize_for_terminal(&e.title);
+                let title = storydiff::render::sanitize_for_terminal(&e.title);
                 let why = b.as_ref().map(|b| {
-                    crate::render::sanitize_for_terminal(&format!(
+                    storydiff::render::sanitize_for_terminal(&format!(
                         "base: {} ({}): {}",
                         b.label, b.rule, b.reason
                     ))
@@ -1378,13 +1378,13 @@ fn resolve_gold_article(
 /// `storydiff model`: where the model is looked for, whether it is there, and with
 /// `--check` whether it loads and encodes.
 fn run_model(args: &ModelArgs) -> Result<i32, RunError> {
-    use crate::encoder::{is_installed, locate, Encoder, MODEL_FILES, MODEL_NAME};
+    use storydiff::encoder::{is_installed, locate, Encoder, MODEL_FILES, MODEL_NAME};
     let Some(at) = locate(args.scorer.model.as_deref()) else {
         return Err(RunError::Fail(
             "model: no --model, STORYDIFF_MODEL or home directory to find it in".into(),
         ));
     };
-    let dir = crate::render::sanitize_for_terminal(&at.dir.display().to_string());
+    let dir = storydiff::render::sanitize_for_terminal(&at.dir.display().to_string());
     let mut out = io::stdout().lock();
     if !is_installed(&at.dir) {
         let missing: Vec<&str> = MODEL_FILES
@@ -1427,7 +1427,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             "--per-pair: only with --news-ecb (gold files always print per pair)".into(),
         ));
     }
-    let mut thresholds = crate::align::Thresholds::default();
+    let mut thresholds = storydiff::align::Thresholds::default();
     for kv in &args.set {
         let (k, v) = kv
             .split_once('=')
@@ -1441,9 +1441,9 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
     }
     let encoder = args.scorer.load()?;
-    let scorer_name = crate::scorer_name(encoder.as_deref());
+    let scorer_name = storydiff::scorer_name(encoder.as_deref());
     if let Some(dir) = &args.news_he {
-        let r = crate::eval::news_he::news_he(
+        let r = storydiff::eval::news_he::news_he(
             std::path::Path::new(dir),
             &thresholds,
             encoder.as_deref(),
@@ -1464,7 +1464,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         return Ok(());
     }
     if let Some(dir) = &args.meter {
-        let m = crate::eval::meter::meter(std::path::Path::new(dir), &thresholds)
+        let m = storydiff::eval::meter::meter(std::path::Path::new(dir), &thresholds)
             .map_err(RunError::Fail)?;
         let text = match args.format {
             EvalFormat::Json => json_text(
@@ -1486,8 +1486,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         return write_output(None, format!("{text}\n").as_bytes());
     }
     if let Some(dir) = &args.mrpc {
-        let m =
-            crate::eval::mrpc(std::path::Path::new(dir), &thresholds).map_err(RunError::Fail)?;
+        let m = storydiff::eval::mrpc(std::path::Path::new(dir), &thresholds)
+            .map_err(RunError::Fail)?;
         let line = match args.format {
             EvalFormat::Json => json_text(&serde_json::json!({"benchmark": "mrpc", "result": m}), false)?,
             EvalFormat::Text => format!(
@@ -1505,11 +1505,11 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     }
     if let Some(dir) = &args.news_ecb {
         let topics = match args.topics {
-            TopicsArg::Dev => crate::eval::Topics::Dev,
-            TopicsArg::Test => crate::eval::Topics::Test,
-            TopicsArg::All => crate::eval::Topics::All,
+            TopicsArg::Dev => storydiff::eval::Topics::Dev,
+            TopicsArg::Test => storydiff::eval::Topics::Test,
+            TopicsArg::All => storydiff::eval::Topics::All,
         };
-        let r = crate::eval::news_ecb(
+        let r = storydiff::eval::news_ecb(
             std::path::Path::new(dir),
             topics,
             &thresholds,
@@ -1529,8 +1529,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                         let q = &p.scores;
                         text.push_str(&format!(
                             "{}-{}: precision {:.3} ({}/{}) recall {:.3} ({}/{}) F1 {:.3}\n",
-                            crate::render::sanitize_for_terminal(&p.doc1),
-                            crate::render::sanitize_for_terminal(&p.doc2),
+                            storydiff::render::sanitize_for_terminal(&p.doc1),
+                            storydiff::render::sanitize_for_terminal(&p.doc2),
                             q.precision,
                             q.correct,
                             q.predicted,
@@ -1553,9 +1553,9 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     let gold_path = args.gold.clone().unwrap_or_default();
     let text = std::fs::read_to_string(&gold_path)
         .map_err(|e| RunError::Fail(format!("{gold_path}: cannot read: {e}")))?;
-    let gold: crate::eval::Gold = serde_json::from_str(&text)
+    let gold: storydiff::eval::Gold = serde_json::from_str(&text)
         .map_err(|e| RunError::Fail(format!("{gold_path}: not a gold file: {e}")))?;
-    let mut groups: std::collections::BTreeMap<(String, String), Vec<crate::eval::GoldPair>> =
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<storydiff::eval::GoldPair>> =
         Default::default();
     for p in &gold.pairs {
         groups
@@ -1569,10 +1569,10 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let pb = resolve_gold_article(&gold_path, &b, gold.articles.get(&b), &args.articles)?;
         let base = build_article(ingest::read_input(&pa, Some(&a))?, false)?;
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
-        let cmp = crate::compare_pair_with(&base, &other, &thresholds, encoder.as_deref())
+        let cmp = storydiff::compare_pair_with(&base, &other, &thresholds, encoder.as_deref())
             .map_err(RunError::Fail)?;
-        let s = crate::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
-        let c = crate::eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
+        let s = storydiff::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
+        let c = storydiff::eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         results.push((a, b, s, c));
     }
     let mut out = io::stdout().lock();
@@ -1586,8 +1586,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         }
         EvalFormat::Text => results.iter().try_for_each(|(a, b, s, c)| {
             let (a, b) = (
-                crate::render::sanitize_for_terminal(a),
-                crate::render::sanitize_for_terminal(b),
+                storydiff::render::sanitize_for_terminal(a),
+                storydiff::render::sanitize_for_terminal(b),
             );
             writeln!(
                 out,
@@ -1602,7 +1602,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                 writeln!(
                     out,
                     "  gold {}: {}",
-                    crate::render::sanitize_for_terminal(label),
+                    storydiff::render::sanitize_for_terminal(label),
                     cells.join(", ")
                 )?;
             }

@@ -37,7 +37,6 @@ pub mod align;
 pub mod analyse;
 pub mod batch;
 pub mod claims;
-pub mod cli;
 pub mod copies;
 pub mod diff;
 pub mod encoder;
@@ -49,7 +48,6 @@ pub mod group;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
-pub mod pager;
 pub mod render;
 pub mod segment;
 
@@ -170,7 +168,7 @@ pub fn build_article_noted(
 }
 
 /// Make labels unique by suffixing repeats with `-2`, `-3`, … in input order.
-fn dedupe_labels(articles: &mut [Article]) {
+pub fn dedupe_labels(articles: &mut [Article]) {
     let mut seen = std::collections::HashSet::new();
     for a in articles.iter_mut() {
         if seen.insert(a.label.clone()) {

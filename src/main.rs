@@ -1,5 +1,8 @@
 //! The `storydiff` binary: parse arguments, run, exit with the code `cli::run` gives.
 
+mod cli;
+mod pager;
+
 use clap::Parser;
 
 // storydiff allocates many small strings and vectors (tokens, terms, diff chunks); mimalloc
@@ -28,6 +31,6 @@ fn main() {
             storydiff::render::sanitize_for_terminal(&short)
         );
     }));
-    let cli = storydiff::cli::Cli::parse();
-    std::process::exit(storydiff::cli::run(cli));
+    let cli = cli::Cli::parse();
+    std::process::exit(cli::run(cli));
 }

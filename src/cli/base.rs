@@ -14,7 +14,7 @@
 //!
 //! The output says which rule chose the base and why.
 
-use crate::model::{Article, BoilerplateKind};
+use storydiff::model::{Article, BoilerplateKind};
 
 /// The base of one event and the reason, for the output.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -31,7 +31,7 @@ pub struct BaseChoice {
 pub fn choose(
     members: &[Article],
     asked: Option<&str>,
-    thresholds: &crate::align::Thresholds,
+    thresholds: &storydiff::align::Thresholds,
 ) -> BaseChoice {
     if let Some(a) = asked.filter(|a| members.iter().any(|m| m.label == *a)) {
         return BaseChoice {
@@ -70,7 +70,7 @@ pub fn choose(
     let mut carried = vec![vec![0.0f64; n]; n];
     for i in 0..n {
         for j in i + 1..n {
-            let c = crate::compare_pair(&members[i], &members[j], thresholds);
+            let c = storydiff::compare_pair(&members[i], &members[j], thresholds);
             let share = |linked: usize, of: &Article| {
                 if of.sentences.is_empty() {
                     0.0
@@ -285,8 +285,8 @@ mod tests {
     use super::*;
 
     fn article(label: &str, text: &str) -> Article {
-        crate::build_article(
-            crate::ingest::RawArticle {
+        storydiff::build_article(
+            storydiff::ingest::RawArticle {
                 label: label.into(),
                 path: format!("{label}.txt"),
                 text: text.into(),

@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The library's top-level modules in pipeline order; a module may use itself, the crate
+/// The top-level modules in pipeline order (the last two, `pager` and `cli`, are the
+/// binary's, which reaches the library as `storydiff::`); a module may use itself, the crate
 /// root's API (`crate::compare`, …) when it comes after the engine, and earlier stages.
 const STAGES: &[&str] = &[
     "model",
@@ -23,9 +24,9 @@ const STAGES: &[&str] = &[
     "fold",
     "group",
     "render",
-    "pager",
     "batch",
     "eval",
+    "pager",
     "cli",
 ];
 
