@@ -443,3 +443,44 @@ fn one_claim_graph_across_all_outlets_on_the_trio() {
     args.insert(0, "--all-pairs".into());
     assert_claims_partition(&report(&args));
 }
+
+/// The HTML matrix and the checklist of one trio run agree on EPA's and Brasov's wordings of
+/// the TASS quote: one matrix row carried by both (no outlet alone), and one quote-wording
+/// finding naming both.
+#[test]
+fn matrix_and_checklist_agree_on_the_quote_variant() {
+    let run = |format: &str| -> String {
+        let out = crate::ok_output(
+            storydiff()
+                .arg("compare")
+                .args(["--format", format])
+                .args(trio()),
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let html = run("html");
+    let rows: Vec<&str> = html
+        .lines()
+        .filter(|l| l.starts_with("<tr class=\"claim\""))
+        .filter(|l| {
+            l.contains("Everybody understands that the prospects")
+                || l.contains("We are aware that the prospects")
+        })
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let row = rows[0];
+    assert!(row.contains("data-only=\"[]\""), "{row}");
+    for outlet in ["epa", "brasov"] {
+        assert!(
+            !row.contains(&format!("class=\"cell absent\" data-outlet=\"{outlet}\"")),
+            "{outlet} absent: {row}"
+        );
+    }
+    let checklist = run("checklist");
+    assert!(
+        checklist
+            .lines()
+            .any(|l| l.contains("quote-wording: epa and brasov quote the same remark")),
+        "{checklist}"
+    );
+}
