@@ -506,6 +506,214 @@ pub(crate) fn copy_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{
+        Article, Claim, ClaimMember, Comparison, DiffChunk, DiffOp, Evidence, Finding, FindingKind,
+        Link, LinkKind, SentenceRef, Severity, Summary,
+    };
+
+    fn article(label: &str, text: &str) -> Article {
+        Article {
+            label: label.into(),
+            path: format!("{label}.txt"),
+            text: text.into(),
+            sentences: crate::segment::segment(text, &[]),
+            boilerplate: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn member(article: &str, sentence: usize, kind: Option<LinkKind>) -> ClaimMember {
+        ClaimMember {
+            article: article.into(),
+            sentence,
+            kind,
+        }
+    }
+
+    /// A report built by hand: the wire and a site share one reworded claim; each has one
+    /// sentence of its own, and the site's carries a number no one else has.
+    fn tiny() -> Report {
+        let wire = article(
+            "wire",
+            "Lavrov met Blinken in Geneva. Talks ended without a deal.",
+        );
+        let site = article(
+            "site",
+            "Lavrov met Blinken in Geneva on Friday. Oil rose 3%.",
+        );
+        let chunk = |op, text: &str| DiffChunk {
+            op,
+            text: text.into(),
+        };
+        let link = Link {
+            kind: LinkKind::Reworded,
+            base: vec![0],
+            other: vec![0],
+            score: 0.8,
+            diff: vec![
+                chunk(DiffOp::Equal, "Lavrov met Blinken in Geneva"),
+                chunk(DiffOp::Insert, " on Friday"),
+                chunk(DiffOp::Equal, "."),
+            ],
+            fallback: None,
+        };
+        let evidence = Evidence {
+            article: "site".into(),
+            sentence: 1,
+            start: site.sentences[1].start,
+            end: site.sentences[1].end,
+            text: site.sentences[1].text.clone(),
+        };
+        Report {
+            version: crate::model::SCHEMA_VERSION,
+            comparisons: vec![Comparison {
+                base: "wire".into(),
+                other: "site".into(),
+                links: vec![link],
+                related: Vec::new(),
+                possible: Vec::new(),
+                added: vec![1],
+                dropped: vec![1],
+                summary: Summary {
+                    reworded: 1,
+                    added: 1,
+                    dropped: 1,
+                    base_coverage: 0.5,
+                    ..Summary::default()
+                },
+                notes: Vec::new(),
+            }],
+            copies: Vec::new(),
+            claims: vec![
+                Claim {
+                    id: "c1".into(),
+                    members: vec![
+                        member("wire", 0, Some(LinkKind::Reworded)),
+                        member("site", 0, Some(LinkKind::Reworded)),
+                    ],
+                },
+                Claim {
+                    id: "c2".into(),
+                    members: vec![member("wire", 1, None)],
+                },
+                Claim {
+                    id: "c3".into(),
+                    members: vec![member("site", 1, None)],
+                },
+            ],
+            findings: vec![Finding {
+                id: "oi-0123456789".into(),
+                kind: FindingKind::OnlyIn,
+                severity: Severity::High,
+                articles: vec!["site".into()],
+                sentences: vec![SentenceRef {
+                    article: "site".into(),
+                    index: 1,
+                }],
+                evidence: vec![evidence],
+                explanation: "only site has this unattributed claim (not in wire)".into(),
+                diff: Vec::new(),
+            }],
+            dismissed: 0,
+            scorer: "lexical".into(),
+            notes: Vec::new(),
+            articles: vec![wire, site],
+        }
+    }
+
+    fn rendered(format: Format) -> String {
+        let opts = RenderOptions {
+            color: false,
+            width: 72,
+            ..RenderOptions::default()
+        };
+        let mut out = Vec::new();
+        render(&tiny(), format, &opts, &mut out).unwrap_or(());
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn terminal_view_of_a_hand_built_report() {
+        let expected = "\
+scorer: lexical
+                   identical  reworded  partial  added  dropped  covered
+site against wire          0         1        0      1        1      50%
+findings: 1 high \u{b7} 0 medium \u{b7} 0 low
+
+wire (wire.txt): 2 sentences, 10 words
+site (site.txt): 2 sentences, 10 words
+
+== site against wire (base) ============================================
+identical 0 \u{b7} reworded 1 \u{b7} partial 0 \u{b7} added 1 \u{b7} dropped 1 \u{b7} 50% of wire
+covered
+= identical \u{b7} ~ reworded \u{b7} * partial \u{b7} + only in site \u{b7} - only in wire
+~ Lavrov met Blinken in Geneva{+ on Friday+}.
++ Oil rose 3%.
+- Talks ended without a deal.
+
+== findings: 1 high \u{b7} 0 medium \u{b7} 0 low =================================
+! oi-0123456789 high only-in: only site has this unattributed claim (not
+  in wire)
+    site: \u{201c}Oil rose 3%.\u{201d}
+";
+        assert_eq!(rendered(Format::Terminal), expected);
+    }
+
+    #[test]
+    fn checklist_of_a_hand_built_report() {
+        let expected = "\
+# storydiff review checklist
+
+Outlets: wire, site.
+Scorer: lexical.
+Compared with the base: wire.
+1 findings: 1 high, 0 medium, 0 low.
+
+## High
+
+- [ ] oi-0123456789 only-in: only site has this unattributed claim (not in wire)
+  - site (sentence 2): Oil rose 3%.
+";
+        assert_eq!(rendered(Format::Checklist), expected);
+    }
+
+    #[test]
+    fn html_matrix_of_a_hand_built_report_has_one_row_per_claim() {
+        let html = rendered(Format::Html);
+        let rows: Vec<&str> = html
+            .lines()
+            .filter(|l| l.starts_with("<tr class=\"claim\""))
+            .collect();
+        assert_eq!(rows.len(), 3, "{rows:#?}");
+        assert!(rows[0].contains("data-only=\"[]\""), "{}", rows[0]);
+        assert!(rows[0].contains("<td class=\"cell reworded\" data-outlet=\"site\""));
+        assert!(
+            rows[1].contains("data-only=\"[&quot;wire&quot;]\""),
+            "{}",
+            rows[1]
+        );
+        assert!(
+            rows[2].contains("data-only=\"[&quot;site&quot;]\""),
+            "{}",
+            rows[2]
+        );
+        assert!(
+            rows[2].contains("<th scope=\"row\">Oil rose 3%.</th>"),
+            "{}",
+            rows[2]
+        );
+    }
+
+    #[test]
+    fn json_of_a_hand_built_report_reads_back_the_same() {
+        let json = rendered(Format::Json);
+        let back: Report = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, tiny());
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(v["version"], crate::model::SCHEMA_VERSION);
+        assert_eq!(v["claims"][0]["members"][1]["article"], "site");
+        assert_eq!(v["claims"][0]["members"][1]["sentence"], 0);
+    }
 
     #[test]
     fn escape_sequences_are_neutralised() {
