@@ -524,7 +524,7 @@ pub fn run(
                     "block": b,
                     "articles": articles_out,
                     "group": ev,
-                    "report": report,
+                    "report": report.as_ref().map(crate::render::wire::ReportJson::from),
                     "budgets": budgets,
                     "grouping_budgets": grouping.budgets,
                 }),

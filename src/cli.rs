@@ -1276,7 +1276,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         FormatArg::Json => {
             let doc = serde_json::json!({
                 "version": storydiff::model::SCHEMA_VERSION,
-                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": r})).collect::<Vec<_>>(),
+                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": render::wire::ReportJson::from(r)})).collect::<Vec<_>>(),
                 "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);

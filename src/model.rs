@@ -1,4 +1,5 @@
-//! The plain data every stage produces and every renderer reads.
+//! The plain data every stage produces and every renderer reads. The JSON wire format is
+//! not these structs: it is written and read through the views of [`crate::render::wire`].
 //!
 //! Data flows one way: [`Article`]s (ingest + segment) → [`Comparison`]s (align + diff) →
 //! one [`Report`]. Renderers only read a `Report`; nothing here is computed twice.
@@ -44,7 +45,7 @@ impl SentenceSpan {
 }
 
 /// One sentence of an article: where it is and what it says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
     /// Position of the sentence in its article, from 0.
     pub index: usize,
@@ -94,7 +95,7 @@ pub enum BoilerplateKind {
 }
 
 /// A piece of text that ingest recognised as site chrome: reported, never silently lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Boilerplate {
     /// First byte.
     pub start: usize,
@@ -107,7 +108,7 @@ pub struct Boilerplate {
 }
 
 /// One outlet's article after ingest and segmentation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
     /// Short name of the outlet (file stem or `--label`).
     pub label: String,
@@ -122,7 +123,6 @@ pub struct Article {
     pub boilerplate: Vec<Boilerplate>,
     /// What ingest did that a reader should know (e.g. chrome compared as body text because
     /// nothing else was left); empty for most articles.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
@@ -162,7 +162,7 @@ pub enum DiffOp {
 }
 
 /// A run of original text with its diff operation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffChunk {
     /// What happened to this text.
     pub op: DiffOp,
@@ -171,7 +171,7 @@ pub struct DiffChunk {
 }
 
 /// Sentences of the base linked to sentences of the other article.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     /// Identical, reworded or partial.
     pub kind: LinkKind,
@@ -185,12 +185,11 @@ pub struct Link {
     pub diff: Vec<DiffChunk>,
     /// Why the diff is not word by word, when a budget applied (it is then one deletion and
     /// one insertion); absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
 }
 
 /// Counts shown in a comparison's one-line summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Summary {
     /// Links of kind identical.
     pub identical: usize,
@@ -207,7 +206,7 @@ pub struct Summary {
 }
 
 /// The alignment of one article (other) against another (base).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     /// Label of the base article (labels are unique within a report).
     pub base: String,
@@ -219,7 +218,6 @@ pub struct Comparison {
     pub related: Vec<Related>,
     /// Possibly covered: for a sentence with no link and no related pair, its best close
     /// pair, for the editor to decide (semantic scorer only).
-    #[serde(default)]
     pub possible: Vec<Related>,
     /// Other-article sentences with no link.
     pub added: Vec<usize>,
@@ -228,13 +226,12 @@ pub struct Comparison {
     /// Counts for the summary line.
     pub summary: Summary,
     /// Budgets that applied while aligning, one line each; absent when none did.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
 /// Two sentences that share a claim without being one link: e.g. one outlet's lead and a
 /// later sentence of the other that restates part of it. Many-to-many.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Related {
     /// Base sentence index.
     pub base: usize,
@@ -283,7 +280,7 @@ pub enum Severity {
 }
 
 /// A sentence of an article, by label and index.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SentenceRef {
     /// Article label.
     pub article: String,
@@ -292,7 +289,7 @@ pub struct SentenceRef {
 }
 
 /// The exact text a finding rests on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
     /// Article label.
     pub article: String,
@@ -307,7 +304,7 @@ pub struct Evidence {
 }
 
 /// A difference an editor should check: the output of the findings stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable id: the same finding gets the same id on every run and when unrelated text
     /// changes (a hash of the kind and the normalised evidence).
@@ -329,7 +326,7 @@ pub struct Finding {
 }
 
 /// One sentence's place in a claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimMember {
     /// Article label.
     pub article: String,
@@ -337,13 +334,12 @@ pub struct ClaimMember {
     pub sentence: usize,
     /// The closest link that put this sentence in the claim (identical, reworded, partial);
     /// absent when the claim is one outlet's alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LinkKind>,
 }
 
 /// A claim of the claim graph: sentences of one or more outlets that report the same thing,
 /// found over every pair of articles. Every sentence is in exactly one claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// `c1`, `c2`, … in the order of the base article's sentences, then first appearance.
     pub id: String,
@@ -365,7 +361,7 @@ impl Claim {
 }
 
 /// Everything one `compare` run found; the single input of every renderer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// [`SCHEMA_VERSION`].
     pub version: u32,
@@ -377,7 +373,6 @@ pub struct Report {
     /// Above [`crate::FOLD_OUTLETS`] outlets, the copy clusters folded into their originals
     /// ([`crate::fold`]): each copy is then compared with its original instead of the base
     /// (its comparison is in `comparisons`, with the original as its base). Empty otherwise.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CopyCluster>,
     /// The claim graph over all outlets (every pair aligned, whatever the view).
     pub claims: Vec<Claim>,
@@ -386,11 +381,9 @@ pub struct Report {
     /// How many findings `--accept` dismissed.
     pub dismissed: usize,
     /// Which scorer aligned the sentences: `lexical`, or `semantic (all-MiniLM-L6-v2)`.
-    #[serde(default)]
     pub scorer: String,
     /// Budgets that applied to the claim graph and the findings, said rather than silent; empty
     /// for most reports.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 

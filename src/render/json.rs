@@ -1,4 +1,5 @@
-//! JSON renderer: the [`Report`] as a pretty-printed, versioned document (docs/json.md).
+//! JSON renderer: the [`Report`] as a pretty-printed, versioned document (docs/json.md),
+//! written through the wire views of [`super::wire`].
 //! Field order is fixed by the structs and every list is in a defined order, so the output
 //! is byte-identical across runs.
 
@@ -10,7 +11,8 @@ use crate::model::Report;
 
 /// Write `report` as JSON followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let text = to_safe_string(report, true).map_err(io::Error::other)?;
+    let text =
+        to_safe_string(&super::wire::ReportJson::from(report), true).map_err(io::Error::other)?;
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")
 }

@@ -12,7 +12,7 @@ fn report(paths: &[String]) -> Report {
             .args(["--format", "json"])
             .args(paths),
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
+    storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -1,0 +1,452 @@
+//! The JSON wire format of a report (docs/json.md): view structs that borrow from a
+//! [`Report`] to write it, and own their data when one is read back ([`read`]). The wire
+//! format is defined here, not by the model's structs, so the model can change without
+//! changing what other programs read; field names, order and the fields left out when empty
+//! are this module's. The kind enums (link, diff, finding, severity and boilerplate kinds)
+//! are plain vocabularies and serialise as their documented names.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Article, Boilerplate, BoilerplateKind, Claim, ClaimMember, Comparison, CopyCluster, DiffChunk,
+    DiffOp, Evidence, Finding, FindingKind, Link, LinkKind, Related, Report, Sentence, SentenceRef,
+    Severity, Summary,
+};
+
+/// A report on the wire.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReportJson<'a> {
+    version: u32,
+    articles: Vec<ArticleJson<'a>>,
+    comparisons: Vec<ComparisonJson<'a>>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    copies: Cow<'a, [CopyCluster]>,
+    claims: Vec<ClaimJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    dismissed: usize,
+    #[serde(default)]
+    scorer: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    notes: Cow<'a, [String]>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ArticleJson<'a> {
+    label: Cow<'a, str>,
+    path: Cow<'a, str>,
+    text: Cow<'a, str>,
+    sentences: Vec<SentenceJson<'a>>,
+    boilerplate: Vec<BoilerplateJson<'a>>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    notes: Cow<'a, [String]>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SentenceJson<'a> {
+    index: usize,
+    paragraph: usize,
+    start: usize,
+    end: usize,
+    text: Cow<'a, str>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BoilerplateJson<'a> {
+    start: usize,
+    end: usize,
+    kind: BoilerplateKind,
+    text: Cow<'a, str>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ComparisonJson<'a> {
+    base: Cow<'a, str>,
+    other: Cow<'a, str>,
+    links: Vec<LinkJson<'a>>,
+    related: Vec<RelatedJson>,
+    #[serde(default)]
+    possible: Vec<RelatedJson>,
+    added: Cow<'a, [usize]>,
+    dropped: Cow<'a, [usize]>,
+    summary: SummaryJson,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    notes: Cow<'a, [String]>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LinkJson<'a> {
+    kind: LinkKind,
+    base: Cow<'a, [usize]>,
+    other: Cow<'a, [usize]>,
+    score: f64,
+    diff: Vec<DiffChunkJson<'a>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fallback: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DiffChunkJson<'a> {
+    op: DiffOp,
+    text: Cow<'a, str>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SummaryJson {
+    identical: usize,
+    reworded: usize,
+    partial: usize,
+    added: usize,
+    dropped: usize,
+    base_coverage: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RelatedJson {
+    base: usize,
+    other: usize,
+    score: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct FindingJson<'a> {
+    id: Cow<'a, str>,
+    kind: FindingKind,
+    severity: Severity,
+    articles: Cow<'a, [String]>,
+    sentences: Vec<SentenceRefJson<'a>>,
+    evidence: Vec<EvidenceJson<'a>>,
+    explanation: Cow<'a, str>,
+    diff: Vec<DiffChunkJson<'a>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SentenceRefJson<'a> {
+    article: Cow<'a, str>,
+    index: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct EvidenceJson<'a> {
+    article: Cow<'a, str>,
+    sentence: usize,
+    start: usize,
+    end: usize,
+    text: Cow<'a, str>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ClaimJson<'a> {
+    id: Cow<'a, str>,
+    members: Vec<ClaimMemberJson<'a>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ClaimMemberJson<'a> {
+    article: Cow<'a, str>,
+    sentence: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<LinkKind>,
+}
+
+fn s(x: &str) -> Cow<'_, str> {
+    Cow::Borrowed(x)
+}
+
+fn chunks(d: &[DiffChunk]) -> Vec<DiffChunkJson<'_>> {
+    d.iter()
+        .map(|c| DiffChunkJson {
+            op: c.op,
+            text: s(&c.text),
+        })
+        .collect()
+}
+
+fn related(r: &[Related]) -> Vec<RelatedJson> {
+    r.iter()
+        .map(|r| RelatedJson {
+            base: r.base,
+            other: r.other,
+            score: r.score,
+        })
+        .collect()
+}
+
+impl<'a> From<&'a Report> for ReportJson<'a> {
+    fn from(r: &'a Report) -> Self {
+        ReportJson {
+            version: r.version,
+            articles: r
+                .articles
+                .iter()
+                .map(|a| ArticleJson {
+                    label: s(&a.label),
+                    path: s(&a.path),
+                    text: s(&a.text),
+                    sentences: a
+                        .sentences
+                        .iter()
+                        .map(|x| SentenceJson {
+                            index: x.index,
+                            paragraph: x.paragraph,
+                            start: x.start,
+                            end: x.end,
+                            text: s(&x.text),
+                        })
+                        .collect(),
+                    boilerplate: a
+                        .boilerplate
+                        .iter()
+                        .map(|b| BoilerplateJson {
+                            start: b.start,
+                            end: b.end,
+                            kind: b.kind,
+                            text: s(&b.text),
+                        })
+                        .collect(),
+                    notes: Cow::Borrowed(&a.notes),
+                })
+                .collect(),
+            comparisons: r
+                .comparisons
+                .iter()
+                .map(|c| ComparisonJson {
+                    base: s(&c.base),
+                    other: s(&c.other),
+                    links: c
+                        .links
+                        .iter()
+                        .map(|l| LinkJson {
+                            kind: l.kind,
+                            base: Cow::Borrowed(&l.base),
+                            other: Cow::Borrowed(&l.other),
+                            score: l.score,
+                            diff: chunks(&l.diff),
+                            fallback: l.fallback.as_deref().map(s),
+                        })
+                        .collect(),
+                    related: related(&c.related),
+                    possible: related(&c.possible),
+                    added: Cow::Borrowed(&c.added),
+                    dropped: Cow::Borrowed(&c.dropped),
+                    summary: SummaryJson {
+                        identical: c.summary.identical,
+                        reworded: c.summary.reworded,
+                        partial: c.summary.partial,
+                        added: c.summary.added,
+                        dropped: c.summary.dropped,
+                        base_coverage: c.summary.base_coverage,
+                    },
+                    notes: Cow::Borrowed(&c.notes),
+                })
+                .collect(),
+            copies: Cow::Borrowed(&r.copies),
+            claims: r
+                .claims
+                .iter()
+                .map(|c| ClaimJson {
+                    id: s(&c.id),
+                    members: c
+                        .members
+                        .iter()
+                        .map(|m| ClaimMemberJson {
+                            article: s(&m.article),
+                            sentence: m.sentence,
+                            kind: m.kind,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            findings: r
+                .findings
+                .iter()
+                .map(|f| FindingJson {
+                    id: s(&f.id),
+                    kind: f.kind,
+                    severity: f.severity,
+                    articles: Cow::Borrowed(&f.articles),
+                    sentences: f
+                        .sentences
+                        .iter()
+                        .map(|x| SentenceRefJson {
+                            article: s(&x.article),
+                            index: x.index,
+                        })
+                        .collect(),
+                    evidence: f
+                        .evidence
+                        .iter()
+                        .map(|e| EvidenceJson {
+                            article: s(&e.article),
+                            sentence: e.sentence,
+                            start: e.start,
+                            end: e.end,
+                            text: s(&e.text),
+                        })
+                        .collect(),
+                    explanation: s(&f.explanation),
+                    diff: chunks(&f.diff),
+                })
+                .collect(),
+            dismissed: r.dismissed,
+            scorer: s(&r.scorer),
+            notes: Cow::Borrowed(&r.notes),
+        }
+    }
+}
+
+fn owned_chunks(d: Vec<DiffChunkJson>) -> Vec<DiffChunk> {
+    d.into_iter()
+        .map(|c| DiffChunk {
+            op: c.op,
+            text: c.text.into_owned(),
+        })
+        .collect()
+}
+
+fn owned_related(r: Vec<RelatedJson>) -> Vec<Related> {
+    r.into_iter()
+        .map(|r| Related {
+            base: r.base,
+            other: r.other,
+            score: r.score,
+        })
+        .collect()
+}
+
+impl From<ReportJson<'_>> for Report {
+    fn from(r: ReportJson<'_>) -> Self {
+        Report {
+            version: r.version,
+            articles: r
+                .articles
+                .into_iter()
+                .map(|a| Article {
+                    label: a.label.into_owned(),
+                    path: a.path.into_owned(),
+                    text: a.text.into_owned(),
+                    sentences: a
+                        .sentences
+                        .into_iter()
+                        .map(|x| Sentence {
+                            index: x.index,
+                            paragraph: x.paragraph,
+                            start: x.start,
+                            end: x.end,
+                            text: x.text.into_owned(),
+                        })
+                        .collect(),
+                    boilerplate: a
+                        .boilerplate
+                        .into_iter()
+                        .map(|b| Boilerplate {
+                            start: b.start,
+                            end: b.end,
+                            kind: b.kind,
+                            text: b.text.into_owned(),
+                        })
+                        .collect(),
+                    notes: a.notes.into_owned(),
+                })
+                .collect(),
+            comparisons: r
+                .comparisons
+                .into_iter()
+                .map(|c| Comparison {
+                    base: c.base.into_owned(),
+                    other: c.other.into_owned(),
+                    links: c
+                        .links
+                        .into_iter()
+                        .map(|l| Link {
+                            kind: l.kind,
+                            base: l.base.into_owned(),
+                            other: l.other.into_owned(),
+                            score: l.score,
+                            diff: owned_chunks(l.diff),
+                            fallback: l.fallback.map(Cow::into_owned),
+                        })
+                        .collect(),
+                    related: owned_related(c.related),
+                    possible: owned_related(c.possible),
+                    added: c.added.into_owned(),
+                    dropped: c.dropped.into_owned(),
+                    summary: Summary {
+                        identical: c.summary.identical,
+                        reworded: c.summary.reworded,
+                        partial: c.summary.partial,
+                        added: c.summary.added,
+                        dropped: c.summary.dropped,
+                        base_coverage: c.summary.base_coverage,
+                    },
+                    notes: c.notes.into_owned(),
+                })
+                .collect(),
+            copies: r.copies.into_owned(),
+            claims: r
+                .claims
+                .into_iter()
+                .map(|c| Claim {
+                    id: c.id.into_owned(),
+                    members: c
+                        .members
+                        .into_iter()
+                        .map(|m| ClaimMember {
+                            article: m.article.into_owned(),
+                            sentence: m.sentence,
+                            kind: m.kind,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            findings: r
+                .findings
+                .into_iter()
+                .map(|f| Finding {
+                    id: f.id.into_owned(),
+                    kind: f.kind,
+                    severity: f.severity,
+                    articles: f.articles.into_owned(),
+                    sentences: f
+                        .sentences
+                        .into_iter()
+                        .map(|x| SentenceRef {
+                            article: x.article.into_owned(),
+                            index: x.index,
+                        })
+                        .collect(),
+                    evidence: f
+                        .evidence
+                        .into_iter()
+                        .map(|e| Evidence {
+                            article: e.article.into_owned(),
+                            sentence: e.sentence,
+                            start: e.start,
+                            end: e.end,
+                            text: e.text.into_owned(),
+                        })
+                        .collect(),
+                    explanation: f.explanation.into_owned(),
+                    diff: owned_chunks(f.diff),
+                })
+                .collect(),
+            dismissed: r.dismissed,
+            scorer: r.scorer.into_owned(),
+            notes: r.notes.into_owned(),
+        }
+    }
+}
+
+/// Read a report written by `--format json` (or the `report` of a batch line) back: every
+/// renderer can render it again.
+pub fn read(json: &str) -> serde_json::Result<Report> {
+    let wire: ReportJson = serde_json::from_str(json)?;
+    Ok(wire.into())
+}
+
+/// [`read`] from bytes.
+pub fn read_slice(json: &[u8]) -> serde_json::Result<Report> {
+    let wire: ReportJson = serde_json::from_slice(json)?;
+    Ok(wire.into())
+}
