@@ -1,7 +1,8 @@
 //! Scale benchmark for `storydiff batch`, and the generator of its piles.
 //!
 //! The pile (JSON Lines, fixed seed): stories made from the five fixtures with their names,
-//! numbers and weekdays replaced (unrelated events), each reported independently by 1–3
+//! numbers and weekdays replaced and most of their longer words made up, one vocabulary per
+//! story (unrelated events that share only common words), each reported independently by 1–3
 //! outlets (sentences dropped, swapped, reworded, transliterated), and each report copied by a
 //! flood of sites, lightly edited (a paragraph dropped or moved, a new first line, a footer):
 //! no copies for most, 1–10 for many, 10–100 for some, 100–1,000 for a few.
@@ -31,6 +32,48 @@ fn flood(rng: &mut Rng) -> usize {
     }
 }
 
+/// `event` with most of its longer lower-case words replaced by made-up words, one mapping
+/// per event: unrelated stories made from the same fixture then share names of countries
+/// and function words, as real unrelated stories do, but not their wording (`make_event`
+/// alone keeps the fixture's text, so every story of one fixture would read as a copy of
+/// the others). The reports and copies of one story share its words.
+fn distinct_wording(event: &str, rng: &mut Rng) -> String {
+    let mut map: HashMap<String, String> = HashMap::new();
+    let mut out = String::with_capacity(event.len());
+    let mut word = String::new();
+    let mut flush = |word: &mut String, out: &mut String, rng: &mut Rng| {
+        if word.len() >= 5 && word.chars().all(|c| c.is_ascii_lowercase()) {
+            let len = word.len();
+            let new = map
+                .entry(word.clone())
+                .or_insert_with(|| {
+                    if rng.chance(0.3) {
+                        return word.clone();
+                    }
+                    const LETTERS: &[u8] = b"abcdefghiklmnoprstuvz";
+                    (0..len)
+                        .map(|_| LETTERS[rng.below(LETTERS.len())] as char)
+                        .collect()
+                })
+                .clone();
+            out.push_str(&new);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in event.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out, rng);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out, rng);
+    out
+}
+
 /// Write `n` articles to `path`; returns the story of each id.
 fn generate(n: usize, path: &Path) -> std::io::Result<HashMap<String, usize>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -43,7 +86,10 @@ fn generate(n: usize, path: &Path) -> std::io::Result<HashMap<String, usize>> {
     let mut gold = HashMap::with_capacity(n);
     let (mut story, mut written) = (0usize, 0usize);
     while written < n {
-        let event = pile::make_event(&templates[rng.below(templates.len())], &mut rng);
+        let event = distinct_wording(
+            &pile::make_event(&templates[rng.below(templates.len())], &mut rng),
+            &mut rng,
+        );
         let day = 1 + rng.below(28);
         for v in 0..1 + rng.below(3) {
             // The report comes first; its copies follow, a minute apart.
