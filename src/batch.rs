@@ -183,7 +183,7 @@ fn build(line: &Line, keep_boilerplate: bool) -> Result<Article, String> {
 }
 
 /// The block keys of an article, from the article alone: the LSH bands of its shingles
-/// (copies share one) and every pair of its [`LEAD_NAMES`] lead names whose keys hash lowest
+/// (copies share one) and every pair of its `LEAD_NAMES` (4) lead names whose keys hash lowest
 /// (names written capitalised inside the first three sentences, weekdays and months aside),
 /// which independent reports of one event share. Sorted, without repeats.
 pub fn block_keys(a: &Article) -> Vec<u64> {

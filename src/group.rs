@@ -576,7 +576,7 @@ impl Progress for () {
 }
 
 /// Copies first, then events. Near-duplicates are found by MinHash/LSH over word shingles and
-/// confirmed by exact Jaccard similarity ([`crate::copies`]); each copy cluster is folded into
+/// confirmed by exact Jaccard similarity (the copies stage); each copy cluster is folded into
 /// its original (earliest stated date in `dates`, by index, else input order; `dates` may be
 /// empty); events are grouped over the originals and the articles without copies; every event
 /// lists all its members, copies included, and its copy clusters.

@@ -36,20 +36,20 @@
 pub mod align;
 pub mod analyse;
 pub mod batch;
-pub mod claims;
-pub mod copies;
+mod claims;
+mod copies;
 pub mod diff;
 pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod findings;
-pub mod fold;
+mod fold;
 pub mod group;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod render;
-pub mod segment;
+mod segment;
 
 pub use align::Alignment;
 pub use error::{Error, Result};

@@ -371,7 +371,7 @@ pub struct Report {
     /// every pair).
     pub comparisons: Vec<Comparison>,
     /// Above [`crate::FOLD_OUTLETS`] outlets, the copy clusters folded into their originals
-    /// ([`crate::fold`]): each copy is then compared with its original instead of the base
+    /// (the fold stage): each copy is then compared with its original instead of the base
     /// (its comparison is in `comparisons`, with the original as its base). Empty otherwise.
     pub copies: Vec<CopyCluster>,
     /// The claim graph over all outlets (every pair aligned, whatever the view).
