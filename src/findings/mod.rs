@@ -287,6 +287,19 @@ pub fn find_with_pairs(
     claims: &[Claim],
     quote_pairs: Option<&[(usize, usize)]>,
 ) -> (Vec<Finding>, Vec<String>) {
+    // Analyses that are not of these articles (one per article, one entry per sentence)
+    // are not trusted: the articles are analysed again.
+    let fits = analyses.len() == articles.len()
+        && articles.iter().zip(analyses).all(|(a, an)| {
+            an.tokens.len() == a.sentences.len() && an.facts.len() == a.sentences.len()
+        });
+    let fresh: Vec<Analysis>;
+    let analyses = if fits {
+        analyses
+    } else {
+        fresh = articles.iter().map(crate::analyse::analyse).collect();
+        &fresh
+    };
     let carriers = Carriers::new(articles, comparisons, claims);
     let facts: BTreeMap<&str, &[Facts]> = articles
         .iter()
@@ -1176,6 +1189,32 @@ mod tests {
 
     fn kinds(f: &[Finding]) -> Vec<FindingKind> {
         f.iter().map(|x| x.kind).collect()
+    }
+
+    #[test]
+    fn analyses_of_other_articles_are_not_trusted() {
+        let r = compare_texts(
+            &[
+                ("a", "Two people were killed in Kharkiv on Monday."),
+                ("b", "Three people were killed in Kharkiv on Monday."),
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let right: Vec<Analysis> = r.articles.iter().map(crate::analyse::analyse).collect();
+        let (want, _) = find_with_notes(&r.articles, &right, &r.comparisons, &r.claims);
+        assert!(!want.is_empty());
+        // Too few analyses, and an analysis of a different article: both give the findings
+        // of the articles themselves, never a panic.
+        let (short, _) = find_with_notes(&r.articles, &right[..1], &r.comparisons, &r.claims);
+        assert_eq!(short, want);
+        let other = crate::analyse::analyse(&r.articles[0]);
+        let mut wrong = right.clone();
+        wrong[1].tokens.push(Vec::new());
+        wrong[1].facts = other.facts.clone();
+        wrong[1].facts.push(Default::default());
+        let (mismatched, _) = find_with_notes(&r.articles, &wrong, &r.comparisons, &r.claims);
+        assert_eq!(mismatched, want);
     }
 
     #[test]
