@@ -512,29 +512,42 @@ const LEXICON: &[&[&str]] = &[
     ],
 ];
 
+/// A per-thread memo of a string function: at most `cap` entries, emptied when full (so a
+/// stream of many articles does not grow it without end).
+type Memo = std::cell::RefCell<rustc_hash::FxHashMap<String, String>>;
+
+/// `f(key)`, remembered in `memo`.
+fn memoised(
+    memo: &'static std::thread::LocalKey<Memo>,
+    cap: usize,
+    key: &str,
+    f: impl FnOnce(&str) -> String,
+) -> String {
+    memo.with(|m| {
+        if let Some(v) = m.borrow().get(key) {
+            return v.clone();
+        }
+        let v = f(key);
+        let mut m = m.borrow_mut();
+        if m.len() >= cap {
+            m.clear();
+        }
+        m.insert(key.to_string(), v.clone());
+        v
+    })
+}
+
 /// The stem of a content word, mapped to its lexicon group's canonical stem when it has one.
 fn word_stem(norm: &str) -> String {
-    // News repeats its words: each thread remembers the stems it made (a bounded memo, so
-    // a stream of many articles does not grow it without end).
-    const MEMO_WORDS: usize = 1 << 16;
+    // News repeats its words: each thread remembers the stems it made.
     thread_local! {
-        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
-            Default::default();
+        static STEMS: Memo = Default::default();
     }
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if let Some(stem) = memo.get(norm) {
-            return stem.clone();
-        }
+    memoised(&STEMS, 1 << 16, norm, |norm| {
         let stem = stemmer().stem(norm);
-        let stem = lexicon(&stem)
+        lexicon(&stem)
             .or_else(|| lexicon(norm))
-            .map_or(stem.into_owned(), str::to_string);
-        if memo.len() >= MEMO_WORDS {
-            memo.clear();
-        }
-        memo.insert(norm.to_string(), stem.clone());
-        stem
+            .map_or(stem.into_owned(), str::to_string)
     })
 }
 
@@ -693,25 +706,11 @@ pub fn name_key(norm: &str) -> String {
 /// The key a capitalised word is matched by as a name: the country it names, if any ("Russian"
 /// → "russia"), folded across transliterations by [`name_key`].
 pub fn name_term(norm: &str) -> String {
-    // Every pair and the findings ask for the same names again: each thread remembers them
-    // (a bounded memo).
-    const MEMO_NAMES: usize = 1 << 14;
+    // Every pair and the findings ask for the same names again: each thread remembers them.
     thread_local! {
-        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
-            Default::default();
+        static NAMES: Memo = Default::default();
     }
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if let Some(key) = memo.get(norm) {
-            return key.clone();
-        }
-        let key = name_key(country_of(norm));
-        if memo.len() >= MEMO_NAMES {
-            memo.clear();
-        }
-        memo.insert(norm.to_string(), key.clone());
-        key
-    })
+    memoised(&NAMES, 1 << 14, norm, |norm| name_key(country_of(norm)))
 }
 
 /// Whether two name keys (see [`name_key`]) are spellings of one name: equal, or at least
