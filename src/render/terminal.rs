@@ -776,6 +776,11 @@ pub(super) fn write_wrapped(
 /// spaces and never split unless one is wider than a line; then it is cut between
 /// characters, a combining mark staying with the character it marks. Always at least one
 /// line (empty for no text).
+/// Append `text` in `style` to `line` (no intermediate string).
+fn push_styled(line: &mut String, style: Style, text: &str) {
+    let _ = std::fmt::Write::write_fmt(line, format_args!("{}", style.style(text)));
+}
+
 pub(super) fn layout_lines(pieces: &[Piece], avail: usize) -> Vec<(String, usize)> {
     let avail = avail.max(2);
     // Fragments: (text, style, glued to previous fragment).
@@ -825,16 +830,17 @@ pub(super) fn layout_lines(pieces: &[Piece], avail: usize) -> Vec<(String, usize
             // A word wider than the line is cut at character boundaries.
             let mut chunk = String::new();
             for ch in t.chars() {
-                let cw = ch.to_string().width();
+                // The width of the one-character string, without allocating it.
+                let cw = ch.encode_utf8(&mut [0u8; 4]).width();
                 if line_w + cw > avail && line_w > 0 {
-                    line.push_str(&s.style(&chunk).to_string());
+                    push_styled(&mut line, s, &chunk);
                     chunk.clear();
                     flush(&mut lines, &mut line, &mut line_w);
                 }
                 chunk.push(ch);
                 line_w += cw;
             }
-            line.push_str(&s.style(&chunk).to_string());
+            push_styled(&mut line, s, &chunk);
         }
     }
     if line_w > 0 || !line.is_empty() || lines.is_empty() {
@@ -855,7 +861,7 @@ fn visible_width(s: &str) -> usize {
         } else if ch == '\u{1b}' {
             in_esc = true;
         } else {
-            w += ch.to_string().width();
+            w += ch.encode_utf8(&mut [0u8; 4]).width();
         }
     }
     w
