@@ -43,12 +43,12 @@ struct Carriers {
 }
 
 impl Carriers {
-    fn new(articles: &[Article], comparisons: &[Comparison], claims: &[Claim]) -> Self {
-        let index_of: BTreeMap<&str, usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(k, a)| (a.label.as_str(), k))
-            .collect();
+    fn new(
+        articles: &[Article],
+        index_of: &BTreeMap<&str, usize>,
+        comparisons: &[Comparison],
+        claims: &[Claim],
+    ) -> Self {
         // One outlet list per claim, shared by its members: a claim of many outlets would
         // otherwise cost the square of their number.
         let mut claim_of: Vec<Vec<usize>> = articles
@@ -174,8 +174,18 @@ fn finding_id(kind: FindingKind, evidence: &[Evidence]) -> String {
     )
 }
 
+/// Each label's article index (the first article with it, as `position` finds it).
+fn label_index(articles: &[Article]) -> BTreeMap<&str, usize> {
+    let mut index = BTreeMap::new();
+    for (k, a) in articles.iter().enumerate() {
+        index.entry(a.label.as_str()).or_insert(k);
+    }
+    index
+}
+
 struct Builder<'a> {
-    articles: &'a [Article],
+    /// Each label's article index ([`label_index`]): findings list outlets in input order.
+    index_of: &'a BTreeMap<&'a str, usize>,
     out: Vec<Finding>,
     seen: HashSet<String>,
     /// Budgets that applied, for the report's notes.
@@ -194,10 +204,7 @@ impl Builder<'_> {
     }
 
     fn order(&self, label: &str) -> usize {
-        self.articles
-            .iter()
-            .position(|a| a.label == label)
-            .unwrap_or(usize::MAX)
+        self.index_of.get(label).copied().unwrap_or(usize::MAX)
     }
 
     fn push(
@@ -300,20 +307,17 @@ pub fn find_with_pairs(
         fresh = articles.iter().map(crate::analyse::analyse).collect();
         &fresh
     };
-    let carriers = Carriers::new(articles, comparisons, claims);
+
     let facts: BTreeMap<&str, &[Facts]> = articles
         .iter()
         .zip(analyses)
         .map(|(a, an)| (a.label.as_str(), an.facts.as_slice()))
         .collect();
-    let by_label = |l: &str| articles.iter().position(|a| a.label == l);
-    let index_of: BTreeMap<&str, usize> = articles
-        .iter()
-        .enumerate()
-        .map(|(k, a)| (a.label.as_str(), k))
-        .collect();
+    let index_of = label_index(articles);
+    let carriers = Carriers::new(articles, &index_of, comparisons, claims);
+    let by_label = |l: &str| index_of.get(l).copied();
     let builder = || Builder {
-        articles,
+        index_of: &index_of,
         out: Vec::new(),
         seen: HashSet::new(),
         notes: Vec::new(),

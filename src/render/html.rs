@@ -308,6 +308,46 @@ fn controls(h: &mut String, reports: &[&Report]) {
     );
 }
 
+/// The opening of claim `k`'s matrix row: its ids, whether every carrying outlet has it
+/// unchanged (`data-diff`), the outlets that alone carry it (`data-only`), and its text, the
+/// first of `sample`'s sentences (article index, sentence indices). `carries` is each
+/// carrying outlet's (article index, carry).
+fn row_head(
+    h: &mut String,
+    report: &Report,
+    prefix: &str,
+    k: usize,
+    sample: (usize, &[usize]),
+    carries: &[(usize, Carry)],
+) {
+    let (a, sents) = sample;
+    let sample = sents
+        .first()
+        .and_then(|&i| report.articles.get(a).and_then(|x| x.sentences.get(i)))
+        .map(|s| short(&s.text, 110))
+        .unwrap_or_default();
+    let diff = if carries
+        .iter()
+        .all(|x| matches!(x.1, Carry::Base | Carry::Identical))
+    {
+        "same"
+    } else {
+        "diff"
+    };
+    let owners: Vec<&str> = carries
+        .iter()
+        .filter(|x| x.1 == Carry::Only)
+        .filter_map(|x| report.articles.get(x.0).map(|a| a.label.as_str()))
+        .collect();
+    let _ = write!(
+        h,
+        "<tr class=\"claim\" data-claim=\"{prefix}c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
+        // A JSON list: a label may contain spaces ("Le Monde").
+        attr(&serde_json::Value::from(owners).to_string()),
+        text(&sample)
+    );
+}
+
 fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize, prefix: &str) {
     let _ = write!(h, "<section id=\"{prefix}matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll matrix-scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
     for a in &report.articles {
@@ -334,34 +374,9 @@ fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize
                     .map(|(a, x)| (a, &x.0))
             })
             .unwrap_or((0, &c.cells[0].0));
-        let sample = sents
-            .first()
-            .and_then(|&i| report.articles.get(a).and_then(|x| x.sentences.get(i)))
-            .map(|s| short(&s.text, 110))
-            .unwrap_or_default();
-        let diff = if c
-            .cells
-            .iter()
-            .all(|x| matches!(x.1, Carry::Base | Carry::Identical))
-        {
-            "same"
-        } else {
-            "diff"
-        };
-        let owners: Vec<&str> = c
-            .cells
-            .iter()
-            .zip(&report.articles)
-            .filter(|(x, _)| x.1 == Carry::Only)
-            .map(|(_, a)| a.label.as_str())
-            .collect();
-        let _ = write!(
-            h,
-            "<tr class=\"claim\" data-claim=\"{prefix}c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
-            // A JSON list: a label may contain spaces ("Le Monde").
-            attr(&serde_json::Value::from(owners).to_string()),
-            text(&sample)
-        );
+        let carries: Vec<(usize, Carry)> =
+            c.cells.iter().enumerate().map(|(o, x)| (o, x.1)).collect();
+        row_head(h, report, prefix, k, (a, sents), &carries);
         for (cell, a) in c.cells.iter().zip(&report.articles) {
             let _ = write!(
                 h,
@@ -483,32 +498,8 @@ fn matrix_folded(
             .or_else(|| c.cells.first())
             .map(|x| (x.0, x.1.as_slice()))
             .unwrap_or((0, &[]));
-        let sample = sents
-            .first()
-            .and_then(|&i| report.articles.get(a).and_then(|x| x.sentences.get(i)))
-            .map(|s| short(&s.text, 110))
-            .unwrap_or_default();
-        let diff = if c
-            .cells
-            .iter()
-            .all(|x| matches!(x.2, Carry::Base | Carry::Identical))
-        {
-            "same"
-        } else {
-            "diff"
-        };
-        let owners: Vec<&str> = c
-            .cells
-            .iter()
-            .filter(|x| x.2 == Carry::Only)
-            .map(|x| report.articles[x.0].label.as_str())
-            .collect();
-        let _ = write!(
-            h,
-            "<tr class=\"claim\" data-claim=\"{prefix}c{k}\" data-diff=\"{diff}\" data-only=\"{}\" tabindex=\"0\"><th scope=\"row\">{}</th>",
-            attr(&serde_json::Value::from(owners).to_string()),
-            text(&sample)
-        );
+        let carries: Vec<(usize, Carry)> = c.cells.iter().map(|x| (x.0, x.2)).collect();
+        row_head(h, report, prefix, k, (a, sents), &carries);
         // Copies carrying the claim, per original.
         let mut copies_in: std::collections::HashMap<usize, usize> = Default::default();
         for x in &c.cells {
