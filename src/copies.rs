@@ -289,10 +289,11 @@ pub fn describe_with_original(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const STORY: &str = "Russia's foreign minister said on Friday that Moscow was ready for \
+    pub(crate) const STORY: &str =
+        "Russia's foreign minister said on Friday that Moscow was ready for \
         any turn of events while it waits for written answers from Washington and NATO. \
         He told reporters the talks in Geneva had shown the two sides far apart on every \
         point of substance. The ministry will publish its proposals in full next week, \

@@ -102,11 +102,7 @@ mod tests {
     use super::*;
     use crate::{compare_texts, CompareOptions};
 
-    const STORY: &str = "Russia's foreign minister said on Friday that Moscow was ready for \
-        any turn of events while it waits for written answers from Washington and NATO. \
-        He told reporters the talks in Geneva had shown the two sides far apart on every \
-        point of substance. The ministry will publish its proposals in full next week, \
-        a spokeswoman added, and the envoys will meet again in Vienna on Thursday.";
+    use crate::copies::tests::STORY;
 
     fn article(label: &str, text: &str) -> Article {
         let raw = crate::ingest::RawArticle {

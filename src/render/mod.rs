@@ -505,14 +505,15 @@ pub(crate) fn copy_summary(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{
         Article, Claim, ClaimMember, Comparison, DiffChunk, DiffOp, Evidence, Finding, FindingKind,
         Link, LinkKind, SentenceRef, Severity, Summary,
     };
 
-    fn article(label: &str, text: &str) -> Article {
+    /// An article of `text`, segmented as ingest would (no chrome).
+    pub(crate) fn article(label: &str, text: &str) -> Article {
         Article {
             label: label.into(),
             path: format!("{label}.txt"),

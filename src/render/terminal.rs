@@ -916,17 +916,7 @@ mod tests {
         assert_eq!(escape_marks("x-y [z] 1+2"), "x-y [z] 1+2");
     }
 
-    /// An article of `text`, segmented as ingest would (no chrome).
-    fn article(label: &str, text: &str) -> Article {
-        Article {
-            label: label.into(),
-            path: format!("{label}.txt"),
-            text: text.into(),
-            sentences: crate::segment::segment(text, &[]),
-            boilerplate: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
+    use crate::render::tests::article;
 
     fn chunk(op: DiffOp, text: &str) -> crate::model::DiffChunk {
         crate::model::DiffChunk {
