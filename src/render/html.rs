@@ -162,14 +162,10 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
                 let s = &c.summary;
                 let _ = writeln!(
                     h,
-                    "<details class=\"pair-fold\"><summary>{} against {} (base): identical {} \u{b7} reworded {} \u{b7} partial {} \u{b7} added {} \u{b7} dropped {} \u{b7} {:.0}% covered</summary>",
+                    "<details class=\"pair-fold\"><summary>{} against {} (base): {} \u{b7} {:.0}% covered</summary>",
                     text(&c.other),
                     text(&c.base),
-                    s.identical,
-                    s.reworded,
-                    s.partial,
-                    s.added,
-                    s.dropped,
+                    super::counts(s),
                     s.base_coverage * 100.0
                 );
                 side_by_side(h, k, c, &pair, &ctx);

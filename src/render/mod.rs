@@ -488,6 +488,15 @@ impl Folding {
     }
 }
 
+/// A comparison's link and sentence counts, as its summary line writes them: "identical 0 ·
+/// reworded 1 · partial 0 · added 1 · dropped 1".
+pub(crate) fn counts(s: &crate::model::Summary) -> String {
+    format!(
+        "identical {} \u{b7} reworded {} \u{b7} partial {} \u{b7} added {} \u{b7} dropped {}",
+        s.identical, s.reworded, s.partial, s.added, s.dropped
+    )
+}
+
 /// A copy's changes against its original in a few words: "similarity 0.93 · 2 added ·
 /// 1 dropped · 0 reworded".
 pub(crate) fn copy_summary(

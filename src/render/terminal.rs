@@ -206,12 +206,8 @@ fn render_comparison(
     write_rule(out, &format!("== {ol} against {bl} (base) "), pal, width)?;
     let s = &c.summary;
     let line = format!(
-        "identical {} · reworded {} · partial {} · added {} · dropped {} · {:.0}% of {bl} covered",
-        s.identical,
-        s.reworded,
-        s.partial,
-        s.added,
-        s.dropped,
+        "{} · {:.0}% of {bl} covered",
+        super::counts(s),
         s.base_coverage * 100.0
     );
     write_wrapped(out, "", "", &[(line, Style::new())], width)?;
