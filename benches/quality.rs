@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use storydiff::align::Thresholds;
-use storydiff::eval;
+use storydiff_eval as eval;
 
 /// One row: benchmark, measure, value, baseline, floor, guard.
 struct Row {

@@ -8,8 +8,8 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 mod base;
 
 use storydiff::model::Severity;
-use storydiff::render::{self, Format, RenderOptions};
 use storydiff::{build_article, compare, ingest, CompareOptions, Error};
+use storydiff_render::{self as render, Format, RenderOptions};
 
 /// Exit code: the command ran.
 pub const EXIT_OK: i32 = 0;
@@ -578,7 +578,7 @@ pub fn run(cli: Cli) -> i32 {
         Err(RunError::Pipe) => EXIT_OK,
         Err(RunError::Fail(msg)) => {
             // Messages carry file names and labels: never let them reach the terminal raw.
-            let msg = storydiff::render::sanitize_for_terminal(&msg);
+            let msg = storydiff_render::sanitize_for_terminal(&msg);
             let _ = writeln!(io::stderr(), "storydiff: error: {msg}");
             EXIT_ERROR
         }
@@ -595,10 +595,10 @@ pub enum RunError {
 }
 
 /// `value` as JSON for output, pretty or compact, safe on a terminal
-/// ([`storydiff::render::json::to_safe_string`]); a value that cannot be written as JSON is a
+/// ([`storydiff::wire::to_safe_string`]); a value that cannot be written as JSON is a
 /// one-line failure, never empty output.
 fn json_text<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String, RunError> {
-    storydiff::render::json::to_safe_string(value, pretty)
+    storydiff::wire::to_safe_string(value, pretty)
         .map_err(|e| RunError::Fail(format!("cannot write JSON: {e}")))
 }
 
@@ -773,7 +773,7 @@ fn emit(args: &CompareArgs, buf: &[u8]) -> Result<(), RunError> {
                 let _ = writeln!(
                     io::stderr(),
                     "storydiff: warning: cannot run the pager {:?} ({e}); writing directly",
-                    storydiff::render::sanitize_for_terminal(&command.command)
+                    storydiff_render::sanitize_for_terminal(&command.command)
                 );
             }
             write_output(None, buf)
@@ -1010,14 +1010,14 @@ fn read_pile(
 ) -> Result<Vec<storydiff::Article>, RunError> {
     let inputs = collect_inputs(named)?;
     for doc in &inputs.skipped {
-        let doc = storydiff::render::sanitize_for_terminal(doc);
+        let doc = storydiff_render::sanitize_for_terminal(doc);
         let _ = writeln!(
             io::stderr(),
             "storydiff: note: {doc} is folder documentation, not an article (skipped; name the file to include it)"
         );
     }
     for name in &inputs.unnamed {
-        let name = storydiff::render::sanitize_for_terminal(name);
+        let name = storydiff_render::sanitize_for_terminal(name);
         let _ = writeln!(
             io::stderr(),
             "storydiff: warning: {name}: file name is not valid UTF-8 (skipped; rename the file to include it)"
@@ -1043,7 +1043,7 @@ fn read_pile(
             Ok(a) => articles.push(a),
             Err(e) if !named.contains(f) => {
                 bar.suspend(|| {
-                    let msg = storydiff::render::sanitize_for_terminal(&e.to_string());
+                    let msg = storydiff_render::sanitize_for_terminal(&e.to_string());
                     let _ = writeln!(io::stderr(), "storydiff: warning: {msg} (skipped)");
                 });
             }
@@ -1219,7 +1219,7 @@ fn run_group(args: GroupArgs) -> Result<(), RunError> {
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
         }
         GroupFormat::Text => {
-            let _ = storydiff::render::group_text(
+            let _ = storydiff_render::group_text(
                 &grouping,
                 articles.len(),
                 args.min_similarity,
@@ -1276,7 +1276,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         FormatArg::Json => {
             let doc = serde_json::json!({
                 "version": storydiff::model::SCHEMA_VERSION,
-                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": render::wire::ReportJson::from(r)})).collect::<Vec<_>>(),
+                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": storydiff::wire::ReportJson::from(r)})).collect::<Vec<_>>(),
                 "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
             });
             let _ = writeln!(buf, "{}", json_text(&doc, true)?);
@@ -1305,9 +1305,9 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
                 if k > 0 {
                     let _ = writeln!(buf);
                 }
-                let title = storydiff::render::sanitize_for_terminal(&e.title);
+                let title = storydiff_render::sanitize_for_terminal(&e.title);
                 let why = b.as_ref().map(|b| {
-                    storydiff::render::sanitize_for_terminal(&format!(
+                    storydiff_render::sanitize_for_terminal(&format!(
                         "base: {} ({}): {}",
                         b.label, b.rule, b.reason
                     ))
@@ -1384,7 +1384,7 @@ fn run_model(args: &ModelArgs) -> Result<i32, RunError> {
             "model: no --model, STORYDIFF_MODEL or home directory to find it in".into(),
         ));
     };
-    let dir = storydiff::render::sanitize_for_terminal(&at.dir.display().to_string());
+    let dir = storydiff_render::sanitize_for_terminal(&at.dir.display().to_string());
     let mut out = io::stdout().lock();
     if !is_installed(&at.dir) {
         let missing: Vec<&str> = MODEL_FILES
@@ -1443,7 +1443,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     let encoder = args.scorer.load()?;
     let scorer_name = storydiff::scorer_name(encoder.as_deref());
     if let Some(dir) = &args.news_he {
-        let r = storydiff::eval::news_he::news_he(
+        let r = storydiff_eval::news_he::news_he(
             std::path::Path::new(dir),
             &thresholds,
             encoder.as_deref(),
@@ -1464,7 +1464,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         return Ok(());
     }
     if let Some(dir) = &args.meter {
-        let m = storydiff::eval::meter::meter(std::path::Path::new(dir), &thresholds)
+        let m = storydiff_eval::meter::meter(std::path::Path::new(dir), &thresholds)
             .map_err(RunError::Fail)?;
         let text = match args.format {
             EvalFormat::Json => json_text(
@@ -1486,8 +1486,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         return write_output(None, format!("{text}\n").as_bytes());
     }
     if let Some(dir) = &args.mrpc {
-        let m = storydiff::eval::mrpc(std::path::Path::new(dir), &thresholds)
-            .map_err(RunError::Fail)?;
+        let m =
+            storydiff_eval::mrpc(std::path::Path::new(dir), &thresholds).map_err(RunError::Fail)?;
         let line = match args.format {
             EvalFormat::Json => json_text(&serde_json::json!({"benchmark": "mrpc", "result": m}), false)?,
             EvalFormat::Text => format!(
@@ -1505,11 +1505,11 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     }
     if let Some(dir) = &args.news_ecb {
         let topics = match args.topics {
-            TopicsArg::Dev => storydiff::eval::Topics::Dev,
-            TopicsArg::Test => storydiff::eval::Topics::Test,
-            TopicsArg::All => storydiff::eval::Topics::All,
+            TopicsArg::Dev => storydiff_eval::Topics::Dev,
+            TopicsArg::Test => storydiff_eval::Topics::Test,
+            TopicsArg::All => storydiff_eval::Topics::All,
         };
-        let r = storydiff::eval::news_ecb(
+        let r = storydiff_eval::news_ecb(
             std::path::Path::new(dir),
             topics,
             &thresholds,
@@ -1529,8 +1529,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                         let q = &p.scores;
                         text.push_str(&format!(
                             "{}-{}: precision {:.3} ({}/{}) recall {:.3} ({}/{}) F1 {:.3}\n",
-                            storydiff::render::sanitize_for_terminal(&p.doc1),
-                            storydiff::render::sanitize_for_terminal(&p.doc2),
+                            storydiff_render::sanitize_for_terminal(&p.doc1),
+                            storydiff_render::sanitize_for_terminal(&p.doc2),
                             q.precision,
                             q.correct,
                             q.predicted,
@@ -1553,9 +1553,9 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     let gold_path = args.gold.clone().unwrap_or_default();
     let text = std::fs::read_to_string(&gold_path)
         .map_err(|e| RunError::Fail(format!("{gold_path}: cannot read: {e}")))?;
-    let gold: storydiff::eval::Gold = serde_json::from_str(&text)
+    let gold: storydiff_eval::Gold = serde_json::from_str(&text)
         .map_err(|e| RunError::Fail(format!("{gold_path}: not a gold file: {e}")))?;
-    let mut groups: std::collections::BTreeMap<(String, String), Vec<storydiff::eval::GoldPair>> =
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<storydiff_eval::GoldPair>> =
         Default::default();
     for p in &gold.pairs {
         groups
@@ -1571,8 +1571,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
         let cmp = storydiff::compare_pair_with(&base, &other, &thresholds, encoder.as_deref())
             .map_err(RunError::Fail)?;
-        let s = storydiff::eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
-        let c = storydiff::eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
+        let s = storydiff_eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
+        let c = storydiff_eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         results.push((a, b, s, c));
     }
     let mut out = io::stdout().lock();
@@ -1586,8 +1586,8 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         }
         EvalFormat::Text => results.iter().try_for_each(|(a, b, s, c)| {
             let (a, b) = (
-                storydiff::render::sanitize_for_terminal(a),
-                storydiff::render::sanitize_for_terminal(b),
+                storydiff_render::sanitize_for_terminal(a),
+                storydiff_render::sanitize_for_terminal(b),
             );
             writeln!(
                 out,
@@ -1602,7 +1602,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                 writeln!(
                     out,
                     "  gold {}: {}",
-                    storydiff::render::sanitize_for_terminal(label),
+                    storydiff_render::sanitize_for_terminal(label),
                     cells.join(", ")
                 )?;
             }

@@ -28,7 +28,7 @@ fn main() {
             .unwrap_or_default();
         eprintln!(
             "storydiff: internal error (a bug, please report it){at}: {}",
-            storydiff::render::sanitize_for_terminal(&short)
+            storydiff_render::sanitize_for_terminal(&short)
         );
     }));
     let cli = cli::Cli::parse();

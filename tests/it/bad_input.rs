@@ -80,7 +80,7 @@ fn only_boilerplate_is_compared_as_body_and_said() {
     let (_d, p) = temp_file("chrome.txt", b"A+ A-\n\nRead also: something else\n");
     let out = crate::ok_output(storydiff().args(["compare", "--format", "json", &trio()[0], &p]));
     let r: storydiff::Report =
-        storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     let a = &r.articles[1];
     assert_eq!(a.sentences.len(), 2);
     assert!(a.boilerplate.is_empty());
@@ -270,7 +270,7 @@ fn legacy_encodings_are_detected_and_decoded_on_request() {
                 &legacy,
             ]));
             let r: storydiff::model::Report =
-                storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+                storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
             let sentences = |k: usize| -> Vec<String> {
                 r.articles[k]
                     .sentences

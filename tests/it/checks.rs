@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use proptest::strategy::ValueTree;
 use storydiff::model::{Article, Report};
-use storydiff::render::{self, Format, RenderOptions};
 use storydiff::{build_article, diff, ingest, CompareOptions, Error};
+use storydiff_render::{self as render, Format, RenderOptions};
 
 use crate::gen::Case;
 
@@ -398,7 +398,7 @@ fn check_controls(what: &str, out: &[u8], sgr_allowed: bool) -> Result<(), Viola
                 !matches!(params, Some(Some(r)) if r.starts_with('m'))
             }
             c if c.is_control() => true,
-            c => render::is_format_control(c),
+            c => storydiff::wire::is_format_control(c),
         };
         if bad {
             let from = chars[k.saturating_sub(20)].0;
@@ -510,9 +510,9 @@ fn pipeline(case: &Case) -> Result<Run, Violation> {
             width: case.width.clamp(20, 1000),
             timestamp: None,
             layout: if name.starts_with("side-by-side") {
-                storydiff::render::Layout::SideBySide
+                storydiff_render::Layout::SideBySide
             } else {
-                storydiff::render::Layout::Inline
+                storydiff_render::Layout::Inline
             },
             only: None,
         };

@@ -132,8 +132,7 @@ fn stdin_and_labels() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(0));
-    let r: Report =
-        storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let r: Report = storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.articles[0].label, "wire");
     assert_eq!(r.articles[0].path, "-");
     assert_eq!(r.comparisons[0].base, "wire");
@@ -147,7 +146,7 @@ fn base_and_all_pairs_choose_the_comparisons() {
         &trio_args(&t, &["--format", "json", "--base", "brasov"]),
         &[],
     );
-    let r: Report = storydiff::render::wire::read(&s).unwrap_or_else(|e| panic!("{e}"));
+    let r: Report = storydiff::wire::read(&s).unwrap_or_else(|e| panic!("{e}"));
     let pairs: Vec<(&str, &str)> = r
         .comparisons
         .iter()
@@ -155,7 +154,7 @@ fn base_and_all_pairs_choose_the_comparisons() {
         .collect();
     assert_eq!(pairs, vec![("brasov", "kuna"), ("brasov", "epa")]);
     let s = stdout_of(&trio_args(&t, &["--format", "json", "--all-pairs"]), &[]);
-    let r: Report = storydiff::render::wire::read(&s).unwrap_or_else(|e| panic!("{e}"));
+    let r: Report = storydiff::wire::read(&s).unwrap_or_else(|e| panic!("{e}"));
     let pairs: Vec<(&str, &str)> = r
         .comparisons
         .iter()
@@ -171,10 +170,10 @@ fn base_and_all_pairs_choose_the_comparisons() {
 fn json_round_trips_and_offsets_point_into_the_file() {
     let t = trio();
     let s = stdout_of(&trio_args(&t, &["--format", "json"]), &[]);
-    let r: Report = storydiff::render::wire::read(&s).unwrap_or_else(|e| panic!("{e}"));
+    let r: Report = storydiff::wire::read(&s).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.version, storydiff::model::SCHEMA_VERSION);
-    let again = serde_json::to_string_pretty(&storydiff::render::wire::ReportJson::from(&r))
-        .unwrap_or_default();
+    let again =
+        serde_json::to_string_pretty(&storydiff::wire::ReportJson::from(&r)).unwrap_or_default();
     assert_eq!(again + "\n", s);
     for a in &r.articles {
         let text = std::fs::read_to_string(&a.path).unwrap_or_default();
@@ -202,8 +201,7 @@ fn bom_and_crlf_are_accepted() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(0));
-    let r: Report =
-        storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let r: Report = storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     let s = &r.articles[0].sentences;
     assert_eq!(s[0].text, "Lavrov met Blinken in Geneva.");
     assert_eq!((s[0].start, s[1].text.as_str()), (0, "The talks ended."));
@@ -675,7 +673,7 @@ fn a_pager_that_cannot_run_falls_back_or_fails_clearly() {
 fn stat_prints_the_summary_the_terminal_view_leads_with() {
     let t = trio();
     let json = stdout_of(&trio_args(&t, &["--format", "json"]), &[]);
-    let r: Report = storydiff::render::wire::read(&json).unwrap_or_else(|e| panic!("{e}"));
+    let r: Report = storydiff::wire::read(&json).unwrap_or_else(|e| panic!("{e}"));
     let stat = stdout_of(
         &trio_args(&t, &["--stat", "--color", "never", "--width", "100"]),
         &[],
@@ -716,7 +714,7 @@ fn stat_prints_the_summary_the_terminal_view_leads_with() {
     let count = |sev: &str| {
         r.findings
             .iter()
-            .filter(|f| storydiff::render::kind_name(f.severity) == sev)
+            .filter(|f| storydiff_render::kind_name(f.severity) == sev)
             .count()
     };
     assert_eq!(

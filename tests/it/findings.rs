@@ -12,7 +12,7 @@ fn report(paths: &[String]) -> Report {
             .args(["--format", "json"])
             .args(paths),
     );
-    storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
+    storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -314,18 +314,18 @@ fn a_report_read_back_from_json_gives_the_same_findings_and_renders() {
     let again = storydiff::findings::find(&r.articles, &r.comparisons, &r.claims);
     assert_eq!(again, r.findings);
     for format in [
-        storydiff::render::Format::Terminal,
-        storydiff::render::Format::Html,
-        storydiff::render::Format::Checklist,
+        storydiff_render::Format::Terminal,
+        storydiff_render::Format::Html,
+        storydiff_render::Format::Checklist,
     ] {
         let mut out = Vec::new();
-        let opts = storydiff::render::RenderOptions {
+        let opts = storydiff_render::RenderOptions {
             color: false,
             width: 80,
             timestamp: None,
             ..Default::default()
         };
-        storydiff::render::render(&r, format, &opts, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        storydiff_render::render(&r, format, &opts, &mut out).unwrap_or_else(|e| panic!("{e}"));
         assert!(!out.is_empty());
     }
 }

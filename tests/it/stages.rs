@@ -1,12 +1,14 @@
-//! The pipeline's stage order, checked on the source: no module of the library refers to a
-//! module of a later stage (outside its `#[cfg(test)]` items, which may build whole reports).
-//! A new top-level module has to be placed in [`STAGES`] to pass.
+//! The pipeline's stage order, checked on the source: no module of the engine
+//! (`crates/storydiff`) refers to a module of a later stage (outside its `#[cfg(test)]` items,
+//! which may build whole reports), and the renderers (`crates/render`) read only the report's
+//! data. The renderers, the evaluation harness and the CLI are crates of their own that depend
+//! on the engine, so cargo itself keeps the engine from reaching them. A new top-level module
+//! of the engine has to be placed in [`STAGES`] to pass.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The top-level modules in pipeline order (the last two, `pager` and `cli`, are the
-/// binary's, which reaches the library as `storydiff::`); a module may use itself, the crate
+/// The engine's top-level modules in pipeline order; a module may use itself, the crate
 /// root's API (`crate::compare`, …) when it comes after the engine, and earlier stages.
 const STAGES: &[&str] = &[
     "model",
@@ -23,15 +25,16 @@ const STAGES: &[&str] = &[
     "copies",
     "fold",
     "group",
-    "render",
+    "wire",
     "batch",
-    "eval",
-    "pager",
-    "cli",
 ];
 
 /// Modules that run whole comparisons and so may call the crate root's entry points.
-const AFTER_ENGINE: &[&str] = &["batch", "eval", "cli"];
+const AFTER_ENGINE: &[&str] = &["batch"];
+
+/// What the renderers may use of the engine: the report's data, its JSON views and the
+/// grouping `group` prints.
+const RENDER_READS: &[&str] = &["model", "wire", "group"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -48,6 +51,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The top-level module names `code` refers to as `crate::NAME` or inside `crate::{…}`,
 /// skipping comments and `#[cfg(test)]` items.
 fn references(code: &str) -> BTreeSet<String> {
+    references_of(code, "crate::")
+}
+
+/// The names `code` refers to as `PREFIX NAME` or inside `PREFIX{…}`, skipping comments and
+/// `#[cfg(test)]` items.
+fn references_of(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let ident = |s: &str| -> String {
         s.chars()
@@ -74,8 +83,13 @@ fn references(code: &str) -> BTreeSet<String> {
             continue;
         }
         let line = line.split(" //").next().unwrap_or("");
-        for (at, _) in line.match_indices("crate::") {
-            let rest = &line[at + "crate::".len()..];
+        for (at, _) in line.match_indices(prefix) {
+            if prefix != "crate::"
+                && line[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let rest = &line[at + prefix.len()..];
             if let Some(group) = rest.strip_prefix('{') {
                 let inner = group.split('}').next().unwrap_or("");
                 for item in inner.split(',') {
@@ -108,11 +122,16 @@ fn the_reference_scanner_reads_paths_groups_and_skips_comments_and_tests() {
                 fn after() { crate::segment::segment(t, &[]); }\n";
     let got: Vec<String> = references(code).into_iter().collect();
     assert_eq!(got, ["align", "ingest", "model", "normalize", "segment"]);
+    let code = "use storydiff::{model::Report, wire};\n\
+                let a = storydiff_render::x(); my_storydiff::y();\n\
+                storydiff::group::run();\n";
+    let got: Vec<String> = references_of(code, "storydiff::").into_iter().collect();
+    assert_eq!(got, ["group", "model", "wire"]);
 }
 
 #[test]
 fn no_module_uses_a_later_stage() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/storydiff/src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     files.sort();
@@ -129,7 +148,7 @@ fn no_module_uses_a_later_stage() {
                     .to_string()
             })
             .unwrap_or_default();
-        if top == "lib" || top == "main" {
+        if top == "lib" {
             continue;
         }
         let Some(stage) = STAGES.iter().position(|s| *s == top) else {
@@ -153,6 +172,28 @@ fn no_module_uses_a_later_stage() {
                     "{}: `{top}` calls the crate root's `{name}`, which runs later stages",
                     rel.display()
                 )),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn renderers_read_only_the_report() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/render/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    assert!(!files.is_empty(), "{}: no sources", src.display());
+    let mut problems = Vec::new();
+    for f in &files {
+        let code = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for name in references_of(&code, "storydiff::") {
+            if !RENDER_READS.contains(&name.as_str()) {
+                problems.push(format!(
+                    "{}: a renderer uses `storydiff::{name}`",
+                    f.strip_prefix(&src).unwrap_or(f).display()
+                ));
             }
         }
     }

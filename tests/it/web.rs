@@ -155,7 +155,7 @@ fn evidence_offsets_point_into_the_saved_page() {
             .args(&pages),
     );
     let r: storydiff::model::Report =
-        storydiff::render::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert!(!r.findings.is_empty());
     for a in &r.articles {
         let file = std::fs::read_to_string(&a.path).unwrap_or_else(|e| panic!("{e}"));

@@ -43,8 +43,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::align::Thresholds;
-use crate::model::{Article, Comparison, DiffOp, LinkKind};
+use storydiff::align::Thresholds;
+use storydiff::model::{Article, Comparison, DiffOp, LinkKind};
 
 /// Precision, recall and F1 of one class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -151,12 +151,12 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn article(label: &str, text: String) -> Option<Article> {
-    let raw = crate::ingest::RawArticle {
+    let raw = storydiff::ingest::RawArticle {
         label: label.to_string(),
         path: label.to_string(),
         text,
     };
-    crate::build_article(raw, false).ok()
+    storydiff::build_article(raw, false).ok()
 }
 
 /// The PA copy of a story folder (`<domain>/<date>/<catchline>`), as one article.
@@ -274,7 +274,7 @@ fn trigram_coverage(base: &Article, other: &Article) -> Vec<(usize, usize)> {
             .iter()
             .enumerate()
             .flat_map(|(k, s)| {
-                crate::normalize::tokens(&s.text)
+                storydiff::normalize::tokens(&s.text)
                     .into_iter()
                     .map(move |t| (t.norm, k))
             })
@@ -328,7 +328,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
             continue;
         };
         articles += 1;
-        let cmp = crate::compare_pair(pa, &paper, t);
+        let cmp = storydiff::compare_pair(pa, &paper, t);
         let predicted = predicted_labels(&cmp, paper.sentences.len());
         for (j, s) in paper.sentences.iter().enumerate() {
             let mut counts = [0usize; 3];
@@ -395,7 +395,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
         ) else {
             continue;
         };
-        let cmp = crate::compare_pair(pa, &paper, t);
+        let cmp = storydiff::compare_pair(pa, &paper, t);
         let words = |s: &str| s.split_whitespace().count();
         let total: usize = paper.sentences.iter().map(|s| words(&s.text)).sum();
         let reused: usize = cmp

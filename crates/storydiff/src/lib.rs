@@ -4,17 +4,20 @@
 //! The pipeline, one module per stage, data flowing one way:
 //!
 //! ```text
-//!  file/stdin ─► ingest ─► segment ─► Article ─┐
-//!               (decode,   (paragraphs,        │  align (per compared pair)
-//!                boilerplate sentences + spans) ├─► normalize: terms, names, numbers
-//!                set aside)                     │   score pairs, choose links
-//!                                               ▼
-//!                               diff (word diff inside each link)
-//!                                               ▼
-//!                               findings (quotes, numbers, dates, names, attribution, hedges)
-//!                                               ▼
-//!              Report { articles, comparisons, findings } ─► render::{terminal, json, checklist, html}
+//!  file/stdin ─► ingest ──────────► segment ─────────► Article (one per outlet)
+//!                (decode; chrome     (sentences with
+//!                 set aside)          byte spans)
+//!            ─► analyse   once per article: terms, facts, quotes, names, encoder vectors
+//!            ─► align     every pair of outlets, behind the `Scorer` seam
+//!            ─► claims    one claim graph across all outlets
+//!            ─► diff      word diff inside each link
+//!            ─► findings  per claim, across every outlet that carries it
+//!            ─► Report { articles, comparisons, claims, findings } ─► wire (JSON views)
 //! ```
+//!
+//! The renderers (terminal, JSON, checklist, HTML) are the `storydiff-render` crate, the
+//! evaluation harness `storydiff-eval` and the command line `storydiff-cli`: each uses this
+//! library's public API only.
 //!
 //! Glossary:
 //! - **base**: the article others are compared with (the first input unless `--base`).
@@ -41,15 +44,14 @@ mod copies;
 pub mod diff;
 pub mod encoder;
 pub mod error;
-pub mod eval;
 pub mod findings;
 mod fold;
 pub mod group;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
-pub mod render;
 mod segment;
+pub mod wire;
 
 pub use align::Alignment;
 pub use error::{Error, Result};

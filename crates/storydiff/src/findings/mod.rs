@@ -947,9 +947,19 @@ fn quote_findings(
                         .map(|t| t.norm)
                         .collect()
                 };
-                if words(qa) == words(qb) {
+                let (wa, wb) = (words(qa), words(qb));
+                if wa == wb {
                     continue;
                 }
+                // One outlet quoting a run of the other's quote word for word cut the quote;
+                // it did not reword it.
+                let cut = if contains_run(&wa, &wb) {
+                    Some((y, x))
+                } else if contains_run(&wb, &wa) {
+                    Some((x, y))
+                } else {
+                    None
+                };
                 let d = diff::word_diff(&qa.text, &qb.text);
                 let mut ev = quote_evidence(&articles[x], qa);
                 ev.extend(quote_evidence(&articles[y], qb));
@@ -966,21 +976,22 @@ fn quote_findings(
                     };
                     nums(qa) != nums(qb)
                 };
-                let severity = if changed_numbers {
+                let severity = if changed_numbers && cut.is_none() {
                     Severity::High
                 } else {
                     Severity::Medium
                 };
-                b.push(
-                    FindingKind::QuoteWording,
-                    severity,
-                    ev,
-                    format!(
+                let explanation = match cut {
+                    Some((short, long)) => format!(
+                        "{} quotes only part of the remark {} quotes",
+                        articles[short].label, articles[long].label
+                    ),
+                    None => format!(
                         "{} and {} quote the same remark in different words",
                         articles[x].label, articles[y].label
                     ),
-                    d,
-                );
+                };
+                b.push(FindingKind::QuoteWording, severity, ev, explanation, d);
             }
         }
     }
@@ -1180,6 +1191,11 @@ fn only_in_sentence(
     );
 }
 
+/// Whether `run` occurs in `words` as consecutive words (and is shorter).
+fn contains_run(words: &[String], run: &[String]) -> bool {
+    !run.is_empty() && run.len() < words.len() && words.windows(run.len()).any(|w| w == run)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1346,6 +1362,32 @@ mod tests {
             .any(|c| c.op == crate::model::DiffOp::Delete && c.text.contains("achieving accord")));
         assert!(q[0].diff.iter().any(|c| c.op == crate::model::DiffOp::Equal
             && c.text.contains("depend on the United States")));
+    }
+
+    #[test]
+    fn a_quote_cut_short_is_said_to_be_cut_not_reworded() {
+        let f = findings(
+            "\"The fire is contained but not extinguished, and no ship may dock until the silo is checked,\" Marin said.",
+            "\"The fire is contained but not extinguished,\" said Marin, who added that ships must wait.",
+        );
+        let q: Vec<&Finding> = f
+            .iter()
+            .filter(|x| x.kind == FindingKind::QuoteWording)
+            .collect();
+        assert_eq!(q.len(), 1, "{f:?}");
+        assert_eq!(
+            q[0].explanation,
+            "b quotes only part of the remark a quotes"
+        );
+        assert_eq!(q[0].severity, Severity::Medium);
+        assert!(contains_run(
+            &["a".into(), "b".into(), "c".into()],
+            &["b".into(), "c".into()]
+        ));
+        assert!(!contains_run(
+            &["a".into(), "b".into(), "c".into()],
+            &["a".into(), "c".into()]
+        ));
     }
 
     #[test]

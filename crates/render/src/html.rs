@@ -14,8 +14,8 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use sha2::{Digest, Sha256};
 
 use super::RenderOptions;
-use crate::claims::{self, Carry};
-use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
+use crate::matrix::{self as claims, Carry};
+use storydiff::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
@@ -544,7 +544,7 @@ fn matrix_folded(
     h.push_str("</tr></tfoot>\n</table></div>\n</section>\n");
 }
 
-/// Above [`crate::model::FOLD_OUTLETS`] outlets: every copy cluster under its original, each copy in
+/// Above [`storydiff::model::FOLD_OUTLETS`] outlets: every copy cluster under its original, each copy in
 /// a `<details>` element with its counts and the sentences it changed against its original
 /// (added, dropped, reworded), not a full side-by-side view with the base per copy.
 fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) {
@@ -799,7 +799,7 @@ fn side_cells(
     h: &mut String,
     a: &Article,
     idx: &[usize],
-    diff: &[crate::model::DiffChunk],
+    diff: &[storydiff::model::DiffChunk],
     mine: DiffOp,
     ctx: &Ctx,
     art: usize,

@@ -21,7 +21,7 @@ use unicode_width::UnicodeWidthStr;
 use super::sanitize_for_terminal;
 use super::terminal::{write_wrapped, Palette, Piece};
 use super::RenderOptions;
-use crate::model::{Report, Severity, Summary};
+use storydiff::model::{Report, Severity, Summary};
 
 /// Write the summary of `report`: a line per comparison, then the findings counts.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -64,7 +64,7 @@ pub(super) fn write_stat(
     }
     // Above the fold limit a copy's line is its cluster's, after the table.
     let fold = super::Folding::new(report);
-    let folded = |c: &&crate::model::Comparison| fold.large && fold.is_copy_comparison(c);
+    let folded = |c: &&storydiff::model::Comparison| fold.large && fold.is_copy_comparison(c);
     let rows: Vec<(String, [Cell; 6])> = report
         .comparisons
         .iter()

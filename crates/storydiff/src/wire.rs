@@ -15,6 +15,61 @@ use crate::model::{
     Severity, Summary,
 };
 
+/// Bidirectional marks, embeddings, overrides and isolates, and the line and paragraph
+/// separators: invisible characters that reorder or break the text shown around them.
+pub fn is_format_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// Serialise `value` as JSON (pretty or compact) with every character that could act on a
+/// terminal or reorder the text around it written as a `\uXXXX` escape. serde_json escapes
+/// only U+0000–U+001F, so DEL, the C1 controls (U+009B alone starts an escape sequence on
+/// some terminals) and bidirectional overrides from article text would reach a terminal raw.
+/// Outside strings JSON is plain ASCII, so the escape lands inside a string, where it means
+/// the same character.
+pub fn to_safe_string<T: Serialize + ?Sized>(
+    value: &T,
+    pretty: bool,
+) -> serde_json::Result<String> {
+    let raw = if pretty {
+        serde_json::to_string_pretty(value)?
+    } else {
+        serde_json::to_string(value)?
+    };
+    // U+0000–U+001F are escaped by serde_json inside strings, and the line breaks of pretty
+    // output stand outside them: only DEL and the C1 block are left. Runs between escapes
+    // are copied whole; with none, the text is returned as it is.
+    let mut out = String::new();
+    let mut copied = 0;
+    for (i, c) in raw.char_indices() {
+        if (c.is_ascii() && c != '\u{7f}')
+            || !(('\u{7f}'..='\u{9f}').contains(&c) || is_format_control(c))
+        {
+            continue;
+        }
+        if out.is_empty() {
+            out.reserve(raw.len() + 64);
+        }
+        out.push_str(&raw[copied..i]);
+        out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        copied = i + c.len_utf8();
+    }
+    if copied == 0 {
+        return Ok(raw);
+    }
+    out.push_str(&raw[copied..]);
+    Ok(out)
+}
+
 /// A report on the wire.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReportJson<'a> {
@@ -449,4 +504,19 @@ pub fn read(json: &str) -> serde_json::Result<Report> {
 pub fn read_slice(json: &[u8]) -> serde_json::Result<Report> {
     let wire: ReportJson = serde_json::from_slice(json)?;
     Ok(wire.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_escaped_and_the_value_survives() {
+        let text = "a\u{1b}[2J b\u{9b}31m c\u{7f} d\u{202e}e\u{2066} f\u{2028}g \"q\"";
+        let out = to_safe_string(&serde_json::json!({ "t": text }), false).unwrap_or_default();
+        assert!(out.is_ascii(), "{out}");
+        assert!(out.contains("\\u009b") && out.contains("\\u202e") && out.contains("\\u2028"));
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+        assert_eq!(back["t"], text);
+    }
 }

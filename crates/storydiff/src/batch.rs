@@ -267,7 +267,7 @@ fn spill_file() -> Result<Spill, BatchError> {
 }
 
 fn write_line(out: &mut dyn Write, v: &impl Serialize) -> Result<(), BatchError> {
-    let text = crate::render::json::to_safe_string(v, false)
+    let text = crate::wire::to_safe_string(v, false)
         .map_err(|e| BatchError::Io("JSON".into(), io::Error::other(e.to_string())))?;
     writeln!(out, "{text}").map_err(|e| BatchError::Io("standard output".into(), e))
 }
@@ -524,7 +524,7 @@ pub fn run(
                     "block": b,
                     "articles": articles_out,
                     "group": ev,
-                    "report": report.as_ref().map(crate::render::wire::ReportJson::from),
+                    "report": report.as_ref().map(crate::wire::ReportJson::from),
                     "budgets": budgets,
                     "grouping_budgets": grouping.budgets,
                 }),

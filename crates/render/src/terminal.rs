@@ -14,7 +14,7 @@ use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::{kind_name, sanitize_for_terminal, Layout, Only, RelatedPartners, RenderOptions};
-use crate::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
+use storydiff::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
 pub(super) struct Palette {
@@ -324,7 +324,7 @@ fn render_comparison(
     Ok(())
 }
 
-/// Above [`crate::model::FOLD_OUTLETS`] outlets: each copy cluster under its original, every copy
+/// Above [`storydiff::model::FOLD_OUTLETS`] outlets: each copy cluster under its original, every copy
 /// with one line of counts and the rows it changed against the original (what `--only`
 /// keeps of them), instead of a full comparison with the base per copy.
 fn render_copies(
@@ -912,10 +912,10 @@ mod tests {
         assert_eq!(escape_marks("x-y [z] 1+2"), "x-y [z] 1+2");
     }
 
-    use crate::render::tests::article;
+    use crate::tests::article;
 
-    fn chunk(op: DiffOp, text: &str) -> crate::model::DiffChunk {
-        crate::model::DiffChunk {
+    fn chunk(op: DiffOp, text: &str) -> storydiff::model::DiffChunk {
+        storydiff::model::DiffChunk {
             op,
             text: text.into(),
         }
@@ -924,7 +924,7 @@ mod tests {
     /// `c` of `base` and `other` in the side-by-side layout at `width`, colour off.
     fn side_by_side(c: &Comparison, base: &Article, other: &Article, width: usize) -> String {
         let report = Report {
-            version: crate::model::SCHEMA_VERSION,
+            version: storydiff::model::SCHEMA_VERSION,
             articles: vec![base.clone(), other.clone()],
             comparisons: vec![c.clone()],
             copies: Vec::new(),
@@ -934,7 +934,7 @@ mod tests {
             scorer: String::new(),
             notes: Vec::new(),
         };
-        let claims = crate::render::ClaimIndex::new(&report);
+        let claims = crate::ClaimIndex::new(&report);
         let pal = Palette::new(false);
         let view = View {
             claims: &claims,
@@ -949,7 +949,7 @@ mod tests {
     }
 
     fn comparison(
-        links: Vec<crate::model::Link>,
+        links: Vec<storydiff::model::Link>,
         added: Vec<usize>,
         dropped: Vec<usize>,
     ) -> Comparison {
@@ -976,7 +976,7 @@ mod tests {
             "site",
             "Lavrov met Blinken in Geneva on Friday. Oil prices rose \u{1b}[31msharply.",
         );
-        let link = crate::model::Link {
+        let link = storydiff::model::Link {
             kind: LinkKind::Reworded,
             base: vec![0],
             other: vec![0],

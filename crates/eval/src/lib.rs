@@ -1,6 +1,8 @@
-//! Evaluate links against hand-made gold sentence pairs.
+//! storydiff's evaluation harness: score the engine's links against hand-made gold sentence
+//! pairs ([`score`]), ABCD-LINK news_ecb and news_he ([`news_he`]), MRPC and METER ([`meter`]),
+//! through the same path `compare` takes.
 //!
-//! Gold format (as in `fixtures/gold/kuna-epa.json`): `{"articles": {label: path},
+//! Hand gold format (as in `fixtures/gold/kuna-epa.json`): `{"articles": {label: path},
 //! "pairs": [{"a": label, "a_text": str, "b": label, "b_text": str, "label": str}]}` where
 //! each text is an exact substring of its article.
 //!
@@ -17,7 +19,7 @@ pub mod news_he;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Article, Comparison};
+use storydiff::model::{Article, Comparison};
 
 /// One gold pair.
 #[derive(Debug, Clone, Deserialize)]
@@ -93,7 +95,7 @@ pub(crate) fn ratio(a: usize, b: usize) -> f64 {
 /// then each related pair. Links are given as (base indices, other indices).
 fn claimed_pairs<'a>(
     links: impl Iterator<Item = (&'a [usize], &'a [usize])> + 'a,
-    related: &'a [crate::model::Related],
+    related: &'a [storydiff::model::Related],
 ) -> impl Iterator<Item = (usize, usize)> + 'a {
     links
         .flat_map(|(bs, os)| {
@@ -114,7 +116,7 @@ pub(crate) fn sentences_article<'t>(
     for (index, s) in sentences {
         let start = text.len();
         text.push_str(s);
-        out.push(crate::model::Sentence {
+        out.push(storydiff::model::Sentence {
             index,
             paragraph: index,
             start,
@@ -183,7 +185,7 @@ pub fn confusion(
     cmp: &Comparison,
     pairs: &[GoldPair],
 ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>, String> {
-    use crate::model::LinkKind;
+    use storydiff::model::LinkKind;
     let mut out: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
         Default::default();
     let strength = |k: &str| match k {
@@ -256,8 +258,8 @@ pub enum Topics {
 pub fn news_ecb(
     dir: &std::path::Path,
     topics: Topics,
-    t: &crate::align::Thresholds,
-    encoder: Option<&crate::encoder::Encoder>,
+    t: &storydiff::align::Thresholds,
+    encoder: Option<&storydiff::encoder::Encoder>,
 ) -> Result<NewsEcb, String> {
     use std::collections::{BTreeMap, HashSet};
     let read = |name: &str| -> Result<serde_json::Value, String> {
@@ -277,7 +279,7 @@ pub fn news_ecb(
         ordered.sort();
         Some(sentences_article(id, ordered))
     };
-    let mut cache: BTreeMap<String, (Article, crate::analyse::Analysis)> = BTreeMap::new();
+    let mut cache: BTreeMap<String, (Article, storydiff::analyse::Analysis)> = BTreeMap::new();
     let mut total = Scores::default();
     let mut per_pair = Vec::new();
     let Some(all) = links.as_object() else {
@@ -303,7 +305,7 @@ pub fn news_ecb(
         for d in [d1, d2] {
             if !cache.contains_key(d) {
                 let a = article(d).ok_or_else(|| format!("docs.json: no document {d}"))?;
-                let an = crate::analyse::analyse_with(&a, encoder)?;
+                let an = storydiff::analyse::analyse_with(&a, encoder)?;
                 cache.insert(d.to_string(), (a, an));
             }
         }
@@ -321,9 +323,9 @@ pub fn news_ecb(
                 }
             }
         }
-        let al = crate::align::align_documents(
-            crate::analyse::Document::new(a, na),
-            crate::analyse::Document::new(b, nb),
+        let al = storydiff::align::align_documents(
+            storydiff::analyse::Document::new(a, na),
+            storydiff::analyse::Document::new(b, nb),
             t,
         );
         let mut found: HashSet<(usize, usize)> = HashSet::new();
@@ -379,7 +381,7 @@ pub struct NewsEcb {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{compare_texts, CompareOptions};
+    use storydiff::{compare_texts, CompareOptions};
 
     #[test]
     fn binary_scores_count_accuracy_and_the_yes_class() {
@@ -496,10 +498,10 @@ pub struct Mrpc {
 
 /// The reworded-versus-different decision on MRPC (`msr_paraphrase_{train,test}.txt`: tab
 /// separated `Quality, #1 ID, #2 ID, #1 String, #2 String` with a header line, possibly
-/// behind a BOM). Each pair is scored with [`crate::align::sentence_similarity`], term
+/// behind a BOM). Each pair is scored with [`storydiff::align::sentence_similarity`], term
 /// weights from document frequencies over the training sentences only; the threshold is the
 /// one with the best training accuracy, then applied unchanged to the test split.
-pub fn mrpc(dir: &std::path::Path, t: &crate::align::Thresholds) -> Result<Mrpc, String> {
+pub fn mrpc(dir: &std::path::Path, t: &storydiff::align::Thresholds) -> Result<Mrpc, String> {
     let read = |name: &str| -> Result<Vec<(bool, String, String)>, String> {
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path)
@@ -525,11 +527,12 @@ pub fn mrpc(dir: &std::path::Path, t: &crate::align::Thresholds) -> Result<Mrpc,
     };
     let train = read("msr_paraphrase_train.txt")?;
     let test = read("msr_paraphrase_test.txt")?;
-    let stats =
-        crate::align::TermStats::new(train.iter().flat_map(|(_, a, b)| [a.as_str(), b.as_str()]));
+    let stats = storydiff::align::TermStats::new(
+        train.iter().flat_map(|(_, a, b)| [a.as_str(), b.as_str()]),
+    );
     let score = |rows: &[(bool, String, String)]| -> Vec<(f64, bool)> {
         rows.iter()
-            .map(|(g, a, b)| (crate::align::sentence_similarity(a, b, &stats, t), *g))
+            .map(|(g, a, b)| (storydiff::align::sentence_similarity(a, b, &stats, t), *g))
             .collect()
     };
     let (tr, te) = (score(&train), score(&test));

@@ -1,5 +1,5 @@
 //! The plain data every stage produces and every renderer reads. The JSON wire format is
-//! not these structs: it is written and read through the views of [`crate::render::wire`].
+//! not these structs: it is written and read through the views of [`crate::wire`].
 //!
 //! Data flows one way: [`Article`]s (ingest + segment) → [`Comparison`]s (align + diff) →
 //! one [`Report`]. Renderers only read a `Report`; nothing here is computed twice.

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::kind_name;
-use crate::model::{DiffOp, Finding, FindingKind, Report, Severity};
+use storydiff::model::{DiffOp, Finding, FindingKind, Report, Severity};
 
 /// Escape text for Markdown: punctuation that Markdown would read is backslash-escaped and
 /// `<`, `>`, `&` become entities, so article text renders as text everywhere. Bare links
@@ -32,7 +32,7 @@ pub fn escape(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() || super::is_format_control(c) => out.push('\u{FFFD}'),
+            c if c.is_control() || storydiff::wire::is_format_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -4,13 +4,13 @@
 pub mod checklist;
 pub mod html;
 pub mod json;
+pub mod matrix;
 pub mod stat;
 pub mod terminal;
-pub mod wire;
 
 use std::io::{self, Write};
 
-use crate::model::Report;
+use storydiff::model::Report;
 
 /// Output formats of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub fn kind_name<T: serde::Serialize>(kind: T) -> String {
 
 /// Write the events found by `storydiff group` as readable text.
 pub fn group_text(
-    grouping: &crate::group::Grouping,
+    grouping: &storydiff::group::Grouping,
     articles: usize,
     min_similarity: f64,
     out: &mut dyn Write,
@@ -165,7 +165,7 @@ pub fn group_text(
             )?;
         }
         // Which member is a copy of which original.
-        let mut copy_of: std::collections::HashMap<usize, (&str, &crate::copies::Copy)> =
+        let mut copy_of: std::collections::HashMap<usize, (&str, &storydiff::model::Copy)> =
             Default::default();
         for c in &e.copies {
             let sims: Vec<f64> = c.copies.iter().map(|x| x.similarity).collect();
@@ -220,7 +220,7 @@ pub struct RelatedPartners {
 
 impl RelatedPartners {
     /// Index the related pairs of `c` by sentence on both sides.
-    pub fn new(c: &crate::model::Comparison) -> RelatedPartners {
+    pub fn new(c: &storydiff::model::Comparison) -> RelatedPartners {
         type Side = std::collections::BTreeMap<usize, Vec<(f64, usize)>>;
         let (mut base, mut other) = (Side::new(), Side::new());
         for r in &c.related {
@@ -294,21 +294,6 @@ pub fn gist(text: &str) -> String {
 /// How many related partners the terminal and HTML views show under one sentence.
 pub const MAX_RELATED: usize = 3;
 
-/// Bidirectional marks, embeddings, overrides and isolates, and the line and paragraph
-/// separators: invisible characters that reorder or break the text shown around them.
-pub fn is_format_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
-}
-
 /// Make untrusted article text safe to print on a terminal: control characters (escape,
 /// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
 /// tabs become spaces.
@@ -316,7 +301,7 @@ pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\n' | '\t' | '\r' | '\u{2028}' | '\u{2029}' => ' ',
-            c if c.is_control() || is_format_control(c) => '\u{FFFD}',
+            c if c.is_control() || storydiff::wire::is_format_control(c) => '\u{FFFD}',
             c => c,
         })
         .collect()
@@ -328,7 +313,7 @@ pub(crate) struct ClaimIndex<'r> {
     claim_of: std::collections::HashMap<(&'r str, usize), usize>,
     /// Per claim: its id and its outlets in member order, each once.
     claims: Vec<(&'r str, Vec<&'r str>)>,
-    /// Above [`crate::model::FOLD_OUTLETS`] outlets: the fold, so that a claim's outlets are named
+    /// Above [`storydiff::model::FOLD_OUTLETS`] outlets: the fold, so that a claim's outlets are named
     /// by original, a few at most.
     fold: Option<Folding>,
 }
@@ -358,7 +343,7 @@ impl<'r> ClaimIndex<'r> {
     }
 
     /// The claim id of a sentence, and the outlets other than `skip` that carry it. Above
-    /// [`crate::model::FOLD_OUTLETS`] outlets, copies are counted with the first outlet of their
+    /// [`storydiff::model::FOLD_OUTLETS`] outlets, copies are counted with the first outlet of their
     /// copy cluster that carries the claim ("epa (+12 copies)"), and after [`MAX_NAMED`]
     /// names the rest are counted ("and 40 more outlets").
     pub(crate) fn elsewhere(
@@ -409,14 +394,14 @@ impl<'r> ClaimIndex<'r> {
     }
 }
 
-/// Above [`crate::model::FOLD_OUTLETS`] outlets, how many outlets a view names for one claim.
+/// Above [`storydiff::model::FOLD_OUTLETS`] outlets, how many outlets a view names for one claim.
 pub const MAX_NAMED: usize = 5;
 
 /// How a report of many outlets is shown: which articles are copies folded into which
 /// original ([`Report::copies`]), and whether the views bound their size (above
-/// [`crate::model::FOLD_OUTLETS`] outlets).
+/// [`storydiff::model::FOLD_OUTLETS`] outlets).
 pub(crate) struct Folding {
-    /// More outlets than [`crate::model::FOLD_OUTLETS`]: the views fold copies, name few outlets per
+    /// More outlets than [`storydiff::model::FOLD_OUTLETS`]: the views fold copies, name few outlets per
     /// claim and put per-outlet details out of the way.
     pub(crate) large: bool,
     /// Per article (report order): the original it is folded into (itself if none).
@@ -455,7 +440,7 @@ impl Folding {
             v.sort_unstable();
         }
         Folding {
-            large: n > crate::model::FOLD_OUTLETS,
+            large: n > storydiff::model::FOLD_OUTLETS,
             original_of,
             copies_of,
             index_of,
@@ -474,7 +459,7 @@ impl Folding {
 
     /// Whether the comparison `c` is a copy against its original (listed under the
     /// original, not shown as a full comparison).
-    pub(crate) fn is_copy_comparison(&self, c: &crate::model::Comparison) -> bool {
+    pub(crate) fn is_copy_comparison(&self, c: &storydiff::model::Comparison) -> bool {
         match (self.index(&c.base), self.index(&c.other)) {
             (Some(b), Some(o)) => self.is_copy(o) && self.original_of[o] == b,
             _ => false,
@@ -490,7 +475,7 @@ impl Folding {
 
 /// A comparison's link and sentence counts, as its summary line writes them: "identical 0 ·
 /// reworded 1 · partial 0 · added 1 · dropped 1".
-pub(crate) fn counts(s: &crate::model::Summary) -> String {
+pub(crate) fn counts(s: &storydiff::model::Summary) -> String {
     format!(
         "identical {} \u{b7} reworded {} \u{b7} partial {} \u{b7} added {} \u{b7} dropped {}",
         s.identical, s.reworded, s.partial, s.added, s.dropped
@@ -500,8 +485,8 @@ pub(crate) fn counts(s: &crate::model::Summary) -> String {
 /// A copy's changes against its original in a few words: "similarity 0.93 · 2 added ·
 /// 1 dropped · 0 reworded".
 pub(crate) fn copy_summary(
-    copy: Option<&crate::copies::Copy>,
-    c: &crate::model::Comparison,
+    copy: Option<&storydiff::model::Copy>,
+    c: &storydiff::model::Comparison,
 ) -> String {
     let s = &c.summary;
     let sim = copy.map_or(String::new(), |x| {
@@ -516,21 +501,19 @@ pub(crate) fn copy_summary(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::{
+    use storydiff::model::{
         Article, Claim, ClaimMember, Comparison, DiffChunk, DiffOp, Evidence, Finding, FindingKind,
         Link, LinkKind, SentenceRef, Severity, Summary,
     };
 
-    /// An article of `text`, segmented as ingest would (no chrome).
+    /// An article of `text`, segmented as ingest would, chrome kept as body text.
     pub(crate) fn article(label: &str, text: &str) -> Article {
-        Article {
+        let raw = storydiff::ingest::RawArticle {
             label: label.into(),
             path: format!("{label}.txt"),
             text: text.into(),
-            sentences: crate::segment::segment(text, &[]),
-            boilerplate: Vec::new(),
-            notes: Vec::new(),
-        }
+        };
+        storydiff::build_article(raw, true).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn member(article: &str, sentence: usize, kind: Option<LinkKind>) -> ClaimMember {
@@ -576,7 +559,7 @@ pub(crate) mod tests {
             text: site.sentences[1].text.clone(),
         };
         Report {
-            version: crate::model::SCHEMA_VERSION,
+            version: storydiff::model::SCHEMA_VERSION,
             comparisons: vec![Comparison {
                 base: "wire".into(),
                 other: "site".into(),
@@ -718,10 +701,10 @@ Compared with the base: wire.
     #[test]
     fn json_of_a_hand_built_report_reads_back_the_same() {
         let json = rendered(Format::Json);
-        let back = wire::read(&json).unwrap_or_else(|e| panic!("{e}"));
+        let back = storydiff::wire::read(&json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, tiny());
         let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
-        assert_eq!(v["version"], crate::model::SCHEMA_VERSION);
+        assert_eq!(v["version"], storydiff::model::SCHEMA_VERSION);
         assert_eq!(v["claims"][0]["members"][1]["article"], "site");
         assert_eq!(v["claims"][0]["members"][1]["sentence"], 0);
     }

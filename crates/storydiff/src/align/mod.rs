@@ -1035,7 +1035,7 @@ mod tests {
     fn the_fixture_headlines_share_a_claim_without_being_a_link() {
         let load = |name: &str| {
             let path = format!(
-                "{}/fixtures/lavrov-2022-01-14/{name}.txt",
+                "{}/../../fixtures/lavrov-2022-01-14/{name}.txt",
                 env!("CARGO_MANIFEST_DIR")
             );
             let raw = crate::ingest::read_input(&path, None).unwrap_or_else(|e| panic!("{e}"));

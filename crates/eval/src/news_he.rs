@@ -8,9 +8,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::align::{Scorer, Thresholds};
-use crate::analyse::{analyse_with, Document};
-use crate::encoder::Encoder;
+use storydiff::align::{Scorer, Thresholds};
+use storydiff::analyse::{analyse_with, Document};
+use storydiff::encoder::Encoder;
 
 /// What `eval --news-he` reports.
 #[derive(Debug, Clone, Serialize)]
@@ -96,9 +96,9 @@ pub fn news_he(dir: &Path, t: &Thresholds, encoder: Option<&Encoder>) -> Result<
             .map(|&(i, j, gold)| (pos(a, i), pos(b, j), gold))
             .collect();
         let decisions = if encoder.is_some() {
-            decide_all(&crate::align::semantic::Semantic::new(t), da, db, &at)
+            decide_all(&storydiff::align::semantic::Semantic::new(t), da, db, &at)
         } else {
-            decide_all(&crate::align::Lexical::new(t), da, db, &at)
+            decide_all(&storydiff::align::Lexical::new(t), da, db, &at)
         };
         scored.extend(decisions.into_iter().map(|(gold, d)| Scored {
             fold: name.clone(),
@@ -147,7 +147,7 @@ fn decide_all<'a, S: Scorer<'a>>(
     base: Document<'a>,
     other: Document<'a>,
     pairs: &[(usize, usize, bool)],
-) -> Vec<(bool, crate::align::Decision)> {
+) -> Vec<(bool, storydiff::align::Decision)> {
     let p = scorer.prepare(base, other);
     pairs
         .iter()
