@@ -9,9 +9,12 @@
 //!   turn (a paragraph dropped or moved, a new first line, a site footer: the generator in
 //!   tests/it/pile.rs), as churnalism looks;
 //! - **versions**: independent versions of the three fixtures (paragraphs dropped and
-//!   swapped, words reworded, names transliterated: `pile::make_version`), none a copy.
+//!   swapped, words reworded, names transliterated: `pile::make_version`), none a copy;
+//! - **independent**: every article its own selection of about a third of the trio's
+//!   paragraphs, in its own order, then made a version: independent write-ups of one event,
+//!   which share claims but are too different to fold as copies (every one an original).
 //!
-//! Run with `cargo bench --bench report_scale -- 250 1000`; `--pile copies|versions` and
+//! Run with `cargo bench --bench report_scale -- 250 1000`; `--pile copies|versions|independent` and
 //! `--format html,json,…` keep some of the runs. `STORYDIFF_BIN=PATH` measures another build
 //! of the binary (e.g. an earlier commit's, for a before/after table). Inputs are generated
 //! with fixed seeds into a temporary folder and removed afterwards; `--write copies N DIR`
@@ -42,6 +45,33 @@ fn generate(kind: &str, n: usize, dir: &Path) -> Vec<String> {
             for k in 1..=n.saturating_sub(2) {
                 let (name, text) = &trio[k % 3];
                 texts.push((format!("{name}-copy{k:04}"), pile::copy(text, k, &mut rng)));
+            }
+        }
+        "independent" => {
+            let paras: Vec<String> = trio
+                .iter()
+                .flat_map(|(_, t)| {
+                    t.replace('\n', "\n\n")
+                        .split("\n\n")
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|p| !p.trim().is_empty())
+                .collect();
+            for k in 1..=n {
+                let mut mine: Vec<&String> = paras.iter().filter(|_| rng.chance(0.35)).collect();
+                if mine.is_empty() {
+                    mine.push(&paras[k % paras.len()]);
+                }
+                for i in (1..mine.len()).rev() {
+                    mine.swap(i, rng.below(i + 1));
+                }
+                let text = mine
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                texts.push((format!("outlet{k:04}"), pile::make_version(&text, &mut rng)));
             }
         }
         _ => {

@@ -225,3 +225,66 @@ fn quotes_of_many_outlets_are_paired_within_the_aligned_pairs_only() {
         .iter()
         .any(|n| n.contains("the originals with one another")));
 }
+
+/// Twenty independent outlets (over `FOLD_OUTLETS`, none a copy): two of them, not the base,
+/// report the same specific claim. The claim graph still aligns every pair (with the lexical
+/// scorer past `MAX_GRAPH_OUTLETS`), so the claim holds both, and neither is said to be the
+/// only outlet that has it.
+#[test]
+fn past_the_fold_limit_a_claim_two_non_base_outlets_share_is_one_claim() {
+    let topics = [
+        "Wheat", "Barley", "Maize", "Rye", "Oats", "Soy", "Rice", "Millet", "Sorghum", "Canola",
+        "Flax", "Hemp", "Cotton", "Coffee", "Cocoa", "Sugar", "Tea", "Rubber", "Palm", "Olive",
+    ];
+    let texts: Vec<(String, String)> = topics
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let mut text = format!(
+                "{t} traders in city number {k} met on Monday to discuss the {t} season. \
+                 The {t} association of region {k} chose a new chair for {t} affairs."
+            );
+            if k == 3 || k == 7 {
+                let lead = if k == 3 { "Separately" } else { "Meanwhile" };
+                text.push_str(&format!(
+                    " {lead}, the Constanta port authority said the terminal handled 4.2 million tonnes of grain in 2025."
+                ));
+            }
+            (t.to_lowercase(), text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .collect();
+    let r = storydiff::compare_texts(&refs, &storydiff::CompareOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        r.copies.iter().all(|c| c.copies.is_empty()),
+        "{:?}",
+        r.copies
+    );
+    let port = r
+        .claims
+        .iter()
+        .find(|c| {
+            c.members
+                .iter()
+                .any(|m| m.article == "rye" && m.sentence == 2)
+        })
+        .unwrap_or_else(|| panic!("no claim for rye's sentence"));
+    assert_eq!(port.outlets(), ["rye", "millet"], "{port:?}");
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.kind == storydiff::model::FindingKind::OnlyIn
+                && f.evidence.iter().any(|e| e.text.contains("4.2 million"))),
+        "{:?}",
+        r.findings
+    );
+    assert!(
+        !r.notes.iter().any(|n| n.contains("compared pairs only")),
+        "{:?}",
+        r.notes
+    );
+}

@@ -365,13 +365,18 @@ impl<'r> ClaimIndex<'r> {
         let Some(fold) = &self.fold else {
             return Some((id, others.into_iter().map(String::from).collect()));
         };
-        // Group by original, in order of first appearance.
+        // Group by original, in order of first appearance (a map to each group's place, so
+        // a claim of many outlets costs linear time, not the outlets squared).
         let mut groups: Vec<(usize, &str, usize)> = Vec::new();
+        let mut place: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
         for o in &others {
             let g = fold.original_of_label(o);
-            match groups.iter_mut().find(|x| x.0 == g) {
-                Some(x) => x.2 += 1,
-                None => groups.push((g, o, 0)),
+            match place.get(&g) {
+                Some(&k) => groups[k].2 += 1,
+                None => {
+                    place.insert(g, groups.len());
+                    groups.push((g, o, 0));
+                }
             }
         }
         let mut names: Vec<String> = groups

@@ -284,9 +284,14 @@ fn links_only(
     base_doc: analyse::Document,
     other_doc: analyse::Document,
     t: &align::Thresholds,
+    lexical: bool,
 ) -> Comparison {
     let (base, other) = (base_doc.article, other_doc.article);
-    let al = align::align_documents(base_doc, other_doc, t);
+    let al = if lexical {
+        align::align_with(&align::Lexical::new(t), base_doc, other_doc, t)
+    } else {
+        align::align_documents(base_doc, other_doc, t)
+    };
     Comparison {
         base: base.label.clone(),
         other: other.label.clone(),
@@ -444,7 +449,20 @@ pub fn compare_with_progress(
         None => (0..articles.len()).collect(),
     };
     let mut aligned: Vec<(usize, usize)> = pairs.clone();
-    let extra: Vec<Comparison> = if graph_outlets.len() <= MAX_GRAPH_OUTLETS {
+    // Over MAX_GRAPH_OUTLETS originals, the pairs only the graph needs are aligned by the
+    // lexical scorer (said when the run's scorer is another).
+    let graph_lexical = graph_outlets.len() > MAX_GRAPH_OUTLETS;
+    if graph_lexical
+        && graph_outlets.len() <= MAX_GRAPH_LEXICAL
+        && analyses.iter().any(|a| a.encoded.is_some())
+    {
+        notes.push(format!(
+            "claim graph: {} originals is over {MAX_GRAPH_OUTLETS}; the pairs the view leaves out were aligned by the lexical scorer",
+            graph_outlets.len()
+        ));
+    }
+    let graph_partial = graph_outlets.len() > MAX_GRAPH_LEXICAL;
+    let extra: Vec<Comparison> = if !graph_partial {
         let have: std::collections::HashSet<(usize, usize)> =
             pairs.iter().map(|&(i, j)| (i.min(j), i.max(j))).collect();
         let missing: Vec<(usize, usize)> = graph_outlets
@@ -458,7 +476,7 @@ pub fn compare_with_progress(
         missing
             .par_iter()
             .map(|&(i, j)| {
-                let c = links_only(doc(i), doc(j), &opts.thresholds);
+                let c = links_only(doc(i), doc(j), &opts.thresholds, graph_lexical);
                 progress.inc(1);
                 c
             })
@@ -466,11 +484,11 @@ pub fn compare_with_progress(
     } else {
         notes.push(match &fold {
             Some(_) => format!(
-                "claim graph: {} originals is over {MAX_GRAPH_OUTLETS}; claims come from the compared pairs only",
+                "claim graph: {} originals is over {MAX_GRAPH_LEXICAL}; claims come from the compared pairs only",
                 graph_outlets.len()
             ),
             None => format!(
-                "claim graph: {} outlets is over {MAX_GRAPH_OUTLETS}; claims come from the compared pairs only",
+                "claim graph: {} outlets is over {MAX_GRAPH_LEXICAL}; claims come from the compared pairs only",
                 articles.len()
             ),
         });
@@ -487,10 +505,22 @@ pub fn compare_with_progress(
     }
     let claims = claims::graph(&articles, &comparisons, &extra, base, !opts.all_pairs);
     progress.stage("findings", 1);
-    // Many outlets: quotes are paired within the aligned pairs only, not every pair.
-    let quote_pairs = (articles.len() > FOLD_OUTLETS).then_some(aligned.as_slice());
-    let (findings, finding_notes) =
-        findings::find_with_pairs(&articles, &analyses, &comparisons, &claims, quote_pairs);
+    // Many outlets: quotes are paired within the aligned pairs only, not every pair, and
+    // over MAX_GRAPH_OUTLETS originals within the view's pairs (pairing the quotes of
+    // hundreds of originals with one another would cost, and report, their square).
+    let quote_pairs = (articles.len() > FOLD_OUTLETS).then_some(if graph_lexical {
+        pairs.as_slice()
+    } else {
+        aligned.as_slice()
+    });
+    let (findings, finding_notes) = findings::find_with_pairs(
+        &articles,
+        &analyses,
+        &comparisons,
+        &claims,
+        quote_pairs,
+        graph_partial.then_some(aligned.as_slice()),
+    );
     progress.inc(1);
     notes.extend(finding_notes);
     Ok(Report {
@@ -511,9 +541,15 @@ pub fn compare_with_progress(
 /// note.
 pub const SEMANTIC_BUDGET_BYTES: usize = 400_000;
 
-/// Above this many outlets the claim graph is built from the compared pairs only: every pair
-/// is aligned for the graph, which costs the square of the number of outlets.
+/// Up to this many outlets (originals, when copies are folded) every pair the view leaves
+/// out is aligned for the claim graph by the run's own scorer, and quotes are paired among
+/// them all; above it, by the lexical scorer, and quotes within the view's pairs.
 pub const MAX_GRAPH_OUTLETS: usize = 16;
+
+/// Up to this many outlets (originals, when copies are folded) the claim graph still aligns
+/// every pair, those over [`MAX_GRAPH_OUTLETS`] with the lexical scorer; above it, claims come
+/// from the compared pairs only (said in a note).
+pub const MAX_GRAPH_LEXICAL: usize = 256;
 
 /// The notes a folded report carries: how many copies were folded, and that quotes were
 /// paired within the aligned pairs only.

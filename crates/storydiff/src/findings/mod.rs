@@ -281,18 +281,20 @@ pub fn find_with_notes(
     comparisons: &[Comparison],
     claims: &[Claim],
 ) -> (Vec<Finding>, Vec<String>) {
-    find_with_pairs(articles, analyses, comparisons, claims, None)
+    find_with_pairs(articles, analyses, comparisons, claims, None, None)
 }
 
 /// [`find_with_notes`], pairing quotes only within `quote_pairs` (article indices, either
 /// order) when given, instead of within every pair of articles: with many outlets every pair
-/// would cost the square of their number.
+/// would cost the square of their number. `graph_pairs`, when given, are the only pairs the
+/// claim graph was built from: "only X has this" then names only the outlets aligned with X.
 pub fn find_with_pairs(
     articles: &[Article],
     analyses: &[Analysis],
     comparisons: &[Comparison],
     claims: &[Claim],
     quote_pairs: Option<&[(usize, usize)]>,
+    graph_pairs: Option<&[(usize, usize)]>,
 ) -> (Vec<Finding>, Vec<String>) {
     // Analyses that are not of these articles (one per article, one entry per sentence)
     // are not trusted: the articles are analysed again.
@@ -378,7 +380,14 @@ pub fn find_with_pairs(
         || {
             rayon::join(per_link_and_claim, || {
                 let mut q = builder();
-                quote_findings(&mut q, articles, analyses, &carriers, &quote_pairs);
+                quote_findings(
+                    &mut q,
+                    articles,
+                    analyses,
+                    &carriers,
+                    &quote_pairs,
+                    graph_pairs.is_some(),
+                );
                 q
             })
         },
@@ -390,7 +399,7 @@ pub fn find_with_pairs(
     );
     b.absorb(by_quotes);
     b.absorb(by_names);
-    only_in_findings(&mut b, articles, &carriers, &facts);
+    only_in_findings(&mut b, articles, &carriers, &facts, graph_pairs);
     let mut out = std::mem::take(&mut b.out);
     let order = |l: &str| index_of.get(l).copied().unwrap_or(usize::MAX);
     out.sort_by(|x, y| {
@@ -863,6 +872,7 @@ fn quote_findings(
     analyses: &[Analysis],
     carriers: &Carriers,
     pairs: &[(usize, usize)],
+    graph_partial: bool,
 ) {
     let quotes: Vec<&[quotes::Quote]> = analyses.iter().map(|an| an.quotes.as_slice()).collect();
     // Each quote's sentence pieces with their content stems: remarks are matched piece by
@@ -1001,7 +1011,18 @@ fn quote_findings(
         ));
     }
     // Quotes no other outlet has: quoted here, and reported without the quote by the outlets
-    // whose sentences share its claim, or by none.
+    // whose sentences share its claim, or by none. When quotes were paired within some pairs
+    // of articles only, an outlet not paired with this one is not said to lack the quote.
+    let n = articles.len();
+    let every_pair = pairs.len() >= n * n.saturating_sub(1) / 2;
+    let mut partners: Vec<HashSet<&str>> = vec![HashSet::new(); n];
+    if !every_pair {
+        for &(x, y) in pairs {
+            partners[x].insert(articles[y].label.as_str());
+            partners[y].insert(articles[x].label.as_str());
+        }
+    }
+    let mut unchecked = 0usize;
     for (x, qs) in quotes.iter().enumerate() {
         if articles.len() < 2 {
             break;
@@ -1012,12 +1033,19 @@ fn quote_findings(
             }
             let label = &articles[x].label;
             let mut linked_to: Vec<&str> = Vec::new();
+            let mut elsewhere = false;
             for &s in &q.sentences {
                 for o in carriers.of(x, s) {
-                    if !linked_to.contains(&o) {
+                    elsewhere = true;
+                    if (every_pair || partners[x].contains(o)) && !linked_to.contains(&o) {
                         linked_to.push(o);
                     }
                 }
+            }
+            if linked_to.is_empty() && elsewhere {
+                // Carried by outlets whose quotes were not paired with this one's.
+                unchecked += 1;
+                continue;
             }
             linked_to.sort_by_key(|l| b.order(l));
             let ev = quote_evidence(&articles[x], q);
@@ -1026,7 +1054,11 @@ fn quote_findings(
                     FindingKind::QuoteOnlyIn,
                     Severity::Medium,
                     ev,
-                    format!("only {label} has this quote"),
+                    if graph_partial {
+                        format!("only {label} has this quote among the outlets aligned with it")
+                    } else {
+                        format!("only {label} has this quote")
+                    },
                     Vec::new(),
                 );
             } else {
@@ -1042,6 +1074,11 @@ fn quote_findings(
                 );
             }
         }
+    }
+    if unchecked > 0 {
+        b.notes.push(format!(
+            "quote wording: {unchecked} quote(s) whose claim only outlets not paired with theirs carry were not checked (no finding)"
+        ));
     }
 }
 
@@ -1124,31 +1161,58 @@ fn only_in_findings(
     articles: &[Article],
     carriers: &Carriers,
     facts: &BTreeMap<&str, &[Facts]>,
+    graph_pairs: Option<&[(usize, usize)]>,
 ) {
+    // With a claim graph of some pairs only, "not in" names the outlets aligned with each.
+    let aligned_with: Option<Vec<Vec<usize>>> = graph_pairs.map(|pairs| {
+        let mut w = vec![Vec::new(); articles.len()];
+        for &(x, y) in pairs {
+            if x != y && x.max(y) < articles.len() {
+                w[x].push(y);
+                w[y].push(x);
+            }
+        }
+        for v in &mut w {
+            v.sort_unstable();
+            v.dedup();
+        }
+        w
+    });
     // A sentence is only in its outlet when its claim has no other outlet's sentence.
     for (ai, a) in articles.iter().enumerate() {
         if articles.len() < 2 {
             break;
         }
-        let mut others: Vec<&str> = articles
-            .iter()
-            .filter(|x| x.label != a.label)
-            .map(|x| x.label.as_str())
-            .collect();
+        let mut others: Vec<&str> = match &aligned_with {
+            Some(w) => w[ai].iter().map(|&k| articles[k].label.as_str()).collect(),
+            None => articles
+                .iter()
+                .filter(|x| x.label != a.label)
+                .map(|x| x.label.as_str())
+                .collect(),
+        };
+        if others.is_empty() {
+            continue;
+        }
         // Many outlets: name a few, count the rest (every finding naming every outlet would
         // cost the square of their number).
         let rest;
-        if articles.len() > crate::model::FOLD_OUTLETS {
+        if others.len() > ONLY_IN_NAMED && articles.len() > crate::model::FOLD_OUTLETS {
             rest = format!("or {} other outlets", others.len() - ONLY_IN_NAMED);
             others.truncate(ONLY_IN_NAMED);
             others.push(&rest);
         }
+        let scope = if aligned_with.is_some() {
+            " among the outlets aligned with it"
+        } else {
+            ""
+        };
         for si in 0..a.sentences.len() {
             // No partner in any tier: no link, no shared claim, not possibly covered.
             if carriers.of(ai, si).next().is_some() || carriers.partnered[ai][si] {
                 continue;
             }
-            only_in_sentence(b, a, si, &others, facts);
+            only_in_sentence(b, a, si, &others, scope, facts);
         }
     }
 }
@@ -1162,6 +1226,7 @@ fn only_in_sentence(
     a: &Article,
     si: usize,
     others: &[&str],
+    scope: &str,
     facts: &BTreeMap<&str, &[Facts]>,
 ) {
     let Some(f) = facts.get(a.label.as_str()).and_then(|v| v.get(si)) else {
@@ -1183,7 +1248,7 @@ fn only_in_sentence(
         severity,
         whole_sentence(a, si).into_iter().collect(),
         format!(
-            "only {} has this {how} claim (not in {})",
+            "only {} has this {how} claim{scope} (not in {})",
             a.label,
             others.join(", ")
         ),
