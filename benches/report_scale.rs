@@ -48,29 +48,22 @@ fn generate(kind: &str, n: usize, dir: &Path) -> Vec<String> {
             }
         }
         "independent" => {
-            let paras: Vec<String> = trio
+            // Every line of the fixtures is a paragraph.
+            let paras: Vec<&str> = trio
                 .iter()
-                .flat_map(|(_, t)| {
-                    t.replace('\n', "\n\n")
-                        .split("\n\n")
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
+                .flat_map(|(_, t)| t.lines())
                 .filter(|p| !p.trim().is_empty())
                 .collect();
             for k in 1..=n {
-                let mut mine: Vec<&String> = paras.iter().filter(|_| rng.chance(0.35)).collect();
+                let mut mine: Vec<&str> =
+                    paras.iter().copied().filter(|_| rng.chance(0.35)).collect();
                 if mine.is_empty() {
-                    mine.push(&paras[k % paras.len()]);
+                    mine.push(paras[k % paras.len()]);
                 }
                 for i in (1..mine.len()).rev() {
                     mine.swap(i, rng.below(i + 1));
                 }
-                let text = mine
-                    .iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n\n");
+                let text = mine.join("\n\n");
                 texts.push((format!("outlet{k:04}"), pile::make_version(&text, &mut rng)));
             }
         }
