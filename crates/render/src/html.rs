@@ -125,22 +125,33 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     }
     drop(sparse);
     let position = |l: &str| report.articles.iter().position(|a| a.label == l);
-    let mut findings_of: std::collections::HashMap<(usize, usize), Vec<&str>> = Default::default();
-    for f in &report.findings {
+    // Where each finding's evidence lies: (article, sentence) → findings, and each finding's
+    // articles, so that a pair's view links only the findings of its two outlets.
+    let mut findings_of: std::collections::HashMap<(usize, usize), Vec<usize>> = Default::default();
+    let mut finding_articles: Vec<Vec<usize>> = Vec::with_capacity(report.findings.len());
+    for (k, f) in report.findings.iter().enumerate() {
+        let mut arts: Vec<usize> = Vec::new();
         for e in &f.evidence {
             if let Some(a) = position(&e.article) {
+                arts.push(a);
                 let ids = findings_of.entry((a, e.sentence)).or_default();
-                if !ids.contains(&f.id.as_str()) {
-                    ids.push(&f.id);
+                if ids.last() != Some(&k) {
+                    ids.push(k);
                 }
             }
         }
+        arts.sort_unstable();
+        arts.dedup();
+        finding_articles.push(arts);
     }
     let ctx = Ctx {
         claim_of: &claim_of,
         prefix,
         seen: Default::default(),
+        findings: &report.findings,
         findings_of,
+        finding_articles,
+        pair: Default::default(),
     };
     let position = |l: &str| match fold.large {
         true => fold.index(l),
@@ -647,8 +658,14 @@ struct Ctx<'a> {
     prefix: &'a str,
     /// Sentences already written: the first occurrence carries the id findings link to.
     seen: std::cell::RefCell<std::collections::HashSet<(usize, usize)>>,
-    /// Ids of the findings whose evidence lies in each (article, sentence).
-    findings_of: std::collections::HashMap<(usize, usize), Vec<&'a str>>,
+    /// The report's findings.
+    findings: &'a [storydiff::model::Finding],
+    /// The findings (indices) whose evidence lies in each (article, sentence).
+    findings_of: std::collections::HashMap<(usize, usize), Vec<usize>>,
+    /// The articles (positions, ascending) each finding's evidence lies in.
+    finding_articles: Vec<Vec<usize>>,
+    /// The two articles of the comparison being written.
+    pair: std::cell::Cell<Option<(usize, usize)>>,
 }
 
 impl Ctx<'_> {
@@ -670,7 +687,8 @@ fn sentence_span(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx, b
         .and_then(|v| v.get(i))
         .copied()
         .unwrap_or(usize::MAX);
-    let id = if ctx.seen.borrow_mut().insert((art, i)) {
+    let first = ctx.seen.borrow_mut().insert((art, i));
+    let id = if first {
         format!(" id=\"{}\"", ctx.sentence_id(art, i))
     } else {
         String::new()
@@ -681,8 +699,23 @@ fn sentence_span(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx, b
         ctx.prefix,
         attr(&a.label)
     );
-    // Back to the findings whose evidence is in this sentence.
-    for f in ctx.findings_of.get(&(art, i)).into_iter().flatten() {
+    // Back to the findings whose evidence is in this sentence: all of them where the sentence
+    // is first written (the place their evidence links to); where it is written again, in
+    // another pair's view, those that concern that pair's other outlet or this one alone (a
+    // base sentence is in every pair's view: listing every outlet's findings in each would
+    // grow with the square of the outlets).
+    let partner = ctx.pair.get().map(|(b, o)| if art == b { o } else { b });
+    for &k in ctx.findings_of.get(&(art, i)).into_iter().flatten() {
+        let arts = &ctx.finding_articles[k];
+        let shown = first
+            || match partner {
+                Some(p) => arts.binary_search(&p).is_ok() || arts.iter().all(|&a| a == art),
+                None => true,
+            };
+        if !shown {
+            continue;
+        }
+        let f = ctx.findings[k].id.as_str();
         let _ = write!(
             h,
             "<a class=\"fref\" href=\"#{}\" title=\"finding {}\">!</a> ",
@@ -702,6 +735,7 @@ struct Pair<'a> {
 
 fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
     let (base, other, ba, oa, prefix) = (p.base, p.other, p.ba, p.oa, ctx.prefix);
+    ctx.pair.set(Some((ba, oa)));
     let s = &c.summary;
     let _ = write!(
         h,

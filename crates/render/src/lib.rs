@@ -677,6 +677,40 @@ Compared with the base: wire.
     }
 
     #[test]
+    fn html_pair_views_link_only_the_findings_of_their_two_outlets() {
+        // The base's first sentence is in both pairs' views; its number differs only in "b".
+        let report = storydiff::compare_texts(
+            &[
+                ("base", "Officials said 12 people died in the fire on Monday. The mayor visited the site."),
+                ("b", "Officials said 15 people died in the fire on Monday. The mayor visited the site."),
+                ("c", "The mayor visited the site. Schools stayed closed."),
+            ],
+            &storydiff::CompareOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let number = report
+            .findings
+            .iter()
+            .find(|f| f.articles == ["base", "b"] && f.explanation.contains("15"))
+            .unwrap_or_else(|| panic!("no number finding: {:#?}", report.findings));
+        let mut out = Vec::new();
+        html::render(&report, &RenderOptions::default(), &mut out)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let html = String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"));
+        let section = |other: &str| -> &str {
+            let open = format!("data-base=\"base\" data-other=\"{other}\"");
+            let at = html
+                .find(&open)
+                .unwrap_or_else(|| panic!("no {other} pair"));
+            let end = html[at..].find("</section>").map_or(html.len(), |e| at + e);
+            &html[at..end]
+        };
+        let href = format!("href=\"#f-{}\"", number.id);
+        assert!(section("b").contains(&href), "{}", section("b"));
+        assert!(!section("c").contains(&href), "{}", section("c"));
+    }
+
+    #[test]
     fn html_matrix_of_a_hand_built_report_has_one_row_per_claim() {
         let html = rendered(Format::Html);
         let rows: Vec<&str> = html
