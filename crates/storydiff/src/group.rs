@@ -627,6 +627,10 @@ pub fn run(
         }
         described.push(c);
     }
+    // The shingles have served (clusters found, copies described): free them before the
+    // profiles and vectors of the event stage are built, so the two never peak together.
+    drop(items);
+    drop(sigs);
     let reps: Vec<usize> = (0..n).filter(|&i| !is_copy[i]).collect();
     let rep_articles: Vec<&Article> = reps.iter().map(|&i| &articles[i]).collect();
     let rep_tiebreak: Vec<u64> = reps.iter().map(|&i| tiebreak[i]).collect();
