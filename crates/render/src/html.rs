@@ -664,8 +664,8 @@ struct Ctx<'a> {
     findings_of: std::collections::HashMap<(usize, usize), Vec<usize>>,
     /// The articles (positions, ascending) each finding's evidence lies in.
     finding_articles: Vec<Vec<usize>>,
-    /// The two articles of the comparison being written.
-    pair: std::cell::Cell<Option<(usize, usize)>>,
+    /// The two articles (positions) of the comparison being written.
+    pair: std::cell::Cell<(usize, usize)>,
 }
 
 impl Ctx<'_> {
@@ -704,14 +704,11 @@ fn sentence_span(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx, b
     // another pair's view, those that concern that pair's other outlet or this one alone (a
     // base sentence is in every pair's view: listing every outlet's findings in each would
     // grow with the square of the outlets).
-    let partner = ctx.pair.get().map(|(b, o)| if art == b { o } else { b });
+    let (b, o) = ctx.pair.get();
+    let partner = if art == b { o } else { b };
     for &k in ctx.findings_of.get(&(art, i)).into_iter().flatten() {
         let arts = &ctx.finding_articles[k];
-        let shown = first
-            || match partner {
-                Some(p) => arts.binary_search(&p).is_ok() || arts.iter().all(|&a| a == art),
-                None => true,
-            };
+        let shown = first || arts.binary_search(&partner).is_ok() || arts.iter().all(|&a| a == art);
         if !shown {
             continue;
         }
@@ -735,7 +732,7 @@ struct Pair<'a> {
 
 fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
     let (base, other, ba, oa, prefix) = (p.base, p.other, p.ba, p.oa, ctx.prefix);
-    ctx.pair.set(Some((ba, oa)));
+    ctx.pair.set((ba, oa));
     let s = &c.summary;
     let _ = write!(
         h,
