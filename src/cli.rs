@@ -1133,6 +1133,7 @@ fn run_batch(args: BatchArgs) -> Result<(), RunError> {
             inputs.push(Input {
                 name: "standard input".into(),
                 reader: Box::new(io::BufReader::new(io::stdin())),
+                file: None,
             });
             continue;
         }
@@ -1146,9 +1147,17 @@ fn run_batch(args: BatchArgs) -> Result<(), RunError> {
             io::ErrorKind::NotFound => RunError::Fail(format!("{n}: no such file")),
             _ => RunError::Fail(format!("{n}: cannot read: {e}")),
         })?;
+        // A regular file is read back by position in the second pass (a pipe or a FIFO cannot
+        // be, so its lines are copied to a temporary file).
+        let file = f
+            .metadata()
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::File::open(path).ok())
+            .flatten();
         inputs.push(Input {
             name: n.clone(),
             reader: Box::new(io::BufReader::with_capacity(1 << 16, f)),
+            file,
         });
     }
     let opts = batch::BatchOptions {

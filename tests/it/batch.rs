@@ -24,6 +24,24 @@ fn lines(out: &[u8]) -> Vec<serde_json::Value> {
 }
 
 #[test]
+fn a_pile_read_back_from_its_file_gives_the_bytes_of_the_same_pile_on_stdin() {
+    // Lines are read back from a named file by their byte offsets (standard input is copied
+    // to a temporary file): CRLF line breaks and blank lines must not shift them.
+    let input = copy_lines(3);
+    let crlf = format!("\r\n{}", input.replace('\n', "\r\n\n"));
+    let d = crate::bad_input::tempdir::Dir::new("batch-file");
+    let path = d.path.join("pile.jsonl");
+    std::fs::write(&path, &crlf).unwrap_or_else(|e| panic!("{e}"));
+    let from_file = ok_output(storydiff().arg("batch").arg(&path));
+    let from_stdin = ok_output(storydiff().arg("batch").write_stdin(input));
+    assert_eq!(
+        String::from_utf8_lossy(&from_file.stdout),
+        String::from_utf8_lossy(&from_stdin.stdout)
+    );
+    assert!(lines(&from_file.stdout).len() > 2);
+}
+
+#[test]
 fn a_copy_pile_on_stdin_gives_three_events_then_a_summary_and_the_same_bytes_twice() {
     let input = copy_lines(20);
     let out = ok_output(storydiff().arg("batch").write_stdin(input.clone()));

@@ -4,24 +4,30 @@
 //! Two passes. The first streams the input once: every line is parsed, checked and segmented,
 //! its *block keys* are computed from the article alone ([`block_keys`]: the LSH bands of its
 //! shingles, which copies share, and pairs of the names its lead puts first, which independent
-//! reports of one event share), and the line is spilled to a temporary file. Articles sharing
-//! a key are joined in one block (union-find): blocks are the connected components of the key
-//! graph and depend on nothing but the articles in them. The second pass takes one block at a
-//! time, in order of its first article: it reads the block's lines back, finds copies and
-//! groups events inside it ([`crate::group::run`]), compares each event's originals and writes
-//! one line per event. Memory holds the keys of the pile and one block, never the pile's text.
+//! reports of one event share), the line is spilled to a temporary file and its shingle set to
+//! another, and only its [`Digest`] stays in memory. Articles sharing a key are joined in one
+//! block (union-find): blocks are the connected components of the key graph and depend on
+//! nothing but the articles in them. The second pass takes one block at a time, in order of its
+//! first article: it finds copies inside it ([`crate::group::find_copies`], reading back the
+//! shingle sets of candidate pairs), groups events over its originals
+//! ([`crate::group::events`], reading back and segmenting the originals a chunk at a time),
+//! compares each event's originals and writes one line per event. Memory holds the digests of
+//! the pile and the originals' terms of one block, never the pile's text: one topic's stories
+//! chain into one block, which may be most of the pile.
 //!
 //! Because a block depends only on its own articles and their relative order, any split of the
 //! input that keeps blocks whole and their articles in input order gives the same events:
 //! that is what the Spark job (scripts/spark/) relies on (`--keys` prints the keys).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, Read, Seek, Write};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::group::{GroupParams, Progress};
+use crate::group::{Digest, GroupParams, Progress};
 use crate::model::Article;
 use crate::normalize::{self, TokenClass};
 
@@ -51,13 +57,99 @@ struct Line {
     url: Option<String>,
 }
 
-/// A line parsed with its block keys, or its line number and problem.
-type Parsed = Result<(Line, Vec<u64>), (usize, String)>;
+/// A line parsed with its block keys, digest and shingle set, or its line number and problem.
+type Parsed = Result<(Line, Vec<u64>, Digest, Vec<u64>), (usize, String)>;
 
-/// Where an article's line lies in the spill file, and what the output says of it.
+/// Where an article's line lies (in its input file, or in the lines' spill file), and its
+/// shingle set in the sets' spill file.
+#[derive(Clone, Copy)]
 struct Spilled {
+    /// Which of the [`Reader`]'s line files holds the line.
+    source: u32,
     offset: u64,
     len: u32,
+    set_offset: u64,
+    set_len: u32,
+}
+
+/// Reads spilled articles back by their index in the pile. A read that fails (the temporary
+/// files are this run's own, so that is a broken disk, not bad input) hands back an empty
+/// value and is kept, and the run stops with it at the end of the stage ([`Reader::check`]).
+struct Reader<'a> {
+    /// The input files read back by position (by input), and the lines' spill file (last).
+    lines: Vec<Mutex<&'a std::fs::File>>,
+    sets: Mutex<&'a std::fs::File>,
+    spilled: &'a [Spilled],
+    keep_boilerplate: bool,
+    failed: Mutex<Option<String>>,
+}
+
+impl Reader<'_> {
+    fn read(file: &Mutex<&std::fs::File>, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        let mut f = file
+            .lock()
+            .map_err(|_| io::Error::other("a reader panicked"))?;
+        f.seek(io::SeekFrom::Start(offset))?;
+        f.read_exact(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn fail(&self, what: String) {
+        if let Ok(mut f) = self.failed.lock() {
+            f.get_or_insert(what);
+        }
+    }
+
+    /// The line of article `g`, as checked in the first pass.
+    fn line(&self, g: usize) -> Option<Line> {
+        let s = self.spilled[g];
+        let read = Self::read(&self.lines[s.source as usize], s.offset, s.len as usize)
+            .map_err(|e| e.to_string())
+            .and_then(|buf| parse_line(&String::from_utf8_lossy(&buf)));
+        read.map_err(|e| self.fail(e)).ok()
+    }
+
+    /// Article `g`, segmented again.
+    fn article(&self, g: usize) -> Cow<'static, Article> {
+        let built = self.line(g).and_then(|l| {
+            build(&l, self.keep_boilerplate)
+                .map_err(|e| self.fail(e))
+                .ok()
+        });
+        Cow::Owned(built.unwrap_or_else(|| Article {
+            label: String::new(),
+            path: String::new(),
+            text: String::new(),
+            sentences: Vec::new(),
+            boilerplate: Vec::new(),
+            notes: Vec::new(),
+        }))
+    }
+
+    /// The shingle set of article `g`.
+    fn shingles(&self, g: usize) -> Cow<'static, [u64]> {
+        let s = self.spilled[g];
+        match Self::read(&self.sets, s.set_offset, s.set_len as usize * 8) {
+            Ok(buf) => Cow::Owned(
+                buf.chunks_exact(8)
+                    .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+                    .collect(),
+            ),
+            Err(e) => {
+                self.fail(e.to_string());
+                Cow::Owned(Vec::new())
+            }
+        }
+    }
+
+    /// The first failed read, as the run's error.
+    fn check(&self) -> Result<(), BatchError> {
+        match self.failed.lock().ok().and_then(|mut f| f.take()) {
+            Some(e) => Err(BatchError::Io("temporary file".into(), io::Error::other(e))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// An input of the batch: a name for messages (the file, or "standard input") and a reader.
@@ -66,6 +158,41 @@ pub struct Input {
     pub name: String,
     /// The lines.
     pub reader: Box<dyn BufRead + Send>,
+    /// A second handle on the same file, when the input is one: its lines are read back from
+    /// it by position instead of being copied to a temporary file (standard input is copied).
+    pub file: Option<std::fs::File>,
+}
+
+/// The lines of a reader, numbered from 1, with the byte offset each starts at; the line
+/// break ("\n" or "\r\n") is not part of the line.
+struct Numbered {
+    reader: Box<dyn BufRead + Send>,
+    offset: u64,
+    number: usize,
+}
+
+impl Iterator for Numbered {
+    type Item = (usize, u64, io::Result<String>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut line = String::new();
+        let start = self.offset;
+        self.number += 1;
+        match self.reader.read_line(&mut line) {
+            Ok(0) => None,
+            Ok(n) => {
+                self.offset += n as u64;
+                if line.ends_with('\n') {
+                    line.pop();
+                    if line.ends_with('\r') {
+                        line.pop();
+                    }
+                }
+                Some((self.number, start, Ok(line)))
+            }
+            Err(e) => Some((self.number, start, Err(e))),
+        }
+    }
 }
 
 /// What went wrong: a malformed line (with its place), or an I/O failure.
@@ -188,7 +315,12 @@ fn build(line: &Line, keep_boilerplate: bool) -> Result<Article, String> {
 /// which independent reports of one event share. Sorted, without repeats.
 pub fn block_keys(a: &Article) -> Vec<u64> {
     let sh = crate::copies::shingles(&crate::copies::body(a));
-    let mut keys = crate::copies::band_keys(&sh);
+    keys_with_bands(a, crate::copies::band_keys(&sh))
+}
+
+/// [`block_keys`] from the article's band keys.
+fn keys_with_bands(a: &Article, bands: Vec<u64>) -> Vec<u64> {
+    let mut keys = bands;
     let mut names: Vec<u64> = Vec::new();
     for s in a.sentences.iter().take(3) {
         for t in normalize::tokens(&s.text) {
@@ -238,7 +370,7 @@ impl Drop for Spill {
     }
 }
 
-fn spill_file() -> Result<Spill, BatchError> {
+fn spill_file(kind: &str) -> Result<Spill, BatchError> {
     let dir = std::env::temp_dir();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -246,7 +378,7 @@ fn spill_file() -> Result<Spill, BatchError> {
         .unwrap_or(0);
     for attempt in 0..100u32 {
         let path = dir.join(format!(
-            "storydiff-batch-{}-{nanos}-{attempt}.jsonl",
+            "storydiff-batch-{}-{nanos}-{attempt}.{kind}",
             std::process::id()
         ));
         match std::fs::OpenOptions::new()
@@ -272,6 +404,133 @@ fn write_line(out: &mut dyn Write, v: &impl Serialize) -> Result<(), BatchError>
     writeln!(out, "{text}").map_err(|e| BatchError::Io("standard output".into(), e))
 }
 
+/// Events of one block are compared and written in parallel in chunks of this many.
+const EVENT_CHUNK: usize = 64;
+
+/// What writing an event's line needs of its block.
+struct EventCtx<'a, 'r> {
+    /// The block's digests (local indices).
+    block: &'a [Digest],
+    /// The block's articles' indices in the pile.
+    members: &'a [u32],
+    urls: &'a [Option<String>],
+    reader: &'a Reader<'r>,
+    keep_boilerplate: bool,
+    grouping_budgets: &'a [String],
+    /// The block's number.
+    b: usize,
+}
+
+/// What an event's line adds to the summary.
+struct EventCounts {
+    compared: bool,
+    budgeted: bool,
+    multi: bool,
+}
+
+/// The line of one event (`ev`'s indices local to its block): its originals compared.
+fn event_line(
+    mut ev: crate::group::Event,
+    event_no: usize,
+    cx: &EventCtx<'_, '_>,
+) -> Result<(String, EventCounts), BatchError> {
+    let block = cx.block;
+    let global = |i: usize| cx.members[i] as usize;
+    let copies_of: HashSet<usize> = ev
+        .copies
+        .iter()
+        .flat_map(|c| c.copies.iter().map(|x| x.member))
+        .collect();
+    // The originals, earliest first (stated date, then input order).
+    let mut originals: Vec<usize> = ev
+        .members
+        .iter()
+        .copied()
+        .filter(|m| !copies_of.contains(m))
+        .collect();
+    originals.sort_by(|&x, &y| {
+        let key = |i: usize| (block[i].date.is_none(), block[i].date.as_deref(), i);
+        key(x).cmp(&key(y))
+    });
+    let mut budgets = Vec::new();
+    if originals.len() > MAX_COMPARED {
+        budgets.push(format!(
+            "{} originals: the earliest {MAX_COMPARED} are compared, the other {} are listed in the event only",
+            originals.len(),
+            originals.len() - MAX_COMPARED
+        ));
+        originals.truncate(MAX_COMPARED);
+    }
+    let mut compared = false;
+    let report = if originals.len() >= 2 {
+        let docs: Vec<Article> = originals
+            .iter()
+            .map(|&i| cx.reader.article(global(i)).into_owned())
+            .collect();
+        cx.reader.check()?;
+        let opts = crate::CompareOptions {
+            keep_boilerplate: cx.keep_boilerplate,
+            ..Default::default()
+        };
+        match crate::compare(docs, &opts) {
+            Ok(r) => {
+                compared = true;
+                Some(r)
+            }
+            Err(e) => {
+                budgets.push(format!("not compared: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    // Indices become the pile's (input order across all inputs).
+    let articles_out: Vec<serde_json::Value> = ev
+        .members
+        .iter()
+        .map(|&i| {
+            let d = &block[i];
+            let mut o = serde_json::json!({"id": d.path, "outlet": d.label});
+            if let Some(date) = &d.date {
+                o["date"] = date.clone().into();
+            }
+            if let Some(u) = &cx.urls[global(i)] {
+                o["url"] = u.clone().into();
+            }
+            o
+        })
+        .collect();
+    for m in &mut ev.members {
+        *m = global(*m);
+    }
+    for c in &mut ev.copies {
+        c.original = global(c.original);
+        for x in &mut c.copies {
+            x.member = global(x.member);
+        }
+    }
+    let counts = EventCounts {
+        compared,
+        budgeted: !budgets.is_empty(),
+        multi: ev.members.len() > 1,
+    };
+    let line = serde_json::json!({
+        "type": "event",
+        "version": BATCH_VERSION,
+        "event": event_no,
+        "block": cx.b,
+        "articles": articles_out,
+        "group": ev,
+        "report": report.as_ref().map(crate::wire::ReportJson::from),
+        "budgets": budgets,
+        "grouping_budgets": cx.grouping_budgets,
+    });
+    let text = crate::wire::to_safe_string(&line, false)
+        .map_err(|e| BatchError::Io("JSON".into(), io::Error::other(e.to_string())))?;
+    Ok((text, counts))
+}
+
 /// Run a batch: read every input, write the event lines and the summary to `out`.
 pub fn run(
     inputs: Vec<Input>,
@@ -279,28 +538,40 @@ pub fn run(
     out: &mut dyn Write,
     progress: &dyn Progress,
 ) -> Result<Summary, BatchError> {
-    let mut spill = spill_file()?;
+    let mut spill = spill_file("jsonl")?;
+    let mut set_spill = spill_file("sets")?;
     let mut spilled: Vec<Spilled> = Vec::new();
-    let mut dates: Vec<Option<String>> = Vec::new();
+    let mut digests: Vec<Digest> = Vec::new();
+    let mut urls: Vec<Option<String>> = Vec::new();
     let mut ids: HashSet<String> = HashSet::new();
     // Union-find over articles; the first article seen with each key.
     let mut parent: Vec<u32> = Vec::new();
     let mut first_with: HashMap<u64, u32> = HashMap::new();
-    let mut offset = 0u64;
+    let (mut offset, mut set_offset) = (0u64, 0u64);
+    let mut inputs = inputs;
+    let read_back: Vec<Option<std::fs::File>> = inputs.iter_mut().map(|i| i.file.take()).collect();
+    let spill_source = read_back.len() as u32;
     progress.stage("reading", 0);
     {
         let mut writer = io::BufWriter::new(&mut spill.file);
-        for input in inputs {
+        let mut set_writer = io::BufWriter::new(&mut set_spill.file);
+        for (source, input) in inputs.into_iter().enumerate() {
             let name = input.name.clone();
-            let mut lines = input.reader.lines().enumerate();
+            let from_file = read_back[source].is_some();
+            let mut lines = Numbered {
+                reader: input.reader,
+                offset: 0,
+                number: 0,
+            };
             loop {
                 let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-                for (k, line) in lines.by_ref() {
+                let mut starts: Vec<u64> = Vec::with_capacity(CHUNK);
+                for (k, start, line) in lines.by_ref() {
                     let line = line.map_err(|e| {
                         if e.kind() == io::ErrorKind::InvalidData {
                             BatchError::Line {
                                 name: name.clone(),
-                                line: k + 1,
+                                line: k,
                                 problem: "not valid UTF-8".into(),
                             }
                         } else {
@@ -310,7 +581,8 @@ pub fn run(
                     if line.trim().is_empty() {
                         continue;
                     }
-                    chunk.push((k + 1, line));
+                    chunk.push((k, line));
+                    starts.push(start);
                     if chunk.len() == CHUNK {
                         break;
                     }
@@ -322,18 +594,20 @@ pub fn run(
                     .par_iter()
                     .map(|(n, text)| {
                         let line = parse_line(text).map_err(|p| (*n, p))?;
-                        let keys = build(&line, opts.keep_boilerplate)
-                            .map(|a| block_keys(&a))
-                            .map_err(|p| (*n, p))?;
-                        Ok((line, keys))
+                        let a = build(&line, opts.keep_boilerplate).map_err(|p| (*n, p))?;
+                        let sh = crate::copies::shingles(&crate::copies::body(&a));
+                        let digest = Digest::of(&a, &sh, line.date.clone());
+                        let keys = keys_with_bands(&a, digest.bands.clone());
+                        Ok((line, keys, digest, sh))
                     })
                     .collect();
-                for ((n, text), r) in chunk.iter().zip(parsed) {
-                    let (line, keys) = r.map_err(|(line, problem)| BatchError::Line {
-                        name: name.clone(),
-                        line,
-                        problem,
-                    })?;
+                for (((n, text), r), &start) in chunk.iter().zip(parsed).zip(&starts) {
+                    let (line, keys, digest, sh) =
+                        r.map_err(|(line, problem)| BatchError::Line {
+                            name: name.clone(),
+                            line,
+                            problem,
+                        })?;
                     if !ids.insert(line.id.clone()) {
                         return Err(BatchError::Line {
                             name: name.clone(),
@@ -364,20 +638,37 @@ pub fn run(
                             }
                         }
                     }
-                    writer
-                        .write_all(text.as_bytes())
+                    let (source, line_offset) = if from_file {
+                        (source as u32, start)
+                    } else {
+                        writer
+                            .write_all(text.as_bytes())
+                            .map_err(|e| BatchError::Io("temporary file".into(), e))?;
+                        offset += text.len() as u64;
+                        (spill_source, offset - text.len() as u64)
+                    };
+                    let bytes: Vec<u8> = sh.iter().flat_map(|x| x.to_le_bytes()).collect();
+                    set_writer
+                        .write_all(&bytes)
                         .map_err(|e| BatchError::Io("temporary file".into(), e))?;
                     spilled.push(Spilled {
-                        offset,
+                        source,
+                        offset: line_offset,
                         len: text.len() as u32,
+                        set_offset,
+                        set_len: sh.len() as u32,
                     });
-                    offset += text.len() as u64;
-                    dates.push(line.date);
+                    set_offset += bytes.len() as u64;
+                    digests.push(digest);
+                    urls.push(line.url);
                 }
                 progress.inc(chunk.len() as u64);
             }
         }
         writer
+            .flush()
+            .map_err(|e| BatchError::Io("temporary file".into(), e))?;
+        set_writer
             .flush()
             .map_err(|e| BatchError::Io("temporary file".into(), e))?;
     }
@@ -409,127 +700,64 @@ pub fn run(
     drop(block_of_root);
     summary.blocks = blocks.len();
     progress.stage("events", n as u64);
+    let mut line_files: Vec<Mutex<&std::fs::File>> = Vec::new();
+    for f in &read_back {
+        // An input not read back holds no line: its place keeps the indices.
+        line_files.push(Mutex::new(f.as_ref().unwrap_or(&spill.file)));
+    }
+    line_files.push(Mutex::new(&spill.file));
+    let reader = Reader {
+        lines: line_files,
+        sets: Mutex::new(&set_spill.file),
+        spilled: &spilled,
+        keep_boilerplate: opts.keep_boilerplate,
+        failed: Mutex::new(None),
+    };
     let mut event_no = 0usize;
-    let mut buf = Vec::new();
     for (b, members) in blocks.iter().enumerate() {
-        let mut lines = Vec::with_capacity(members.len());
-        for &m in members {
-            let s = &spilled[m as usize];
-            buf.resize(s.len as usize, 0);
-            spill
-                .file
-                .seek(io::SeekFrom::Start(s.offset))
-                .and_then(|_| spill.file.read_exact(&mut buf))
-                .map_err(|e| BatchError::Io("temporary file".into(), e))?;
-            let text = String::from_utf8_lossy(&buf);
-            // Checked in the first pass: a line that fails now is a bug, said as such.
-            let line = parse_line(&text)
-                .map_err(|p| BatchError::Io("temporary file".into(), io::Error::other(p)))?;
-            lines.push(line);
-        }
-        let articles: Vec<Article> = lines
-            .par_iter()
-            .map(|l| build(l, opts.keep_boilerplate))
-            .collect::<Result<_, _>>()
-            .map_err(|p| BatchError::Io("temporary file".into(), io::Error::other(p)))?;
-        let block_dates: Vec<Option<String>> =
-            members.iter().map(|&m| dates[m as usize].clone()).collect();
-        let grouping = crate::group::run(&articles, &block_dates, &opts.params, &());
+        // Each article is in one block: its digest moves there.
+        let block: Vec<Digest> = members
+            .iter()
+            .map(|&m| std::mem::take(&mut digests[m as usize]))
+            .collect();
+        let global = |i: usize| members[i] as usize;
+        let found = crate::group::find_copies(&block, &|i| reader.shingles(global(i)), &());
+        reader.check()?;
+        let grouping = crate::group::events(
+            &block,
+            found,
+            &|i| reader.article(global(i)),
+            &opts.params,
+            &(),
+        );
+        reader.check()?;
         summary.copies += grouping.copies;
-        for mut ev in grouping.events {
-            let copies_of: HashSet<usize> = ev
-                .copies
-                .iter()
-                .flat_map(|c| c.copies.iter().map(|x| x.member))
+        let ctx = EventCtx {
+            block: &block,
+            members,
+            urls: &urls,
+            reader: &reader,
+            keep_boilerplate: opts.keep_boilerplate,
+            grouping_budgets: &grouping.budgets,
+            b,
+        };
+        // Events are compared and written out in parallel, a chunk at a time, in order.
+        for chunk in grouping.events.chunks(EVENT_CHUNK) {
+            let lines: Vec<Result<(String, EventCounts), BatchError>> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(k, ev)| event_line(ev.clone(), event_no + k, &ctx))
                 .collect();
-            // The originals, earliest first (stated date, then input order).
-            let mut originals: Vec<usize> = ev
-                .members
-                .iter()
-                .copied()
-                .filter(|m| !copies_of.contains(m))
-                .collect();
-            originals.sort_by(|&x, &y| {
-                let key = |i: usize| (block_dates[i].is_none(), block_dates[i].clone(), i);
-                key(x).cmp(&key(y))
-            });
-            let mut budgets = Vec::new();
-            if originals.len() > MAX_COMPARED {
-                budgets.push(format!(
-                    "{} originals: the earliest {MAX_COMPARED} are compared, the other {} are listed in the event only",
-                    originals.len(),
-                    originals.len() - MAX_COMPARED
-                ));
-                originals.truncate(MAX_COMPARED);
+            reader.check()?;
+            for line in lines {
+                let (text, c) = line?;
+                writeln!(out, "{text}").map_err(|e| BatchError::Io("standard output".into(), e))?;
+                summary.events += 1;
+                summary.compared += usize::from(c.compared);
+                summary.budgeted_events += usize::from(c.budgeted);
+                summary.multi_article_events += usize::from(c.multi);
+                event_no += 1;
             }
-            let report = if originals.len() >= 2 {
-                let docs: Vec<Article> = originals.iter().map(|&i| articles[i].clone()).collect();
-                let opts = crate::CompareOptions {
-                    keep_boilerplate: opts.keep_boilerplate,
-                    ..Default::default()
-                };
-                match crate::compare(docs, &opts) {
-                    Ok(r) => {
-                        summary.compared += 1;
-                        Some(r)
-                    }
-                    Err(e) => {
-                        budgets.push(format!("not compared: {e}"));
-                        None
-                    }
-                }
-            } else {
-                None
-            };
-            // Indices become the pile's (input order across all inputs).
-            let global = |i: usize| members[i] as usize;
-            for m in &mut ev.members {
-                *m = global(*m);
-            }
-            for c in &mut ev.copies {
-                c.original = global(c.original);
-                for x in &mut c.copies {
-                    x.member = global(x.member);
-                }
-            }
-            let articles_out: Vec<serde_json::Value> = ev
-                .members
-                .iter()
-                .map(|&m| {
-                    let k = members.binary_search(&(m as u32)).unwrap_or(0);
-                    let l = &lines[k];
-                    let mut o = serde_json::json!({"id": l.id, "outlet": l.outlet});
-                    if let Some(d) = &l.date {
-                        o["date"] = d.clone().into();
-                    }
-                    if let Some(u) = &l.url {
-                        o["url"] = u.clone().into();
-                    }
-                    o
-                })
-                .collect();
-            if !budgets.is_empty() {
-                summary.budgeted_events += 1;
-            }
-            summary.events += 1;
-            if ev.members.len() > 1 {
-                summary.multi_article_events += 1;
-            }
-            write_line(
-                out,
-                &serde_json::json!({
-                    "type": "event",
-                    "version": BATCH_VERSION,
-                    "event": event_no,
-                    "block": b,
-                    "articles": articles_out,
-                    "group": ev,
-                    "report": report.as_ref().map(crate::wire::ReportJson::from),
-                    "budgets": budgets,
-                    "grouping_budgets": grouping.budgets,
-                }),
-            )?;
-            event_no += 1;
         }
         progress.inc(members.len() as u64);
     }
@@ -545,6 +773,7 @@ mod tests {
         let inputs = vec![Input {
             name: "pile.jsonl".into(),
             reader: Box::new(io::Cursor::new(input.as_bytes().to_vec())),
+            file: None,
         }];
         let mut out = Vec::new();
         let s = run(inputs, &BatchOptions::default(), &mut out, &()).map_err(|e| e.to_string())?;
@@ -617,5 +846,86 @@ mod tests {
         // The same bytes on a second run.
         let again = run_str(&input).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again.0, lines);
+    }
+
+    #[test]
+    fn a_block_read_back_from_the_spill_groups_as_the_pile_held_in_memory() {
+        use crate::copies::tests::STORY;
+        let other = "Heavy rain flooded the lower town of Riverton overnight. The mayor closed \
+            schools and the old bridge as the river rose two metres, officials said on Sunday.";
+        let rows: Vec<(String, String, Option<&str>)> = vec![
+            ("a".into(), STORY.to_string(), Some("2022-01-14")),
+            (
+                "b".into(),
+                format!("Updated at noon.\n{STORY}"),
+                Some("2022-01-13"),
+            ),
+            ("c".into(), other.to_string(), None),
+            ("d".into(), format!("{STORY} Follow us."), None),
+            ("e".into(), format!("{other} More to follow."), None),
+        ];
+        let input: String = rows
+            .iter()
+            .map(|(id, text, date)| {
+                let mut v =
+                    serde_json::json!({"id": id, "outlet": format!("site-{id}"), "text": text});
+                if let Some(d) = date {
+                    v["date"] = (*d).into();
+                }
+                format!("{v}\n")
+            })
+            .collect();
+        let (lines, s) = run_str(&input).unwrap_or_else(|e| panic!("{e}"));
+        let articles: Vec<Article> = input
+            .lines()
+            .map(|l| {
+                let line = parse_line(l).unwrap_or_else(|e| panic!("{e}"));
+                build(&line, false).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        let dates: Vec<Option<String>> = rows.iter().map(|r| r.2.map(String::from)).collect();
+        // Each block, grouped in memory, gives the events batch wrote for it.
+        let events: Vec<&serde_json::Value> =
+            lines.iter().filter(|l| l["type"] == "event").collect();
+        let mut spilled: Vec<crate::group::Event> = Vec::new();
+        for b in 0..s.blocks {
+            let mut members: Vec<usize> = events
+                .iter()
+                .filter(|l| l["block"] == b)
+                .flat_map(|l| {
+                    l["group"]["members"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .filter_map(|m| m.as_u64().map(|m| m as usize))
+                .collect();
+            members.sort_unstable();
+            let arts: Vec<Article> = members.iter().map(|&m| articles[m].clone()).collect();
+            let ds: Vec<Option<String>> = members.iter().map(|&m| dates[m].clone()).collect();
+            let mut held = crate::group::run(&arts, &ds, &GroupParams::default(), &());
+            for ev in &mut held.events {
+                for m in &mut ev.members {
+                    *m = members[*m];
+                }
+                for c in &mut ev.copies {
+                    c.original = members[c.original];
+                    for x in &mut c.copies {
+                        x.member = members[x.member];
+                    }
+                }
+            }
+            let written: Vec<crate::group::Event> = events
+                .iter()
+                .filter(|l| l["block"] == b)
+                .map(|l| {
+                    serde_json::from_value(l["group"].clone()).unwrap_or_else(|e| panic!("{e}"))
+                })
+                .collect();
+            assert_eq!(written, held.events, "block {b}");
+            spilled.extend(written);
+        }
+        assert_eq!(s.copies, 3);
+        assert_eq!(spilled.len(), 2, "{spilled:?}");
     }
 }

@@ -18,9 +18,15 @@
 //! of the confirmed pairs; each cluster's original is its earliest member (by stated date,
 //! else input order), and every other member is reported with how much of it changed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::Article;
+
+/// Where copy detection reads the shingle set of an article by index (sorted, without
+/// repeats: [`shingles`]): held in memory, or read back from a spill file by `storydiff batch`,
+/// whose blocks can outgrow memory. Only candidate pairs and cluster members are read.
+pub type ShingleSets<'s> = dyn Fn(usize) -> Cow<'s, [u64]> + Sync + 's;
 
 /// Words per shingle.
 pub const SHINGLE: usize = 4;
@@ -144,10 +150,9 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> (f64, usize) {
 
 pub use crate::model::{Copy, CopyCluster};
 
-/// What copy detection needs of each article.
+/// What copy detection keeps of each article for the whole pile (its shingles are read on
+/// demand through [`ShingleSets`]).
 pub struct Item<'a> {
-    /// Sorted shingle hashes ([`shingles`]).
-    pub shingles: &'a [u64],
     /// Band keys ([`band_keys`]).
     pub bands: &'a [u64],
     /// Stated date (ISO 8601 text compares in time order), if any.
@@ -171,31 +176,34 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 
 /// Clusters of copies among `items`, as member lists (ascending, at least two members each),
 /// in order of their first member. Every item not listed is an original with no copies.
-pub fn clusters(items: &[Item]) -> Vec<Vec<usize>> {
+pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
     let n = items.len();
-    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, it) in items.iter().enumerate() {
-        for &k in it.bands {
-            buckets.entry(k).or_default().push(i);
-        }
-    }
+    // Band buckets as one sorted list of (key, member): a bucket is a run of equal keys, its
+    // members in input order. (A map of vectors costs several times more per entry, and a
+    // flood of a million copies holds tens of millions of band entries.)
+    let mut entries: Vec<(u64, u32)> = items
+        .iter()
+        .enumerate()
+        .flat_map(|(i, it)| it.bands.iter().map(move |&k| (k, i as u32)))
+        .collect();
+    entries.sort_unstable();
     let mut parent: Vec<usize> = (0..n).collect();
     // The filing date of each component, kept at its root.
     let mut filed: Vec<Option<&str>> = items.iter().map(|it| it.filed).collect();
     let mut checked: std::collections::HashSet<(usize, usize)> = Default::default();
-    let mut keys: Vec<&u64> = buckets.keys().collect();
-    keys.sort_unstable();
-    for k in keys {
-        let members = &buckets[k];
-        if members.len() < 2 {
+    for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+        if bucket.len() < 2 {
             continue;
         }
-        let leader = members
+        let leader = bucket
             .iter()
-            .copied()
+            .map(|&(_, m)| m as usize)
             .min_by_key(|&m| (items[m].tiebreak, m))
-            .unwrap_or(members[0]);
-        for &m in members {
+            .unwrap_or(bucket[0].1 as usize);
+        // The leader's set is read once per bucket, when a first pair needs it.
+        let mut leader_set: Option<Cow<[u64]>> = None;
+        for &(_, m) in bucket {
+            let m = m as usize;
             if m == leader {
                 continue;
             }
@@ -209,13 +217,15 @@ pub fn clusters(items: &[Item]) -> Vec<Vec<usize>> {
                     continue;
                 }
             }
-            if jaccard(items[a].shingles, items[b].shingles).0 >= COPY_JACCARD {
+            let l = leader_set.get_or_insert_with(|| sets(leader));
+            if jaccard(l, &sets(m)).0 >= COPY_JACCARD {
                 let (root, child) = (ra.min(rb), ra.max(rb));
                 parent[child] = root;
                 filed[root] = filed[root].or(filed[child]);
             }
         }
     }
+    drop(entries);
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..n {
         let r = find(&mut parent, i);
@@ -243,8 +253,13 @@ pub fn original(members: &[usize], items: &[Item]) -> usize {
 }
 
 /// Describe one cluster: its original and how much every copy changed against it.
-pub fn describe(members: &[usize], items: &[Item], labels: &[String]) -> CopyCluster {
-    describe_with_original(members, original(members, items), items, labels)
+pub fn describe(
+    members: &[usize],
+    items: &[Item],
+    sets: &ShingleSets,
+    labels: &[String],
+) -> CopyCluster {
+    describe_with_original(members, original(members, items), items, sets, labels)
 }
 
 /// [`describe`] with the original chosen by the caller (`orig`, one of `members`): `compare`
@@ -253,17 +268,18 @@ pub fn describe_with_original(
     members: &[usize],
     orig: usize,
     items: &[Item],
+    sets: &ShingleSets,
     labels: &[String],
 ) -> CopyCluster {
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
-    let o = items[orig].shingles;
+    let o = sets(orig);
     let copies = members
         .iter()
         .copied()
         .filter(|&m| m != orig)
         .map(|m| {
-            let c = items[m].shingles;
-            let (sim, common) = jaccard(o, c);
+            let c = sets(m);
+            let (sim, common) = jaccard(&o, &c);
             let share = |part: usize, whole: usize| {
                 if whole == 0 {
                     0.0
@@ -299,9 +315,8 @@ pub(crate) mod tests {
         point of substance. The ministry will publish its proposals in full next week, \
         a spokeswoman added, and the envoys will meet again in Vienna on Thursday.";
 
-    fn item<'a>(sh: &'a [u64], bands: &'a [u64], date: Option<&'a str>, t: u64) -> Item<'a> {
+    fn item<'a>(bands: &'a [u64], date: Option<&'a str>, t: u64) -> Item<'a> {
         Item {
-            shingles: sh,
             bands,
             date,
             filed: None,
@@ -341,13 +356,14 @@ pub(crate) mod tests {
         let items: Vec<Item> = (0..3)
             .map(|i| {
                 let date = (i == 2).then_some("2022-01-14T08:00:00Z");
-                item(&sh[i], &bands[i], date, i as u64)
+                item(&bands[i], date, i as u64)
             })
             .collect();
-        let found = clusters(&items);
+        let sets = |i: usize| Cow::Borrowed(&sh[i][..]);
+        let found = clusters(&items, &sets);
         assert_eq!(found, vec![vec![0, 2]]);
         let labels: Vec<String> = ["wire", "flood", "site"].map(String::from).to_vec();
-        let c = describe(&found[0], &items, &labels);
+        let c = describe(&found[0], &items, &sets, &labels);
         assert_eq!((c.original, c.label.as_str()), (2, "site"));
         assert_eq!(c.date.as_deref(), Some("2022-01-14T08:00:00Z"));
         assert_eq!(c.copies.len(), 1);
@@ -355,11 +371,11 @@ pub(crate) mod tests {
         assert!(c.copies[0].dropped > 0.0 && c.copies[0].added > 0.0);
         // Without dates the first in input order is the original.
         let undated: Vec<Item> = (0..3)
-            .map(|i| item(&sh[i], &bands[i], None, 10 - i as u64))
+            .map(|i| item(&bands[i], None, 10 - i as u64))
             .collect();
-        assert_eq!(describe(&found[0], &undated, &labels).original, 0);
+        assert_eq!(describe(&found[0], &undated, &sets, &labels).original, 0);
         // Same clusters whatever the tie-breaking hashes.
-        assert_eq!(clusters(&undated), found);
+        assert_eq!(clusters(&undated, &sets), found);
     }
 
     #[test]
@@ -370,9 +386,9 @@ pub(crate) mod tests {
         let sh: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t)).collect();
         let bands: Vec<Vec<u64>> = sh.iter().map(|s| band_keys(s)).collect();
         let items: Vec<Item> = (0..1000)
-            .map(|i| item(&sh[i], &bands[i], None, mix(i as u64)))
+            .map(|i| item(&bands[i], None, mix(i as u64)))
             .collect();
-        let found = clusters(&items);
+        let found = clusters(&items, &|i| Cow::Borrowed(&sh[i][..]));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].len(), 1000);
     }
@@ -385,9 +401,12 @@ pub(crate) mod tests {
         let items: Vec<Item> = (0..4)
             .map(|i| Item {
                 filed: filed[i],
-                ..item(&sh, &bands, None, i as u64)
+                ..item(&bands, None, i as u64)
             })
             .collect();
-        assert_eq!(clusters(&items), vec![vec![0, 1, 3]]);
+        assert_eq!(
+            clusters(&items, &|_| Cow::Borrowed(&sh[..])),
+            vec![vec![0, 1, 3]]
+        );
     }
 }

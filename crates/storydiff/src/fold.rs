@@ -66,8 +66,7 @@ pub fn find(articles: &[Article], base: usize) -> Fold {
     let items: Vec<copies::Item> = sigs
         .iter()
         .zip(&tiebreak)
-        .map(|((sh, bands), &t)| copies::Item {
-            shingles: sh,
+        .map(|((_, bands), &t)| copies::Item {
             bands,
             date: None,
             filed: None,
@@ -77,7 +76,8 @@ pub fn find(articles: &[Article], base: usize) -> Fold {
     let labels: Vec<String> = articles.iter().map(|a| a.label.clone()).collect();
     let mut original_of: Vec<usize> = (0..articles.len()).collect();
     let mut clusters = Vec::new();
-    for members in copies::clusters(&items) {
+    let sets = |i: usize| std::borrow::Cow::Borrowed(&sigs[i].0[..]);
+    for members in copies::clusters(&items, &sets) {
         let orig = if members.contains(&base) {
             base
         } else {
@@ -87,7 +87,7 @@ pub fn find(articles: &[Article], base: usize) -> Fold {
             original_of[m] = orig;
         }
         clusters.push(copies::describe_with_original(
-            &members, orig, &items, &labels,
+            &members, orig, &items, &sets, &labels,
         ));
     }
     clusters.sort_by_key(|c| c.original);

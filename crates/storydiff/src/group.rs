@@ -16,6 +16,7 @@
 //! different filing dates are never merged — a running story's next day is a new event, and
 //! the articles that carry no header join whichever day they resemble most.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -24,7 +25,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analyse::facts::{self, DateKind};
-use crate::copies::{self, CopyCluster};
+use crate::copies::{self, CopyCluster, ShingleSets};
 use crate::model::Article;
 use crate::normalize::fnv1a;
 use crate::normalize::{self, TokenClass};
@@ -235,21 +236,23 @@ struct Compact {
     filed: Option<String>,
 }
 
-/// Profile every article and intern its terms. Term ids are then renumbered in sorted
-/// (kind, key) order, so that ids, and every tie broken by them, do not depend on the order
-/// of the input.
+/// Profile every article of `reps` (read through `article`, a chunk at a time, so that the
+/// texts are never all held at once) and intern its terms. Term ids are then renumbered in
+/// sorted (kind, key) order, so that ids, and every tie broken by them, do not depend on the
+/// order of the input.
 fn profiles(
-    articles: &[&Article],
+    reps: &[usize],
+    article: &Articles,
     p: &GroupParams,
     progress: &dyn Progress,
 ) -> (Vec<Compact>, Vocabulary) {
     let mut ids: HashMap<(Kind, String), u32> = HashMap::new();
     let mut surface: Vec<String> = Vec::new();
-    let mut out = Vec::with_capacity(articles.len());
-    for chunk in articles.chunks(CHUNK) {
+    let mut out = Vec::with_capacity(reps.len());
+    for chunk in reps.chunks(CHUNK) {
         let profs: Vec<Profile> = chunk
             .par_iter()
-            .map(|a| profile(a, p.lead_weight))
+            .map(|&g| profile(&article(g), p.lead_weight))
             .collect();
         progress.inc(chunk.len() as u64);
         for pr in profs {
@@ -575,6 +578,43 @@ impl Progress for () {
     fn inc(&self, _: u64) {}
 }
 
+/// What grouping keeps of every article for the whole run. The text itself is read again
+/// only where a stage needs it: shingle sets of candidate copies, the originals' terms and
+/// the events' titles (so that `storydiff batch` can group more text than fits in memory).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Digest {
+    /// The outlet's label.
+    pub label: String,
+    /// Where the article was read from.
+    pub path: String,
+    /// A hash of the whole text: ties are broken by it, so that which articles are grouped
+    /// together does not depend on input order.
+    pub tiebreak: u64,
+    /// The LSH band keys of its shingles ([`copies::band_keys`]).
+    pub bands: Vec<u64>,
+    /// The filing date its wire header stamps, if any.
+    pub filed: Option<String>,
+    /// Its stated date (ISO 8601), if any.
+    pub date: Option<String>,
+}
+
+impl Digest {
+    /// The digest of `a`, whose sorted shingle set is `shingles`.
+    pub fn of(a: &Article, shingles: &[u64], date: Option<String>) -> Digest {
+        Digest {
+            label: a.label.clone(),
+            path: a.path.clone(),
+            tiebreak: fnv1a(a.text.as_bytes()),
+            bands: copies::band_keys(shingles),
+            filed: filing_date(a),
+            date,
+        }
+    }
+}
+
+/// Where the event stage reads an article back by index (its originals' terms and titles).
+pub type Articles<'s> = dyn Fn(usize) -> Cow<'s, Article> + Sync + 's;
+
 /// Copies first, then events. Near-duplicates are found by MinHash/LSH over word shingles and
 /// confirmed by exact Jaccard similarity (the copies stage); each copy cluster is folded into
 /// its original (earliest stated date in `dates`, by index, else input order; `dates` may be
@@ -586,55 +626,100 @@ pub fn run(
     p: &GroupParams,
     progress: &dyn Progress,
 ) -> Grouping {
-    let n = articles.len();
-    progress.stage("shingles", n as u64);
-    let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();
-    let sigs: Vec<(Vec<u64>, Vec<u64>)> = articles
+    progress.stage("shingles", articles.len() as u64);
+    let sets: Vec<Vec<u64>> = articles
         .par_iter()
         .map(|a| {
             let sh = copies::shingles(&copies::body(a));
-            let bands = copies::band_keys(&sh);
             progress.inc(1);
-            (sh, bands)
+            sh
         })
         .collect();
-    let filed: Vec<Option<String>> = articles.iter().map(filing_date).collect();
-    let items: Vec<copies::Item> = sigs
-        .iter()
+    let digests: Vec<Digest> = articles
+        .par_iter()
+        .zip(&sets)
         .enumerate()
-        .map(|(i, (sh, bands))| copies::Item {
-            shingles: sh,
-            bands,
-            date: dates.get(i).and_then(|d| d.as_deref()),
-            filed: filed[i].as_deref(),
-            tiebreak: tiebreak[i],
+        .map(|(i, (a, sh))| Digest::of(a, sh, dates.get(i).cloned().flatten()))
+        .collect();
+    let found = find_copies(&digests, &|i| Cow::Borrowed(&sets[i][..]), progress);
+    // The shingles have served (clusters found, copies described): free them before the
+    // profiles and vectors of the event stage are built, so the two never peak together.
+    drop(sets);
+    events(
+        &digests,
+        found,
+        &|i| Cow::Borrowed(&articles[i]),
+        p,
+        progress,
+    )
+}
+
+/// The copy clusters of a pile, found by [`find_copies`]: the first stage of [`run`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Copies {
+    /// Member lists of the clusters.
+    found: Vec<Vec<usize>>,
+    /// The clusters described (original, and how much each copy changed).
+    described: Vec<CopyCluster>,
+    /// For every article, its cluster (if any).
+    cluster_of: Vec<Option<usize>>,
+    /// Whether an article is a copy of another (a cluster's original is not).
+    is_copy: Vec<bool>,
+}
+
+/// The copies stage of [`run`] over `digests`, reading shingle sets through `sets`.
+pub fn find_copies(digests: &[Digest], sets: &ShingleSets, progress: &dyn Progress) -> Copies {
+    let n = digests.len();
+    let items: Vec<copies::Item> = digests
+        .iter()
+        .map(|d| copies::Item {
+            bands: &d.bands,
+            date: d.date.as_deref(),
+            filed: d.filed.as_deref(),
+            tiebreak: d.tiebreak,
         })
         .collect();
     progress.stage("copies", 1);
-    let found = copies::clusters(&items);
+    let found = copies::clusters(&items, sets);
     progress.inc(1);
-    let labels: Vec<String> = articles.iter().map(|a| a.label.clone()).collect();
-    // For every article, the copy cluster it belongs to (if any); for every original, its
-    // cluster.
+    let labels: Vec<String> = digests.iter().map(|d| d.label.clone()).collect();
     let mut cluster_of: Vec<Option<usize>> = vec![None; n];
     let mut described = Vec::with_capacity(found.len());
     let mut is_copy = vec![false; n];
     for (k, members) in found.iter().enumerate() {
-        let c = copies::describe(members, &items, &labels);
+        let c = copies::describe(members, &items, sets, &labels);
         for &m in members {
             cluster_of[m] = Some(k);
             is_copy[m] = m != c.original;
         }
         described.push(c);
     }
-    // The shingles have served (clusters found, copies described): free them before the
-    // profiles and vectors of the event stage are built, so the two never peak together.
-    drop(items);
-    drop(sigs);
+    Copies {
+        found,
+        described,
+        cluster_of,
+        is_copy,
+    }
+}
+
+/// The event stage of [`run`]: events grouped over the articles that are not copies (read
+/// through `article`), each listing all its members and copy clusters.
+pub fn events(
+    digests: &[Digest],
+    copies: Copies,
+    article: &Articles,
+    p: &GroupParams,
+    progress: &dyn Progress,
+) -> Grouping {
+    let n = digests.len();
+    let Copies {
+        found,
+        described,
+        cluster_of,
+        is_copy,
+    } = copies;
     let reps: Vec<usize> = (0..n).filter(|&i| !is_copy[i]).collect();
-    let rep_articles: Vec<&Article> = reps.iter().map(|&i| &articles[i]).collect();
-    let rep_tiebreak: Vec<u64> = reps.iter().map(|&i| tiebreak[i]).collect();
-    let (clusters, notes, local) = group_refs(&rep_articles, &rep_tiebreak, p, progress);
+    let (clusters, notes, local) = group_refs(&reps, digests, article, p, progress);
     let mut budgets = notes;
     let mut events = Vec::with_capacity(clusters.len());
     for (members, ev) in clusters.into_iter().zip(local) {
@@ -659,8 +744,8 @@ pub fn run(
                 members.len()
             ));
         }
-        ev.labels = all.iter().map(|&m| articles[m].label.clone()).collect();
-        ev.paths = all.iter().map(|&m| articles[m].path.clone()).collect();
+        ev.labels = all.iter().map(|&m| digests[m].label.clone()).collect();
+        ev.paths = all.iter().map(|&m| digests[m].path.clone()).collect();
         ev.members = all;
         ev.copies = event_copies;
         events.push(ev);
@@ -677,20 +762,23 @@ pub fn run(
 /// At most this many members of an event are used to measure its cohesion and pick its title.
 const DESCRIBE_SAMPLE: usize = 300;
 
-/// Events over `articles` (no copy detection): member lists (local indices), budget notes,
-/// and the events described (their members, labels and paths still local).
+/// Events over the articles `reps` (no copy detection): member lists (indices into `reps`),
+/// budget notes, and the events described (their members still indices into `reps`, labels
+/// and paths not yet set).
 fn group_refs(
-    articles: &[&Article],
-    tiebreak: &[u64],
+    reps: &[usize],
+    digests: &[Digest],
+    article: &Articles,
     p: &GroupParams,
     progress: &dyn Progress,
 ) -> (Vec<Vec<usize>>, Vec<String>, Vec<Event>) {
-    progress.stage("profiles", articles.len() as u64);
-    let (profiles, vocab) = profiles(articles, p, progress);
+    progress.stage("profiles", reps.len() as u64);
+    let (profiles, vocab) = profiles(reps, article, p, progress);
+    let tiebreak: Vec<u64> = reps.iter().map(|&g| digests[g].tiebreak).collect();
     let (vecs, df) = vectors(&profiles, &vocab, p);
     progress.stage("candidates", 1);
     // Ties between candidates are broken by content, not by position in the input.
-    let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, tiebreak, p)
+    let edges: Vec<(usize, usize, f64)> = candidate_edges(&vecs, &df, &tiebreak, p)
         .into_iter()
         .map(
             |(i, j, s)| match (&profiles[i].lead_weekday, &profiles[j].lead_weekday) {
@@ -706,7 +794,7 @@ fn group_refs(
         notes.push(format!(
             "{over} terms occur in more than {} of the {} articles grouped (copies folded) and were not used to find candidates; they still count in every similarity",
             p.max_postings,
-            articles.len()
+            reps.len()
         ));
     }
     // Wire takes stamped with different filing dates are never one event.
@@ -721,28 +809,38 @@ fn group_refs(
         })
         .collect();
     progress.stage("clustering", 1);
-    let clusters = average_link_apart(articles.len(), &edges, p.min_similarity, &apart);
+    let clusters = average_link_apart(reps.len(), &edges, p.min_similarity, &apart);
     progress.inc(1);
     let events = clusters
         .iter()
-        .map(|m| describe(articles, &profiles, &vecs, &vocab, m.clone()))
+        .map(|m| {
+            let ev = describe(&tiebreak, &profiles, &vecs, &vocab, m.clone());
+            let title = article(reps[ev.1])
+                .sentences
+                .first()
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            Event { title, ..ev.0 }
+        })
         .collect();
     (clusters, notes, events)
 }
 
+/// An event of `members` (indices into the profiles), with its most central member (whose
+/// first sentence is the title, left empty here).
 fn describe(
-    articles: &[&Article],
+    tiebreak: &[u64],
     profiles: &[Compact],
     vecs: &[Vector],
     vocab: &Vocabulary,
     members: Vec<usize>,
-) -> Event {
+) -> (Event, usize) {
     let k = members.len();
     // Cohesion and the most central member (highest average similarity to the others).
     // At most 300 members, taken in an order set by their text (not by input position), so
     // a large event is described the same whatever order its articles came in.
     let mut sample = members.clone();
-    sample.sort_by_key(|&m| (fnv1a(articles[m].text.as_bytes()), m));
+    sample.sort_by_key(|&m| (tiebreak[m], m));
     sample.truncate(DESCRIBE_SAMPLE);
     let mut best = (members[0], f64::MIN);
     let mut total = 0.0;
@@ -804,21 +902,18 @@ fn describe(
     }
     let mut dates: Vec<(String, usize)> = date_counts.into_iter().collect();
     dates.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    Event {
-        labels: members.iter().map(|&m| articles[m].label.clone()).collect(),
-        paths: members.iter().map(|&m| articles[m].path.clone()).collect(),
-        title: articles[best.0]
-            .sentences
-            .first()
-            .map(|s| s.text.clone())
-            .unwrap_or_default(),
+    let event = Event {
+        labels: Vec::new(),
+        paths: Vec::new(),
+        title: String::new(),
         key_terms,
         names,
         dates: dates.into_iter().map(|x| x.0).take(5).collect(),
         cohesion: (cohesion * 10_000.0).round() / 10_000.0,
         members,
         copies: Vec::new(),
-    }
+    };
+    (event, best.0)
 }
 
 #[cfg(test)]
