@@ -131,6 +131,28 @@ fn the_html_matrix_has_one_column_per_original_and_copies_in_details() {
         .filter_map(|c| c.split('"').next())
         .collect();
     assert_eq!(columns, ["kuna", "epa", "brasov"], "{matrix}");
+    // Every row spans the three columns (a run of absent cells is one cell with a colspan).
+    let body = html
+        .split("<table class=\"matrix\">")
+        .nth(1)
+        .and_then(|m| m.split("<tbody>").nth(1))
+        .and_then(|m| m.split("</tbody>").next())
+        .unwrap_or_default();
+    let rows: Vec<&str> = body.split("<tr").skip(1).collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let spans: usize = row
+            .split("<td")
+            .skip(1)
+            .map(|td| {
+                td.split_once("colspan=\"")
+                    .filter(|(before, _)| !before.contains('>'))
+                    .and_then(|(_, n)| n.split('"').next()?.parse().ok())
+                    .unwrap_or(1)
+            })
+            .sum();
+        assert_eq!(spans, 3, "{row}");
+    }
     // Six copies of each in the pile.
     assert_eq!(
         matrix.matches("<small>+6 copies</small>").count(),
@@ -141,6 +163,17 @@ fn the_html_matrix_has_one_column_per_original_and_copies_in_details() {
     assert_eq!(html.matches("<details class=\"pair-fold\">").count(), 2);
     assert_eq!(html.matches("<details class=\"copy\"").count(), 18);
     assert_eq!(html.matches("<section class=\"pair\"").count(), 2);
+    // A dropped base sentence written in full in the first view is named by reference in the
+    // second, linked to a sentence written on the page.
+    let refs: Vec<&str> = html
+        .split("<a class=\"sref\" href=\"#")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .collect();
+    assert!(!refs.is_empty());
+    for r in refs {
+        assert_eq!(html.matches(&format!(" id=\"{r}\"")).count(), 1, "{r}");
+    }
 }
 
 #[test]

@@ -152,6 +152,7 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         findings_of,
         finding_articles,
         pair: Default::default(),
+        by_reference: fold.large,
     };
     let position = |l: &str| match fold.large {
         true => fold.index(l),
@@ -417,6 +418,18 @@ fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize
 /// outlet, and says how many.
 pub const MATRIX_CELLS: usize = 100_000;
 
+/// Write a run of `run` absent cells as one cell spanning their columns, and end the run.
+fn absent_cells(h: &mut String, run: &mut usize) {
+    match *run {
+        0 => {}
+        1 => h.push_str("<td class=\"cell absent\">\u{2013}</td>"),
+        n => {
+            let _ = write!(h, "<td class=\"cell absent\" colspan=\"{n}\">\u{2013}</td>");
+        }
+    }
+    *run = 0;
+}
+
 /// The coverage matrix of a report of many outlets: one column per original, its copies
 /// counted in it ("+k copies" in the heading; "n/k" in a cell when only n of its k copies
 /// carry the claim as the original does). Claims only copies carry are not rows (each is in
@@ -514,6 +527,7 @@ fn matrix_folded(
                 *copies_in.entry(fold.original_of[x.0]).or_default() += 1;
             }
         }
+        let mut absent_run = 0usize;
         for (col, &o) in columns.iter().enumerate() {
             let carry = c.carry(o);
             let label = &report.articles[o].label;
@@ -531,6 +545,14 @@ fn matrix_folded(
             } else {
                 (String::new(), String::new())
             };
+            if carry == Carry::Absent && count.is_empty() {
+                // Most cells of a wide matrix are absent: a run of them is one bare cell
+                // spanning their columns (the sticky headings name the outlets), so the page
+                // grows with the claims carried, not with claims × outlets.
+                absent_run += 1;
+                continue;
+            }
+            absent_cells(h, &mut absent_run);
             let _ = write!(
                 h,
                 "<td class=\"cell {}\" data-outlet=\"{}\" title=\"{}: {}{of}\">{}{count}</td>",
@@ -541,6 +563,7 @@ fn matrix_folded(
                 carry.letter()
             );
         }
+        absent_cells(h, &mut absent_run);
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n<tfoot><tr><th scope=\"row\">claims carried</th>");
@@ -666,6 +689,10 @@ struct Ctx<'a> {
     finding_articles: Vec<Vec<usize>>,
     /// The two articles (positions) of the comparison being written.
     pair: std::cell::Cell<(usize, usize)>,
+    /// Many outlets: a dropped base sentence already written in full is named in later pair
+    /// views by its first words, linked to where it is written (the base's text would
+    /// otherwise be repeated in every outlet's view).
+    by_reference: bool,
 }
 
 impl Ctx<'_> {
@@ -699,6 +726,23 @@ fn sentence_span(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx, b
         ctx.prefix,
         attr(&a.label)
     );
+    finding_refs(h, art, i, first, ctx);
+}
+
+/// A dropped base sentence already written in full, named by its first words and linked to
+/// where it is written ([`Ctx::by_reference`]).
+fn sentence_ref(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx) {
+    let _ = write!(
+        h,
+        "<a class=\"sref\" href=\"#{}\" title=\"written in full above\">{}</a> ",
+        attr(&ctx.sentence_id(art, i)),
+        text(&super::gist(&a.sentences[i].text))
+    );
+    finding_refs(h, art, i, false, ctx);
+}
+
+/// Links back to the findings whose evidence is in sentence `i` of article `art`.
+fn finding_refs(h: &mut String, art: usize, i: usize, first: bool, ctx: &Ctx) {
     // Back to the findings whose evidence is in this sentence: all of them where the sentence
     // is first written (the place their evidence links to); where it is written again, in
     // another pair's view, those that concern that pair's other outlet or this one alone (a
@@ -784,7 +828,11 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
                     "<tr data-kind=\"dropped\"><td class=\"dropped\" data-outlet=\"{}\">",
                     attr(&base.label)
                 );
-                sentence_span(h, base, i, ba, ctx, &text(&base.sentences[i].text));
+                if ctx.by_reference && ctx.seen.borrow().contains(&(ba, i)) {
+                    sentence_ref(h, base, i, ba, ctx);
+                } else {
+                    sentence_span(h, base, i, ba, ctx, &text(&base.sentences[i].text));
+                }
                 related_note(h, other, related.of(true, i), related.possible(true, i));
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
