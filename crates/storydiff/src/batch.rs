@@ -72,9 +72,10 @@ struct Spilled {
     set_len: u32,
 }
 
-/// Reads spilled articles back by their index in the pile. A read that fails (the temporary
-/// files are this run's own, so that is a broken disk, not bad input) hands back an empty
-/// value and is kept, and the run stops with it at the end of the stage ([`Reader::check`]).
+/// Reads articles back by their index in the pile, from their input file or the spill files.
+/// A read that fails (every line was checked in the first pass, so that is an input file
+/// changed during the run or a broken disk) hands back an empty value and is kept, and the run
+/// stops with it at the end of the stage ([`Reader::check`]).
 struct Reader<'a> {
     /// The input files read back by position (by input), and the lines' spill file (last).
     lines: Vec<Mutex<&'a std::fs::File>>,
@@ -146,7 +147,10 @@ impl Reader<'_> {
     /// The first failed read, as the run's error.
     fn check(&self) -> Result<(), BatchError> {
         match self.failed.lock().ok().and_then(|mut f| f.take()) {
-            Some(e) => Err(BatchError::Io("temporary file".into(), io::Error::other(e))),
+            Some(e) => Err(BatchError::Io(
+                "reading an article back (was an input file changed during the run?)".into(),
+                io::Error::other(e),
+            )),
             None => Ok(()),
         }
     }
