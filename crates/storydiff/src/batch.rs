@@ -118,14 +118,7 @@ impl Reader<'_> {
                 .map_err(|e| self.fail(e))
                 .ok()
         });
-        Cow::Owned(built.unwrap_or_else(|| Article {
-            label: String::new(),
-            path: String::new(),
-            text: String::new(),
-            sentences: Vec::new(),
-            boilerplate: Vec::new(),
-            notes: Vec::new(),
-        }))
+        Cow::Owned(built.unwrap_or_default())
     }
 
     /// The shingle set of article `g`.
@@ -134,7 +127,7 @@ impl Reader<'_> {
         match Self::read(&self.sets, s.set_offset, s.set_len as usize * 8) {
             Ok(buf) => Cow::Owned(
                 buf.chunks_exact(8)
-                    .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+                    .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
                     .collect(),
             ),
             Err(e) => {

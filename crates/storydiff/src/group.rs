@@ -627,20 +627,16 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Grouping {
     progress.stage("shingles", articles.len() as u64);
-    let sets: Vec<Vec<u64>> = articles
+    let (sets, digests): (Vec<Vec<u64>>, Vec<Digest>) = articles
         .par_iter()
-        .map(|a| {
-            let sh = copies::shingles(&copies::body(a));
-            progress.inc(1);
-            sh
-        })
-        .collect();
-    let digests: Vec<Digest> = articles
-        .par_iter()
-        .zip(&sets)
         .enumerate()
-        .map(|(i, (a, sh))| Digest::of(a, sh, dates.get(i).cloned().flatten()))
-        .collect();
+        .map(|(i, a)| {
+            let sh = copies::shingles(&copies::body(a));
+            let digest = Digest::of(a, &sh, dates.get(i).cloned().flatten());
+            progress.inc(1);
+            (sh, digest)
+        })
+        .unzip();
     let found = find_copies(&digests, &|i| Cow::Borrowed(&sets[i][..]), progress);
     // The shingles have served (clusters found, copies described): free them before the
     // profiles and vectors of the event stage are built, so the two never peak together.

@@ -108,7 +108,7 @@ pub struct Boilerplate {
 }
 
 /// One outlet's article after ingest and segmentation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Article {
     /// Short name of the outlet (file stem or `--label`).
     pub label: String,
