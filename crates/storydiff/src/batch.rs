@@ -21,10 +21,11 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::{self, BufRead, Read, Seek, Write};
+use std::io::{self, BufRead, Write};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::group::{Digest, GroupParams, Progress};
@@ -78,21 +79,40 @@ struct Spilled {
 /// stops with it at the end of the stage ([`Reader::check`]).
 struct Reader<'a> {
     /// The input files read back by position (by input), and the lines' spill file (last).
-    lines: Vec<Mutex<&'a std::fs::File>>,
-    sets: Mutex<&'a std::fs::File>,
+    lines: Vec<&'a std::fs::File>,
+    sets: &'a std::fs::File,
     spilled: &'a [Spilled],
     keep_boilerplate: bool,
     failed: Mutex<Option<String>>,
 }
 
 impl Reader<'_> {
-    fn read(file: &Mutex<&std::fs::File>, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    /// `len` bytes of `file` from `offset`, by a positioned read (no shared cursor, so
+    /// threads read at once).
+    fn read(file: &std::fs::File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; len];
-        let mut f = file
-            .lock()
-            .map_err(|_| io::Error::other("a reader panicked"))?;
-        f.seek(io::SeekFrom::Start(offset))?;
-        f.read_exact(&mut buf)?;
+        #[cfg(unix)]
+        std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, offset)?;
+        #[cfg(windows)]
+        {
+            let mut done = 0;
+            while done < len {
+                let n = std::os::windows::fs::FileExt::seek_read(
+                    file,
+                    &mut buf[done..],
+                    offset + done as u64,
+                )?;
+                if n == 0 {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                done += n;
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "reading back needs positioned reads (Unix or Windows)",
+        ));
         Ok(buf)
     }
 
@@ -105,7 +125,7 @@ impl Reader<'_> {
     /// The line of article `g`, as checked in the first pass.
     fn line(&self, g: usize) -> Option<Line> {
         let s = self.spilled[g];
-        let read = Self::read(&self.lines[s.source as usize], s.offset, s.len as usize)
+        let read = Self::read(self.lines[s.source as usize], s.offset, s.len as usize)
             .map_err(|e| e.to_string())
             .and_then(|buf| parse_line(&String::from_utf8_lossy(&buf)));
         read.map_err(|e| self.fail(e)).ok()
@@ -124,7 +144,7 @@ impl Reader<'_> {
     /// The shingle set of article `g`.
     fn shingles(&self, g: usize) -> Cow<'static, [u64]> {
         let s = self.spilled[g];
-        match Self::read(&self.sets, s.set_offset, s.set_len as usize * 8) {
+        match Self::read(self.sets, s.set_offset, s.set_len as usize * 8) {
             Ok(buf) => Cow::Owned(
                 buf.chunks_exact(8)
                     .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
@@ -304,6 +324,59 @@ fn build(line: &Line, keep_boilerplate: bool) -> Result<Article, String> {
         crate::Error::NoBody { .. } => "\"text\" has no sentences".to_string(),
         other => other.to_string(),
     })
+}
+
+/// Lines of one input read together: (line number, text) and each line's byte offset.
+struct Chunk {
+    lines: Vec<(usize, String)>,
+    starts: Vec<u64>,
+}
+
+/// The next chunk of non-blank lines of `lines` (at most [`CHUNK`]) with their byte offsets;
+/// empty at the end of the input.
+fn read_chunk(lines: &mut Numbered, name: &str) -> Result<Chunk, BatchError> {
+    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+    let mut starts: Vec<u64> = Vec::with_capacity(CHUNK);
+    for (k, start, line) in lines.by_ref() {
+        let line = line.map_err(|e| {
+            if e.kind() == io::ErrorKind::InvalidData {
+                BatchError::Line {
+                    name: name.to_string(),
+                    line: k,
+                    problem: "not valid UTF-8".into(),
+                }
+            } else {
+                BatchError::Io(name.to_string(), e)
+            }
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        chunk.push((k, line));
+        starts.push(start);
+        if chunk.len() == CHUNK {
+            break;
+        }
+    }
+    Ok(Chunk {
+        lines: chunk,
+        starts,
+    })
+}
+
+/// Parse, segment and digest every line of `chunk`, in parallel.
+fn parse_chunk(chunk: &[(usize, String)], opts: &BatchOptions) -> Vec<Parsed> {
+    chunk
+        .par_iter()
+        .map(|(n, text)| {
+            let line = parse_line(text).map_err(|p| (*n, p))?;
+            let a = build(&line, opts.keep_boilerplate).map_err(|p| (*n, p))?;
+            let sh = crate::copies::shingles(&crate::copies::body(&a));
+            let digest = Digest::of(&a, &sh, line.date.clone());
+            let keys = keys_with_bands(&a, digest.bands.clone());
+            Ok((line, keys, digest, sh))
+        })
+        .collect()
 }
 
 /// The block keys of an article, from the article alone: the LSH bands of its shingles
@@ -540,10 +613,10 @@ pub fn run(
     let mut spilled: Vec<Spilled> = Vec::new();
     let mut digests: Vec<Digest> = Vec::new();
     let mut urls: Vec<Option<String>> = Vec::new();
-    let mut ids: HashSet<String> = HashSet::new();
+    let mut ids: FxHashSet<String> = FxHashSet::default();
     // Union-find over articles; the first article seen with each key.
     let mut parent: Vec<u32> = Vec::new();
-    let mut first_with: HashMap<u64, u32> = HashMap::new();
+    let mut first_with: FxHashMap<u64, u32> = FxHashMap::default();
     let (mut offset, mut set_offset) = (0u64, 0u64);
     let mut inputs = inputs;
     let read_back: Vec<Option<std::fs::File>> = inputs.iter_mut().map(|i| i.file.take()).collect();
@@ -560,106 +633,94 @@ pub fn run(
                 offset: 0,
                 number: 0,
             };
+            // While one chunk is parsed in parallel, the one before it is taken in on this
+            // thread (ids checked, keys joined, spills written): the two overlap.
+            let mut pending: Option<(Chunk, Vec<Parsed>)> = None;
             loop {
-                let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-                let mut starts: Vec<u64> = Vec::with_capacity(CHUNK);
-                for (k, start, line) in lines.by_ref() {
-                    let line = line.map_err(|e| {
-                        if e.kind() == io::ErrorKind::InvalidData {
-                            BatchError::Line {
+                let next = read_chunk(&mut lines, &name);
+                let mut parsed_next: Vec<Parsed> = Vec::new();
+                let taken = rayon::in_place_scope(|scope| -> Result<(), BatchError> {
+                    if let Ok(chunk) = &next {
+                        let parsed_next = &mut parsed_next;
+                        scope.spawn(move |_| *parsed_next = parse_chunk(&chunk.lines, opts));
+                    }
+                    let Some((chunk, parsed)) = pending.take() else {
+                        return Ok(());
+                    };
+                    for (((n, text), r), &start) in
+                        chunk.lines.iter().zip(parsed).zip(&chunk.starts)
+                    {
+                        let (line, keys, digest, sh) =
+                            r.map_err(|(line, problem)| BatchError::Line {
                                 name: name.clone(),
-                                line: k,
-                                problem: "not valid UTF-8".into(),
-                            }
-                        } else {
-                            BatchError::Io(name.clone(), e)
+                                line,
+                                problem,
+                            })?;
+                        if !ids.insert(line.id.clone()) {
+                            return Err(BatchError::Line {
+                                name: name.clone(),
+                                line: *n,
+                                problem: format!(
+                                    "id {:?} appears twice",
+                                    line.id.chars().take(80).collect::<String>()
+                                ),
+                            });
                         }
-                    })?;
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    chunk.push((k, line));
-                    starts.push(start);
-                    if chunk.len() == CHUNK {
-                        break;
-                    }
-                }
-                if chunk.is_empty() {
-                    break;
-                }
-                let parsed: Vec<Parsed> = chunk
-                    .par_iter()
-                    .map(|(n, text)| {
-                        let line = parse_line(text).map_err(|p| (*n, p))?;
-                        let a = build(&line, opts.keep_boilerplate).map_err(|p| (*n, p))?;
-                        let sh = crate::copies::shingles(&crate::copies::body(&a));
-                        let digest = Digest::of(&a, &sh, line.date.clone());
-                        let keys = keys_with_bands(&a, digest.bands.clone());
-                        Ok((line, keys, digest, sh))
-                    })
-                    .collect();
-                for (((n, text), r), &start) in chunk.iter().zip(parsed).zip(&starts) {
-                    let (line, keys, digest, sh) =
-                        r.map_err(|(line, problem)| BatchError::Line {
-                            name: name.clone(),
-                            line,
-                            problem,
-                        })?;
-                    if !ids.insert(line.id.clone()) {
-                        return Err(BatchError::Line {
-                            name: name.clone(),
-                            line: *n,
-                            problem: format!(
-                                "id {:?} appears twice",
-                                line.id.chars().take(80).collect::<String>()
-                            ),
-                        });
-                    }
-                    if opts.keys {
-                        let hex: Vec<String> = keys.iter().map(|k| format!("{k:016x}")).collect();
-                        write_line(out, &serde_json::json!({"id": line.id, "keys": hex}))?;
-                        continue;
-                    }
-                    let me = parent.len() as u32;
-                    parent.push(me);
-                    for k in keys {
-                        match first_with.get(&k) {
-                            Some(&other) => {
-                                let (a, b) = (find(&mut parent, me), find(&mut parent, other));
-                                if a != b {
-                                    parent[a.max(b) as usize] = a.min(b);
+                        if opts.keys {
+                            let hex: Vec<String> =
+                                keys.iter().map(|k| format!("{k:016x}")).collect();
+                            write_line(out, &serde_json::json!({"id": line.id, "keys": hex}))?;
+                            continue;
+                        }
+                        let me = parent.len() as u32;
+                        parent.push(me);
+                        for k in keys {
+                            match first_with.get(&k) {
+                                Some(&other) => {
+                                    let (a, b) = (find(&mut parent, me), find(&mut parent, other));
+                                    if a != b {
+                                        parent[a.max(b) as usize] = a.min(b);
+                                    }
+                                }
+                                None => {
+                                    first_with.insert(k, me);
                                 }
                             }
-                            None => {
-                                first_with.insert(k, me);
-                            }
                         }
-                    }
-                    let (source, line_offset) = if from_file {
-                        (source as u32, start)
-                    } else {
-                        writer
-                            .write_all(text.as_bytes())
+                        let (source, line_offset) = if from_file {
+                            (source as u32, start)
+                        } else {
+                            writer
+                                .write_all(text.as_bytes())
+                                .map_err(|e| BatchError::Io("temporary file".into(), e))?;
+                            offset += text.len() as u64;
+                            (spill_source, offset - text.len() as u64)
+                        };
+                        let bytes: Vec<u8> = sh.iter().flat_map(|x| x.to_le_bytes()).collect();
+                        set_writer
+                            .write_all(&bytes)
                             .map_err(|e| BatchError::Io("temporary file".into(), e))?;
-                        offset += text.len() as u64;
-                        (spill_source, offset - text.len() as u64)
-                    };
-                    let bytes: Vec<u8> = sh.iter().flat_map(|x| x.to_le_bytes()).collect();
-                    set_writer
-                        .write_all(&bytes)
-                        .map_err(|e| BatchError::Io("temporary file".into(), e))?;
-                    spilled.push(Spilled {
-                        source,
-                        offset: line_offset,
-                        len: text.len() as u32,
-                        set_offset,
-                        set_len: sh.len() as u32,
-                    });
-                    set_offset += bytes.len() as u64;
-                    digests.push(digest);
-                    urls.push(line.url);
+                        spilled.push(Spilled {
+                            source,
+                            offset: line_offset,
+                            len: text.len() as u32,
+                            set_offset,
+                            set_len: sh.len() as u32,
+                        });
+                        set_offset += bytes.len() as u64;
+                        digests.push(digest);
+                        urls.push(line.url);
+                    }
+                    progress.inc(chunk.lines.len() as u64);
+                    Ok(())
+                });
+                taken?;
+                // A line that cannot be read is reported after every line before it.
+                let chunk = next?;
+                if chunk.lines.is_empty() {
+                    break;
                 }
-                progress.inc(chunk.len() as u64);
+                pending = Some((chunk, parsed_next));
             }
         }
         writer
@@ -697,15 +758,15 @@ pub fn run(
     drop(block_of_root);
     summary.blocks = blocks.len();
     progress.stage("events", n as u64);
-    let mut line_files: Vec<Mutex<&std::fs::File>> = Vec::new();
+    let mut line_files: Vec<&std::fs::File> = Vec::new();
     for f in &read_back {
         // An input not read back holds no line: its place keeps the indices.
-        line_files.push(Mutex::new(f.as_ref().unwrap_or(&spill.file)));
+        line_files.push(f.as_ref().unwrap_or(&spill.file));
     }
-    line_files.push(Mutex::new(&spill.file));
+    line_files.push(&spill.file);
     let reader = Reader {
         lines: line_files,
-        sets: Mutex::new(&set_spill.file),
+        sets: &set_spill.file,
         spilled: &spilled,
         keep_boilerplate: opts.keep_boilerplate,
         failed: Mutex::new(None),
@@ -779,6 +840,43 @@ mod tests {
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
             .collect();
         Ok((lines, s))
+    }
+
+    /// The error of a batch over `input` (bytes, so they may be invalid UTF-8).
+    fn error_of(input: Vec<u8>) -> Option<String> {
+        let inputs = vec![Input {
+            name: "pile.jsonl".into(),
+            reader: Box::new(io::Cursor::new(input)),
+            file: None,
+        }];
+        let mut out = Vec::new();
+        run(inputs, &BatchOptions::default(), &mut out, &())
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_first_bad_line_is_reported_whichever_chunk_it_is_in() {
+        // Chunks are read ahead of being checked: an unreadable line in a later chunk must
+        // not hide a duplicate id before it, nor the other way round.
+        let line = |id: usize| {
+            format!("{{\"id\":\"a{id}\",\"outlet\":\"x\",\"text\":\"Talks were held.\"}}\n")
+        };
+        let mut late_bad: Vec<u8> = (0..CHUNK + 100)
+            .flat_map(|k| line(k.max(1)).into_bytes())
+            .collect();
+        late_bad.extend(b"\xff\xfe\n");
+        assert_eq!(
+            error_of(late_bad).as_deref(),
+            Some("pile.jsonl:2: id \"a1\" appears twice")
+        );
+        let mut early_bad: Vec<u8> = line(0).into_bytes();
+        early_bad.extend(b"\xff\xfe\n");
+        early_bad.extend((0..CHUNK + 100).flat_map(|k| line(k.min(5)).into_bytes()));
+        assert_eq!(
+            error_of(early_bad).as_deref(),
+            Some("pile.jsonl:2: not valid UTF-8")
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::model::Article;
 
 /// Where copy detection reads the shingle set of an article by index (sorted, without
@@ -174,6 +176,9 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// A bucket with at least this many pairs to compare compares them in parallel.
+const PARALLEL_BUCKET: usize = 16;
+
 /// Clusters of copies among `items`, as member lists (ascending, at least two members each),
 /// in order of their first member. Every item not listed is an original with no copies.
 pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
@@ -186,11 +191,11 @@ pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
         .enumerate()
         .flat_map(|(i, it)| it.bands.iter().map(move |&k| (k, i as u32)))
         .collect();
-    entries.sort_unstable();
+    entries.par_sort_unstable();
     let mut parent: Vec<usize> = (0..n).collect();
     // The filing date of each component, kept at its root.
     let mut filed: Vec<Option<&str>> = items.iter().map(|it| it.filed).collect();
-    let mut checked: std::collections::HashSet<(usize, usize)> = Default::default();
+    let mut checked: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
         if bucket.len() < 2 {
             continue;
@@ -200,8 +205,38 @@ pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
             .map(|&(_, m)| m as usize)
             .min_by_key(|&m| (items[m].tiebreak, m))
             .unwrap_or(bucket[0].1 as usize);
-        // The leader's set is read once per bucket, when a first pair needs it.
-        let mut leader_set: Option<Cow<[u64]>> = None;
+        // The pairs this bucket may test, found before any of them joins a cluster (joining
+        // only ever rules pairs out), have their sets compared in parallel; then they are
+        // taken in order, as if each were compared when reached.
+        let mut want: Vec<usize> = Vec::new();
+        for &(_, m) in bucket {
+            let m = m as usize;
+            if m == leader {
+                continue;
+            }
+            let (a, b) = (m.min(leader), m.max(leader));
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra == rb || checked.contains(&(a, b)) {
+                continue;
+            }
+            if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
+                if x != y {
+                    continue;
+                }
+            }
+            want.push(m);
+        }
+        if want.is_empty() {
+            continue;
+        }
+        want.dedup();
+        let l = sets(leader);
+        let is_copy = |&m: &usize| jaccard(&l, &sets(m)).0 >= COPY_JACCARD;
+        let copy: Vec<bool> = if want.len() >= PARALLEL_BUCKET {
+            want.par_iter().map(is_copy).collect()
+        } else {
+            want.iter().map(is_copy).collect()
+        };
         for &(_, m) in bucket {
             let m = m as usize;
             if m == leader {
@@ -217,8 +252,7 @@ pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
                     continue;
                 }
             }
-            let l = leader_set.get_or_insert_with(|| sets(leader));
-            if jaccard(l, &sets(m)).0 >= COPY_JACCARD {
+            if want.binary_search(&m).is_ok_and(|k| copy[k]) {
                 let (root, child) = (ra.min(rb), ra.max(rb));
                 parent[child] = root;
                 filed[root] = filed[root].or(filed[child]);

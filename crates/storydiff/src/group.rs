@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -246,38 +247,54 @@ fn profiles(
     p: &GroupParams,
     progress: &dyn Progress,
 ) -> (Vec<Compact>, Vocabulary) {
-    let mut ids: HashMap<(Kind, String), u32> = HashMap::new();
+    let mut ids: FxHashMap<(Kind, String), u32> = FxHashMap::default();
     let mut surface: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(reps.len());
-    for chunk in reps.chunks(CHUNK) {
-        let profs: Vec<Profile> = chunk
-            .par_iter()
-            .map(|&g| profile(&article(g), p.lead_weight))
-            .collect();
-        progress.inc(chunk.len() as u64);
-        for pr in profs {
-            let terms = pr
-                .terms
-                .into_iter()
-                .map(|(key, (surf, tf))| {
-                    let next = ids.len() as u32;
-                    let id = *ids.entry(key).or_insert_with(|| {
-                        surface.push(surf);
-                        next
-                    });
-                    (id, tf)
-                })
-                .collect();
-            out.push(Compact {
-                terms,
-                dates: pr.dates,
-                lead_weekday: pr.lead_weekday,
-                filed: pr.filed,
-            });
+    // While one chunk is profiled in parallel, the one before it is interned on this thread.
+    let mut pending: Vec<Profile> = Vec::new();
+    let mut chunks = reps.chunks(CHUNK);
+    loop {
+        let next = chunks.next();
+        let mut profs: Vec<Profile> = Vec::new();
+        rayon::in_place_scope(|scope| {
+            if let Some(chunk) = next {
+                let profs = &mut profs;
+                scope.spawn(move |_| {
+                    *profs = chunk
+                        .par_iter()
+                        .map(|&g| profile(&article(g), p.lead_weight))
+                        .collect();
+                    progress.inc(chunk.len() as u64);
+                });
+            }
+            for pr in pending.drain(..) {
+                let terms = pr
+                    .terms
+                    .into_iter()
+                    .map(|(key, (surf, tf))| {
+                        let next = ids.len() as u32;
+                        let id = *ids.entry(key).or_insert_with(|| {
+                            surface.push(surf);
+                            next
+                        });
+                        (id, tf)
+                    })
+                    .collect();
+                out.push(Compact {
+                    terms,
+                    dates: pr.dates,
+                    lead_weekday: pr.lead_weekday,
+                    filed: pr.filed,
+                });
+            }
+        });
+        if next.is_none() {
+            break;
         }
+        pending = profs;
     }
     let mut order: Vec<(&(Kind, String), u32)> = ids.iter().map(|(k, &v)| (k, v)).collect();
-    order.sort();
+    order.par_sort_unstable();
     let mut remap = vec![0u32; order.len()];
     let mut kinds = Vec::with_capacity(order.len());
     let mut surfaces = Vec::with_capacity(order.len());
@@ -365,7 +382,7 @@ fn candidate_edges(
 ) -> Vec<(usize, usize, f64)> {
     // Keys: each article's heaviest terms that are shared but not too common.
     let keys: Vec<Vec<u32>> = vecs
-        .iter()
+        .par_iter()
         .map(|v| {
             let mut k: Vec<(u32, f32)> = v
                 .iter()
@@ -380,43 +397,46 @@ fn candidate_edges(
             k.into_iter().map(|x| x.0).collect()
         })
         .collect();
-    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut postings: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (a, k) in keys.iter().enumerate() {
         for &id in k {
             postings.entry(id).or_default().push(a);
         }
     }
-    let mut edges = Vec::new();
-    let mut acc: HashMap<usize, f64> = HashMap::new();
-    for (a, k) in keys.iter().enumerate() {
-        acc.clear();
-        for &id in k {
-            let w = vecs[a]
-                .binary_search_by_key(&id, |x| x.0)
-                .map(|pos| f64::from(vecs[a][pos].1))
-                .unwrap_or(0.0);
-            for &b in postings.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
-                if b != a {
-                    *acc.entry(b).or_default() += w;
+    // Each article's best candidates are found on their own, in parallel.
+    let mut edges: Vec<(usize, usize)> = keys
+        .par_iter()
+        .enumerate()
+        .map_init(FxHashMap::<usize, f64>::default, |acc, (a, k)| {
+            acc.clear();
+            for &id in k {
+                let w = vecs[a]
+                    .binary_search_by_key(&id, |x| x.0)
+                    .map(|pos| f64::from(vecs[a][pos].1))
+                    .unwrap_or(0.0);
+                for &b in postings.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+                    if b != a {
+                        *acc.entry(b).or_default() += w;
+                    }
                 }
             }
-        }
-        let mut best: Vec<(usize, f64)> = acc.iter().map(|(&b, &s)| (b, s)).collect();
-        best.sort_by(|x, y| {
-            y.1.total_cmp(&x.1)
-                .then(tiebreak[x.0].cmp(&tiebreak[y.0]))
-                .then(x.0.cmp(&y.0))
-        });
-        best.truncate(p.candidates);
-        for (b, _) in best {
-            let (i, j) = if a < b { (a, b) } else { (b, a) };
-            edges.push((i, j));
-        }
-    }
-    edges.sort_unstable();
+            let mut best: Vec<(usize, f64)> = acc.iter().map(|(&b, &s)| (b, s)).collect();
+            best.sort_by(|x, y| {
+                y.1.total_cmp(&x.1)
+                    .then(tiebreak[x.0].cmp(&tiebreak[y.0]))
+                    .then(x.0.cmp(&y.0))
+            });
+            best.truncate(p.candidates);
+            best.into_iter()
+                .map(|(b, _)| if a < b { (a, b) } else { (b, a) })
+                .collect::<Vec<_>>()
+        })
+        .flat_map_iter(|v| v)
+        .collect();
+    edges.par_sort_unstable();
     edges.dedup();
     edges
-        .into_iter()
+        .into_par_iter()
         .map(|(i, j)| (i, j, cosine(&vecs[i], &vecs[j])))
         .filter(|e| e.2 > 0.0)
         .collect()
@@ -682,8 +702,11 @@ pub fn find_copies(digests: &[Digest], sets: &ShingleSets, progress: &dyn Progre
     let mut cluster_of: Vec<Option<usize>> = vec![None; n];
     let mut described = Vec::with_capacity(found.len());
     let mut is_copy = vec![false; n];
-    for (k, members) in found.iter().enumerate() {
-        let c = copies::describe(members, &items, sets, &labels);
+    let all: Vec<CopyCluster> = found
+        .par_iter()
+        .map(|members| copies::describe(members, &items, sets, &labels))
+        .collect();
+    for (k, (members, c)) in found.iter().zip(all).enumerate() {
         for &m in members {
             cluster_of[m] = Some(k);
             is_copy[m] = m != c.original;
@@ -808,7 +831,7 @@ fn group_refs(
     let clusters = average_link_apart(reps.len(), &edges, p.min_similarity, &apart);
     progress.inc(1);
     let events = clusters
-        .iter()
+        .par_iter()
         .map(|m| {
             let ev = describe(&tiebreak, &profiles, &vecs, &vocab, m.clone());
             let title = article(reps[ev.1])
