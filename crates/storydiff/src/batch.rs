@@ -59,7 +59,7 @@ struct Line {
 }
 
 /// A line parsed with its block keys, digest and shingle set, or its line number and problem.
-type Parsed = Result<(Line, Vec<u64>, Digest, Vec<u64>), (usize, String)>;
+type Parsed = Result<(Line, Vec<u64>, Digest, Vec<crate::copies::Shingle>), (usize, String)>;
 
 /// Where an article's line lies (in its input file, or in the lines' spill file), and its
 /// shingle set in the sets' spill file.
@@ -142,12 +142,15 @@ impl Reader<'_> {
     }
 
     /// The shingle set of article `g`.
-    fn shingles(&self, g: usize) -> Cow<'static, [u64]> {
+    fn shingles(&self, g: usize) -> Cow<'static, [crate::copies::Shingle]> {
+        const SIZE: usize = std::mem::size_of::<crate::copies::Shingle>();
         let s = self.spilled[g];
-        match Self::read(self.sets, s.set_offset, s.set_len as usize * 8) {
+        match Self::read(self.sets, s.set_offset, s.set_len as usize * SIZE) {
             Ok(buf) => Cow::Owned(
-                buf.chunks_exact(8)
-                    .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+                buf.chunks_exact(SIZE)
+                    .map(|b| {
+                        crate::copies::Shingle::from_le_bytes(b.try_into().unwrap_or([0; SIZE]))
+                    })
                     .collect(),
             ),
             Err(e) => {
@@ -374,7 +377,7 @@ fn parse_chunk(chunk: &[(usize, String)], opts: &BatchOptions) -> Vec<Parsed> {
             let sh = crate::copies::shingles(&crate::copies::body(&a));
             let digest = Digest::of(&a, &sh, line.date.clone());
             let keys = keys_with_bands(&a, digest.bands.clone());
-            Ok((line, keys, digest, sh))
+            Ok((line, keys, digest, crate::copies::set(&sh)))
         })
         .collect()
 }

@@ -2,7 +2,10 @@
 //! story republished, lightly edited, by many sites).
 //!
 //! Each article's body (site chrome set aside at ingest is not part of it) becomes a set of
-//! word shingles: every run of [`SHINGLE`] consecutive lower-cased words, hashed to 64 bits.
+//! word shingles: every run of [`SHINGLE`] consecutive lower-cased words, hashed to 64 bits
+//! for the signature and cut to 32 for the exact comparison ([`set`]: two different shingles
+//! match there about once in four billion, far below what moves a Jaccard similarity, at half
+//! the memory and spill).
 //! A MinHash signature of [`HASHES`] values (fixed seeds, so the same on every machine and run)
 //! is cut into [`BANDS`] bands of [`ROWS`] values; two articles that agree on a whole band
 //! become candidates (locality-sensitive hashing: a pair with Jaccard similarity J is a
@@ -28,7 +31,10 @@ use crate::model::Article;
 /// Where copy detection reads the shingle set of an article by index (sorted, without
 /// repeats: [`shingles`]): held in memory, or read back from a spill file by `storydiff batch`,
 /// whose blocks can outgrow memory. Only candidate pairs and cluster members are read.
-pub type ShingleSets<'s> = dyn Fn(usize) -> Cow<'s, [u64]> + Sync + 's;
+pub type ShingleSets<'s> = dyn Fn(usize) -> Cow<'s, [Shingle]> + Sync + 's;
+
+/// A shingle as exact Jaccard compares it: the high 32 bits of its 64-bit hash.
+pub type Shingle = u32;
 
 /// Words per shingle.
 pub const SHINGLE: usize = 4;
@@ -128,8 +134,16 @@ pub fn band_keys(shingles: &[u64]) -> Vec<u64> {
         .collect()
 }
 
+/// The set that exact Jaccard similarity is taken over: the high halves of sorted 64-bit
+/// shingle hashes ([`shingles`]), still sorted, without repeats.
+pub fn set(shingles: &[u64]) -> Vec<Shingle> {
+    let mut out: Vec<Shingle> = shingles.iter().map(|&h| (h >> 32) as Shingle).collect();
+    out.dedup();
+    out
+}
+
 /// Exact Jaccard similarity and intersection size of two sorted shingle sets.
-pub fn jaccard(a: &[u64], b: &[u64]) -> (f64, usize) {
+pub fn jaccard(a: &[Shingle], b: &[Shingle]) -> (f64, usize) {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -179,83 +193,111 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 /// A bucket with at least this many pairs to compare compares them in parallel.
 const PARALLEL_BUCKET: usize = 16;
 
+/// About how many band entries [`clusters`] sorts at once (1M articles hold 32M).
+const PART_ENTRIES: usize = 1 << 22;
+
 /// Clusters of copies among `items`, as member lists (ascending, at least two members each),
 /// in order of their first member. Every item not listed is an original with no copies.
 pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
+    clusters_in_parts(items, sets, PART_ENTRIES)
+}
+
+/// [`clusters`], sorting about `part_entries` band entries at once.
+fn clusters_in_parts(items: &[Item], sets: &ShingleSets, part_entries: usize) -> Vec<Vec<usize>> {
     let n = items.len();
-    // Band buckets as one sorted list of (key, member): a bucket is a run of equal keys, its
-    // members in input order. (A map of vectors costs several times more per entry, and a
-    // flood of a million copies holds tens of millions of band entries.)
-    let mut entries: Vec<(u64, u32)> = items
-        .iter()
-        .enumerate()
-        .flat_map(|(i, it)| it.bands.iter().map(move |&k| (k, i as u32)))
-        .collect();
-    entries.par_sort_unstable();
     let mut parent: Vec<usize> = (0..n).collect();
     // The filing date of each component, kept at its root.
     let mut filed: Vec<Option<&str>> = items.iter().map(|it| it.filed).collect();
     let mut checked: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
-    for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
-        if bucket.len() < 2 {
-            continue;
-        }
-        let leader = bucket
-            .iter()
-            .map(|&(_, m)| m as usize)
-            .min_by_key(|&m| (items[m].tiebreak, m))
-            .unwrap_or(bucket[0].1 as usize);
-        // The pairs this bucket may test, found before any of them joins a cluster (joining
-        // only ever rules pairs out), have their sets compared in parallel; then they are
-        // taken in order, as if each were compared when reached.
-        let mut want: Vec<usize> = Vec::new();
-        for &(_, m) in bucket {
-            let m = m as usize;
-            if m == leader {
-                continue;
-            }
-            let (a, b) = (m.min(leader), m.max(leader));
-            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-            if ra == rb || checked.contains(&(a, b)) {
-                continue;
-            }
-            if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
-                if x != y {
-                    continue;
-                }
-            }
-            want.push(m);
-        }
-        if want.is_empty() {
-            continue;
-        }
-        want.dedup();
-        let l = sets(leader);
-        let is_copy = |&m: &usize| jaccard(&l, &sets(m)).0 >= COPY_JACCARD;
-        let copy: Vec<bool> = if want.len() >= PARALLEL_BUCKET {
-            want.par_iter().map(is_copy).collect()
+    // Band buckets as sorted lists of (key, member): a bucket is a run of equal keys, its
+    // members in input order. (A map of vectors costs several times more per entry, and a
+    // flood of a million copies holds tens of millions of band entries.) A big pile's entries
+    // are taken a range of keys at a time, in key order, into one reused buffer: the buckets
+    // come in the same order as from one sorted list, without holding it all at once.
+    let total: usize = items.iter().map(|it| it.bands.len()).sum();
+    let bits = (total / part_entries.max(1))
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros();
+    let part_of = |k: u64| {
+        if bits == 0 {
+            0
         } else {
-            want.iter().map(is_copy).collect()
-        };
-        for &(_, m) in bucket {
-            let m = m as usize;
-            if m == leader {
+            (k >> (64 - bits)) as usize
+        }
+    };
+    let mut entries: Vec<(u64, u32)> =
+        Vec::with_capacity(total.min(part_entries.saturating_mul(2)));
+    for part in 0..1usize << bits {
+        entries.clear();
+        entries.par_extend(items.par_iter().enumerate().flat_map_iter(|(i, it)| {
+            it.bands
+                .iter()
+                .filter(move |&&k| part_of(k) == part)
+                .map(move |&k| (k, i as u32))
+        }));
+        entries.par_sort_unstable();
+        for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+            if bucket.len() < 2 {
                 continue;
             }
-            let (a, b) = (m.min(leader), m.max(leader));
-            if find(&mut parent, a) == find(&mut parent, b) || !checked.insert((a, b)) {
-                continue;
-            }
-            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-            if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
-                if x != y {
+            let leader = bucket
+                .iter()
+                .map(|&(_, m)| m as usize)
+                .min_by_key(|&m| (items[m].tiebreak, m))
+                .unwrap_or(bucket[0].1 as usize);
+            // The pairs this bucket may test, found before any of them joins a cluster (joining
+            // only ever rules pairs out), have their sets compared in parallel; then they are
+            // taken in order, as if each were compared when reached.
+            let mut want: Vec<usize> = Vec::new();
+            for &(_, m) in bucket {
+                let m = m as usize;
+                if m == leader {
                     continue;
                 }
+                let (a, b) = (m.min(leader), m.max(leader));
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                if ra == rb || checked.contains(&(a, b)) {
+                    continue;
+                }
+                if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
+                    if x != y {
+                        continue;
+                    }
+                }
+                want.push(m);
             }
-            if want.binary_search(&m).is_ok_and(|k| copy[k]) {
-                let (root, child) = (ra.min(rb), ra.max(rb));
-                parent[child] = root;
-                filed[root] = filed[root].or(filed[child]);
+            if want.is_empty() {
+                continue;
+            }
+            want.dedup();
+            let l = sets(leader);
+            let is_copy = |&m: &usize| jaccard(&l, &sets(m)).0 >= COPY_JACCARD;
+            let copy: Vec<bool> = if want.len() >= PARALLEL_BUCKET {
+                want.par_iter().map(is_copy).collect()
+            } else {
+                want.iter().map(is_copy).collect()
+            };
+            for &(_, m) in bucket {
+                let m = m as usize;
+                if m == leader {
+                    continue;
+                }
+                let (a, b) = (m.min(leader), m.max(leader));
+                if find(&mut parent, a) == find(&mut parent, b) || !checked.insert((a, b)) {
+                    continue;
+                }
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
+                    if x != y {
+                        continue;
+                    }
+                }
+                if want.binary_search(&m).is_ok_and(|k| copy[k]) {
+                    let (root, child) = (ra.min(rb), ra.max(rb));
+                    parent[child] = root;
+                    filed[root] = filed[root].or(filed[child]);
+                }
             }
         }
     }
@@ -368,6 +410,20 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_compared_set_is_the_high_halves_sorted_without_repeats() {
+        let sh = [
+            0x0000_0001_0000_0005,
+            0x0000_0001_ffff_ffff,
+            0x0000_0002_0000_0000,
+        ];
+        assert_eq!(set(&sh), vec![1, 2]);
+        let words = shingles("the quick brown fox jumps over the lazy dog");
+        let halves = set(&words);
+        assert!(halves.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(halves.len(), words.len());
+    }
+
+    #[test]
     fn jaccard_counts_shared_shingles() {
         assert_eq!(jaccard(&[1, 2, 3, 4], &[3, 4, 5]), (0.4, 2));
         assert_eq!(jaccard(&[], &[]), (1.0, 0));
@@ -384,6 +440,7 @@ pub(crate) mod tests {
         let texts = [STORY.to_string(), other.to_string(), edited];
         let sh: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t)).collect();
         let bands: Vec<Vec<u64>> = sh.iter().map(|s| band_keys(s)).collect();
+        let sh: Vec<Vec<Shingle>> = sh.iter().map(|s| set(s)).collect();
         let (j, _) = jaccard(&sh[0], &sh[2]);
         assert!(j > 0.6 && j < 1.0, "{j}");
         // The copy carries a date earlier than the first article: it is the original.
@@ -419,6 +476,7 @@ pub(crate) mod tests {
             .collect();
         let sh: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t)).collect();
         let bands: Vec<Vec<u64>> = sh.iter().map(|s| band_keys(s)).collect();
+        let sh: Vec<Vec<Shingle>> = sh.iter().map(|s| set(s)).collect();
         let items: Vec<Item> = (0..1000)
             .map(|i| item(&bands[i], None, mix(i as u64)))
             .collect();
@@ -428,9 +486,40 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn band_entries_taken_a_range_of_keys_at_a_time_give_the_same_clusters() {
+        let texts: Vec<String> = (0..60)
+            .map(|k| match k % 3 {
+                0 => format!("Site {k} reports. {STORY}"),
+                1 => format!("{STORY} Copyright site {k}."),
+                _ => format!(
+                    "Story {k}: the river rose {k} metres and the bridge at mile {k} closed."
+                ),
+            })
+            .collect();
+        let sh: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t)).collect();
+        let bands: Vec<Vec<u64>> = sh.iter().map(|s| band_keys(s)).collect();
+        let sh: Vec<Vec<Shingle>> = sh.iter().map(|s| set(s)).collect();
+        let filed =
+            |i: usize| (i % 7 == 0).then_some(if i % 2 == 0 { "16/07/99" } else { "17/07/99" });
+        let items: Vec<Item> = (0..60)
+            .map(|i| Item {
+                filed: filed(i),
+                ..item(&bands[i], None, mix(i as u64))
+            })
+            .collect();
+        let sets = |i: usize| Cow::Borrowed(&sh[i][..]);
+        let whole = clusters_in_parts(&items, &sets, usize::MAX);
+        assert!(!whole.is_empty());
+        for part in [1, 7, 100] {
+            assert_eq!(clusters_in_parts(&items, &sets, part), whole, "{part}");
+        }
+    }
+
+    #[test]
     fn takes_filed_on_different_days_are_not_copies_even_through_an_undated_one() {
         let sh = shingles(STORY);
         let bands = band_keys(&sh);
+        let sh = set(&sh);
         let filed = [Some("16/07/99"), None, Some("19/07/99"), Some("16/07/99")];
         let items: Vec<Item> = (0..4)
             .map(|i| Item {

@@ -54,12 +54,12 @@ impl Fold {
 /// Find the copy clusters of `articles`, folding the base's into `base`.
 pub fn find(articles: &[Article], base: usize) -> Fold {
     use rayon::prelude::*;
-    let sigs: Vec<(Vec<u64>, Vec<u64>)> = articles
+    let sigs: Vec<(Vec<copies::Shingle>, Vec<u64>)> = articles
         .par_iter()
         .map(|a| {
             let sh = copies::shingles(&copies::body(a));
             let bands = copies::band_keys(&sh);
-            (sh, bands)
+            (copies::set(&sh), bands)
         })
         .collect();
     let tiebreak: Vec<u64> = articles.iter().map(|a| fnv1a(a.text.as_bytes())).collect();

@@ -647,14 +647,14 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Grouping {
     progress.stage("shingles", articles.len() as u64);
-    let (sets, digests): (Vec<Vec<u64>>, Vec<Digest>) = articles
+    let (sets, digests): (Vec<Vec<copies::Shingle>>, Vec<Digest>) = articles
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
             let sh = copies::shingles(&copies::body(a));
             let digest = Digest::of(a, &sh, dates.get(i).cloned().flatten());
             progress.inc(1);
-            (sh, digest)
+            (copies::set(&sh), digest)
         })
         .unzip();
     let found = find_copies(&digests, &|i| Cow::Borrowed(&sets[i][..]), progress);
