@@ -480,6 +480,12 @@ fn write_line(out: &mut dyn Write, v: &impl Serialize) -> Result<(), BatchError>
 /// Events of one block are compared and written in parallel in chunks of this many.
 const EVENT_CHUNK: usize = 64;
 
+/// A block of at least this many articles…
+const BIG_BLOCK_MIN: usize = 2;
+/// …holding at least one in this many of the pile's articles shows its own progress stages
+/// (copies, profiles, candidates, clustering, comparing).
+const BIG_BLOCK_SHARE: usize = 10;
+
 /// What writing an event's line needs of its block.
 struct EventCtx<'a, 'r> {
     /// The block's digests (local indices).
@@ -775,21 +781,26 @@ pub fn run(
         failed: Mutex::new(None),
     };
     let mut event_no = 0usize;
+    let mut done = 0u64;
     for (b, members) in blocks.iter().enumerate() {
+        // A block holding a big share of the pile (on chained piles, nearly all of it) shows
+        // its own stages; a small one counts as one step of the "events" stage.
+        let big = members.len() >= BIG_BLOCK_MIN && members.len() * BIG_BLOCK_SHARE >= n;
+        let inner: &dyn Progress = if big { progress } else { &() };
         // Each article is in one block: its digest moves there.
         let block: Vec<Digest> = members
             .iter()
             .map(|&m| std::mem::take(&mut digests[m as usize]))
             .collect();
         let global = |i: usize| members[i] as usize;
-        let found = crate::group::find_copies(&block, &|i| reader.shingles(global(i)), &());
+        let found = crate::group::find_copies(&block, &|i| reader.shingles(global(i)), inner);
         reader.check()?;
         let grouping = crate::group::events(
             &block,
             found,
             &|i| reader.article(global(i)),
             &opts.params,
-            &(),
+            inner,
         );
         reader.check()?;
         summary.copies += grouping.copies;
@@ -802,6 +813,7 @@ pub fn run(
             grouping_budgets: &grouping.budgets,
             b,
         };
+        inner.stage("comparing", grouping.events.len() as u64);
         // Events are compared and written out in parallel, a chunk at a time, in order.
         for chunk in grouping.events.chunks(EVENT_CHUNK) {
             let lines: Vec<Result<(String, EventCounts), BatchError>> = chunk
@@ -819,8 +831,15 @@ pub fn run(
                 summary.multi_article_events += usize::from(c.multi);
                 event_no += 1;
             }
+            inner.inc(chunk.len() as u64);
         }
-        progress.inc(members.len() as u64);
+        done += members.len() as u64;
+        if big {
+            progress.stage("events", n as u64);
+            progress.inc(done);
+        } else {
+            progress.inc(members.len() as u64);
+        }
     }
     write_line(out, &summary)?;
     Ok(summary)
@@ -899,6 +918,67 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(run_str(&input).err().as_deref(), Some(want), "{input}");
         }
+    }
+
+    /// Stage names and step counts, as a progress bar would see them.
+    #[derive(Default)]
+    struct Recorded(Mutex<Vec<(String, u64, u64)>>);
+
+    impl Progress for Recorded {
+        fn stage(&self, name: &str, total: u64) {
+            if let Ok(mut v) = self.0.lock() {
+                v.push((name.to_string(), total, 0));
+            }
+        }
+        fn inc(&self, n: u64) {
+            if let Ok(mut v) = self.0.lock() {
+                if let Some(last) = v.last_mut() {
+                    last.2 += n;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_block_holding_most_of_the_pile_shows_its_own_stages() {
+        let story = "Lavrov met Blinken in Geneva on Friday for talks on security guarantees. \
+            The two ministers spoke for ninety minutes and agreed to keep talking next week.";
+        let input: String = (0..4)
+            .map(|k| {
+                let text = format!("Site {k} reports.\n{story}");
+                format!("{}\n", serde_json::json!({"id": format!("c{k}"), "outlet": format!("s{k}"), "text": text}))
+            })
+            .collect();
+        let inputs = vec![Input {
+            name: "pile.jsonl".into(),
+            reader: Box::new(io::Cursor::new(input.into_bytes())),
+            file: None,
+        }];
+        let rec = Recorded::default();
+        let mut out = Vec::new();
+        run(inputs, &BatchOptions::default(), &mut out, &rec).unwrap_or_else(|e| panic!("{e}"));
+        let stages = rec.0.into_inner().unwrap_or_default();
+        let names: Vec<&str> = stages.iter().map(|s| s.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "reading",
+                "events",
+                "copies",
+                "profiles",
+                "candidates",
+                "clustering",
+                "comparing",
+                "events"
+            ]
+        );
+        assert_eq!(stages[0].2, 4);
+        // One event of four copies compared; the pile counted done at the end.
+        assert_eq!((stages[6].1, stages[6].2), (1, 1));
+        assert_eq!(
+            *stages.last().unwrap_or(&Default::default()),
+            ("events".to_string(), 4, 4)
+        );
     }
 
     #[test]
