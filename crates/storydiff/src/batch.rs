@@ -480,10 +480,8 @@ fn write_line(out: &mut dyn Write, v: &impl Serialize) -> Result<(), BatchError>
 /// Events of one block are compared and written in parallel in chunks of this many.
 const EVENT_CHUNK: usize = 64;
 
-/// A block of at least this many articles…
-const BIG_BLOCK_MIN: usize = 2;
-/// …holding at least one in this many of the pile's articles shows its own progress stages
-/// (copies, profiles, candidates, clustering, comparing).
+/// A block holding at least one in this many of the pile's articles shows its own progress
+/// stages (copies, profiles, candidates, clustering, comparing).
 const BIG_BLOCK_SHARE: usize = 10;
 
 /// What writing an event's line needs of its block.
@@ -785,7 +783,7 @@ pub fn run(
     for (b, members) in blocks.iter().enumerate() {
         // A block holding a big share of the pile (on chained piles, nearly all of it) shows
         // its own stages; a small one counts as one step of the "events" stage.
-        let big = members.len() >= BIG_BLOCK_MIN && members.len() * BIG_BLOCK_SHARE >= n;
+        let big = members.len() * BIG_BLOCK_SHARE >= n;
         let inner: &dyn Progress = if big { progress } else { &() };
         // Each article is in one block: its digest moves there.
         let block: Vec<Digest> = members

@@ -202,30 +202,103 @@ pub fn clusters(items: &[Item], sets: &ShingleSets) -> Vec<Vec<usize>> {
     clusters_in_parts(items, sets, PART_ENTRIES)
 }
 
+/// The copy components found so far: union-find over articles, with the filing date of each
+/// component at its root, and the pairs already compared.
+struct Components<'a> {
+    parent: Vec<usize>,
+    filed: Vec<Option<&'a str>>,
+    checked: rustc_hash::FxHashSet<(usize, usize)>,
+}
+
+impl<'a> Components<'a> {
+    /// Compare the members of one band bucket (a run of equal keys, members in input order)
+    /// with its leader, the member whose text hashes lowest, and join the copies.
+    fn take_bucket(&mut self, bucket: &[(u64, u32)], items: &[Item<'a>], sets: &ShingleSets) {
+        if bucket.len() < 2 {
+            return;
+        }
+        let leader = bucket
+            .iter()
+            .map(|&(_, m)| m as usize)
+            .min_by_key(|&m| (items[m].tiebreak, m))
+            .unwrap_or(bucket[0].1 as usize);
+        let (parent, filed) = (&mut self.parent, &mut self.filed);
+        // The pairs this bucket may test, found before any of them joins a cluster (joining
+        // only ever rules pairs out), have their sets compared in parallel; then they are
+        // taken in order, as if each were compared when reached.
+        let mut want: Vec<usize> = Vec::new();
+        for &(_, m) in bucket {
+            let m = m as usize;
+            if m == leader {
+                continue;
+            }
+            let (a, b) = (m.min(leader), m.max(leader));
+            let (ra, rb) = (find(parent, a), find(parent, b));
+            if ra == rb || self.checked.contains(&(a, b)) {
+                continue;
+            }
+            if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
+                if x != y {
+                    continue;
+                }
+            }
+            want.push(m);
+        }
+        if want.is_empty() {
+            return;
+        }
+        want.dedup();
+        let l = sets(leader);
+        let is_copy = |&m: &usize| jaccard(&l, &sets(m)).0 >= COPY_JACCARD;
+        let copy: Vec<bool> = if want.len() >= PARALLEL_BUCKET {
+            want.par_iter().map(is_copy).collect()
+        } else {
+            want.iter().map(is_copy).collect()
+        };
+        for &(_, m) in bucket {
+            let m = m as usize;
+            if m == leader {
+                continue;
+            }
+            let (a, b) = (m.min(leader), m.max(leader));
+            if find(parent, a) == find(parent, b) || !self.checked.insert((a, b)) {
+                continue;
+            }
+            let (ra, rb) = (find(parent, a), find(parent, b));
+            if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
+                if x != y {
+                    continue;
+                }
+            }
+            if want.binary_search(&m).is_ok_and(|k| copy[k]) {
+                let (root, child) = (ra.min(rb), ra.max(rb));
+                parent[child] = root;
+                filed[root] = filed[root].or(filed[child]);
+            }
+        }
+    }
+}
+
 /// [`clusters`], sorting about `part_entries` band entries at once.
 fn clusters_in_parts(items: &[Item], sets: &ShingleSets, part_entries: usize) -> Vec<Vec<usize>> {
     let n = items.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    // The filing date of each component, kept at its root.
-    let mut filed: Vec<Option<&str>> = items.iter().map(|it| it.filed).collect();
-    let mut checked: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
+    let mut found = Components {
+        parent: (0..n).collect(),
+        filed: items.iter().map(|it| it.filed).collect(),
+        checked: Default::default(),
+    };
     // Band buckets as sorted lists of (key, member): a bucket is a run of equal keys, its
     // members in input order. (A map of vectors costs several times more per entry, and a
     // flood of a million copies holds tens of millions of band entries.) A big pile's entries
-    // are taken a range of keys at a time, in key order, into one reused buffer: the buckets
-    // come in the same order as from one sorted list, without holding it all at once.
+    // are taken a range of keys at a time (by their top `bits`), in key order, into one reused
+    // buffer: the buckets come in the same order as from one sorted list, without holding it
+    // all at once.
     let total: usize = items.iter().map(|it| it.bands.len()).sum();
     let bits = (total / part_entries.max(1))
         .max(1)
         .next_power_of_two()
         .trailing_zeros();
-    let part_of = |k: u64| {
-        if bits == 0 {
-            0
-        } else {
-            (k >> (64 - bits)) as usize
-        }
-    };
+    let part_of = |k: u64| k.checked_shr(64 - bits).unwrap_or(0) as usize;
     let mut entries: Vec<(u64, u32)> =
         Vec::with_capacity(total.min(part_entries.saturating_mul(2)));
     for part in 0..1usize << bits {
@@ -238,70 +311,11 @@ fn clusters_in_parts(items: &[Item], sets: &ShingleSets, part_entries: usize) ->
         }));
         entries.par_sort_unstable();
         for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
-            if bucket.len() < 2 {
-                continue;
-            }
-            let leader = bucket
-                .iter()
-                .map(|&(_, m)| m as usize)
-                .min_by_key(|&m| (items[m].tiebreak, m))
-                .unwrap_or(bucket[0].1 as usize);
-            // The pairs this bucket may test, found before any of them joins a cluster (joining
-            // only ever rules pairs out), have their sets compared in parallel; then they are
-            // taken in order, as if each were compared when reached.
-            let mut want: Vec<usize> = Vec::new();
-            for &(_, m) in bucket {
-                let m = m as usize;
-                if m == leader {
-                    continue;
-                }
-                let (a, b) = (m.min(leader), m.max(leader));
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                if ra == rb || checked.contains(&(a, b)) {
-                    continue;
-                }
-                if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
-                    if x != y {
-                        continue;
-                    }
-                }
-                want.push(m);
-            }
-            if want.is_empty() {
-                continue;
-            }
-            want.dedup();
-            let l = sets(leader);
-            let is_copy = |&m: &usize| jaccard(&l, &sets(m)).0 >= COPY_JACCARD;
-            let copy: Vec<bool> = if want.len() >= PARALLEL_BUCKET {
-                want.par_iter().map(is_copy).collect()
-            } else {
-                want.iter().map(is_copy).collect()
-            };
-            for &(_, m) in bucket {
-                let m = m as usize;
-                if m == leader {
-                    continue;
-                }
-                let (a, b) = (m.min(leader), m.max(leader));
-                if find(&mut parent, a) == find(&mut parent, b) || !checked.insert((a, b)) {
-                    continue;
-                }
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                if let (Some(x), Some(y)) = (filed[ra], filed[rb]) {
-                    if x != y {
-                        continue;
-                    }
-                }
-                if want.binary_search(&m).is_ok_and(|k| copy[k]) {
-                    let (root, child) = (ra.min(rb), ra.max(rb));
-                    parent[child] = root;
-                    filed[root] = filed[root].or(filed[child]);
-                }
-            }
+            found.take_bucket(bucket, items, sets);
         }
     }
     drop(entries);
+    let mut parent = found.parent;
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..n {
         let r = find(&mut parent, i);
