@@ -1495,19 +1495,32 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         return write_output(None, format!("{text}\n").as_bytes());
     }
     if let Some(dir) = &args.mrpc {
-        let m =
-            storydiff_eval::mrpc(std::path::Path::new(dir), &thresholds).map_err(RunError::Fail)?;
+        let dir = std::path::Path::new(dir);
+        let m = storydiff_eval::mrpc(dir, &thresholds).map_err(RunError::Fail)?;
+        let compare = |split| {
+            storydiff_eval::mrpc_compare(dir, split, &thresholds, encoder.as_deref())
+                .map_err(RunError::Fail)
+        };
+        let (ctrain, ctest) = (compare("train")?, compare("test")?);
         let line = match args.format {
-            EvalFormat::Json => json_text(&serde_json::json!({"benchmark": "mrpc", "result": m}), false)?,
+            EvalFormat::Json => json_text(
+                &serde_json::json!({"benchmark": "mrpc", "result": m, "compare": {"scorer": scorer_name, "train": ctrain, "test": ctest}}),
+                false,
+            )?,
             EvalFormat::Text => format!(
-                "mrpc: threshold {:.4} (best train accuracy); train accuracy {:.1} F1 {:.1} ({} pairs); test accuracy {:.1} F1 {:.1} ({} pairs)",
+                "mrpc: threshold {:.4} (best train accuracy); train accuracy {:.1} F1 {:.1} ({} pairs); test accuracy {:.1} F1 {:.1} ({} pairs)\n\
+                 mrpc through compare's decision, identical or reworded ({scorer_name} scorer): train accuracy {:.1} F1 {:.1}; test accuracy {:.1} F1 {:.1}",
                 m.threshold,
                 m.train.accuracy * 100.0,
                 m.train.f1 * 100.0,
                 m.train.pairs,
                 m.test.accuracy * 100.0,
                 m.test.f1 * 100.0,
-                m.test.pairs
+                m.test.pairs,
+                ctrain.accuracy * 100.0,
+                ctrain.f1 * 100.0,
+                ctest.accuracy * 100.0,
+                ctest.f1 * 100.0,
             ),
         };
         return write_output(None, format!("{line}\n").as_bytes());
@@ -1528,7 +1541,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let (s, pairs) = (&r.overall, r.pairs.len());
         let line = match args.format {
             EvalFormat::Json => json_text(
-                &serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "pairs": r.pairs}),
+                &serde_json::json!({"benchmark": "news_ecb", "topics": format!("{:?}", args.topics).to_lowercase(), "document_pairs": pairs, "scores": s, "annotated": r.annotated, "pairs": r.pairs}),
                 false,
             )?,
             EvalFormat::Text => {
@@ -1553,6 +1566,11 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
                 text.push_str(&format!(
                     "news_ecb {:?} ({pairs} document pairs): precision {:.3} ({}/{} predicted pairs) recall {:.3} ({}/{} gold links) F1 {:.3}",
                     args.topics, s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
+                ));
+                let w = &r.annotated;
+                text.push_str(&format!(
+                    "\nwithin annotated sentences: precision {:.3} ({}/{} predicted pairs) recall {:.3} F1 {:.3}",
+                    w.precision, w.correct, w.predicted, w.recall, w.f1
                 ));
                 text
             }

@@ -455,6 +455,63 @@ fn eval_reads_the_news_ecb_format() {
     assert_eq!(v["scores"]["found"], 1);
 }
 
+#[test]
+fn eval_counts_news_ecb_pairs_within_annotated_sentences_apart() {
+    let dir = std::env::temp_dir().join(format!("storydiff-ecb-ann-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let talks = "The talks lasted two hours in the Swiss city .";
+    let docs = serde_json::json!({
+        "1_1ecbplus": {"0": "Lavrov met Blinken in Geneva on Friday .", "1": "Oil prices rose in Asia .", "2": talks},
+        "1_2ecbplus": {"0": "Lavrov met Blinken in Geneva on Friday , officials said .", "1": "Gold fell in Europe .", "2": talks}
+    });
+    // Only the first sentences carry a link anywhere: the identical third sentences, which
+    // the aligner links too, were never judged.
+    let links = serde_json::json!({
+        "1_1ecbplus_1_2ecbplus": {"doc1": "1_1ecbplus", "doc2": "1_2ecbplus", "links": {"0": ["0"]}}
+    });
+    std::fs::write(dir.join("docs.json"), docs.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("news_ecb_links.json"), links.to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.to_string_lossy().into_owned();
+    let s = stdout_of(&["eval", "--news-ecb", &d, "--format", "json"], &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+    assert_eq!(v["scores"]["predicted"], 2, "{s}");
+    assert_eq!(v["scores"]["correct"], 1, "{s}");
+    assert_eq!(v["annotated"]["predicted"], 1, "{s}");
+    assert_eq!(v["annotated"]["correct"], 1, "{s}");
+    assert_eq!(v["annotated"]["precision"], 1.0, "{s}");
+}
+
+#[test]
+fn eval_decides_mrpc_pairs_as_compare_links_them() {
+    let dir = std::env::temp_dir().join(format!("storydiff-mrpc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // Identical (a paraphrase), unrelated, and one sentence inside a much longer one (a
+    // partial link: not a paraphrase).
+    let rows = "\u{feff}Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n\
+        1\t1\t2\tThe cat sat on the mat in the garden .\tThe cat sat on the mat in the garden .\n\
+        0\t3\t4\tOil prices rose sharply in Asia on Monday .\tThe senate passed the budget bill late on Tuesday .\n\
+        0\t5\t6\tLavrov met Blinken in Geneva .\tLavrov met Blinken in Geneva on Friday , and the two sides agreed to keep talking next month about missiles , troop numbers , sanctions , energy supplies and the future of arms control in Europe .\n";
+    for split in ["train", "test"] {
+        std::fs::write(dir.join(format!("msr_paraphrase_{split}.txt")), rows)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let d = dir.to_string_lossy().into_owned();
+    let s = stdout_of(
+        &[
+            "eval", "--mrpc", &d, "--scorer", "lexical", "--format", "json",
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+    assert_eq!(v["compare"]["scorer"], "lexical", "{s}");
+    assert_eq!(v["compare"]["test"]["pairs"], 3, "{s}");
+    assert_eq!(v["compare"]["test"]["accuracy"], 1.0, "{s}");
+    assert_eq!(v["compare"]["test"]["recall"], 1.0, "{s}");
+}
+
 /// The three Jan-14 articles as `compare` arguments, after `extra`.
 fn trio_compare(extra: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = vec!["compare".into()];
