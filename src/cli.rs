@@ -190,7 +190,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "gold")]
     pub news_ecb: Option<String>,
     /// Score the reworded-versus-different decision on MRPC instead: the folder with
-    /// msr_paraphrase_train.txt and msr_paraphrase_test.txt (threshold from train).
+    /// msr_paraphrase_train.txt and msr_paraphrase_test.txt (one similarity with a threshold
+    /// from train, and compare's own decision with the scorer asked for: a paraphrase is an
+    /// identical or reworded link).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["gold", "news_ecb"])]
     pub mrpc: Option<String>,
     /// Score what newspapers took from the Press Association on the METER corpus instead
