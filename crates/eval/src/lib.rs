@@ -312,19 +312,7 @@ pub fn news_ecb(
             }
         }
         let ((a, na), (b, nb)) = (&cache[d1], &cache[d2]);
-        let mut gold: HashSet<(usize, usize)> = HashSet::new();
-        if let Some(l) = v["links"].as_object() {
-            for (src, tgts) in l {
-                let Ok(i) = src.parse::<usize>() else {
-                    continue;
-                };
-                for tg in tgts.as_array().into_iter().flatten() {
-                    if let Some(j) = tg.as_str().and_then(|x| x.parse::<usize>().ok()) {
-                        gold.insert((i, j));
-                    }
-                }
-            }
-        }
+        let gold: HashSet<(usize, usize)> = gold_links(v).collect();
         let al = storydiff::align::align_documents(
             storydiff::analyse::Document::new(a, na),
             storydiff::analyse::Document::new(b, nb),
@@ -333,7 +321,6 @@ pub fn news_ecb(
         let mut found: HashSet<(usize, usize)> = HashSet::new();
         let mut own = Scores::default();
         let links = al.links.iter().map(|l| (&l.base[..], &l.other[..]));
-        let marked = |d: &str, k: usize| annotated.contains(&(d.to_string(), k));
         for (i, j) in claimed_pairs(links, &al.related) {
             let key = (a.sentences[i].index, b.sentences[j].index);
             own.predicted += 1;
@@ -342,13 +329,11 @@ pub fn news_ecb(
                 own.correct += 1;
                 found.insert(key);
             }
-            if marked(d1, key.0) && marked(d2, key.1) {
+            if annotated.contains(&(d1, key.0)) && annotated.contains(&(d2, key.1)) {
                 within.predicted += 1;
                 within.correct += usize::from(hit);
             }
         }
-        within.gold += gold.len();
-        within.found += found.len();
         own.gold = gold.len();
         own.found = found.len();
         total.predicted += own.predicted;
@@ -362,6 +347,9 @@ pub fn news_ecb(
         });
     }
     per_pair.sort_by(|x, y| (&x.doc1, &x.doc2).cmp(&(&y.doc1, &y.doc2)));
+    // Every gold link is between annotated sentences: only what was predicted differs.
+    within.gold = total.gold;
+    within.found = total.found;
     Ok(NewsEcb {
         overall: total.finish(),
         annotated: within.finish(),
@@ -369,26 +357,36 @@ pub fn news_ecb(
     })
 }
 
+/// The gold links of one news_ecb pair (`{"links": {sentence: [sentence, …]}}`) as
+/// (doc1 sentence, doc2 sentence); entries that are not sentence numbers are skipped.
+fn gold_links(pair: &serde_json::Value) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pair["links"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(src, tgts)| Some((src.parse::<usize>().ok()?, tgts)))
+        .flat_map(|(i, tgts)| {
+            tgts.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(move |tg| Some((i, tg.as_str()?.parse::<usize>().ok()?)))
+        })
+}
+
 /// Every `(document, sentence)` that carries a gold link in some pair of `links`. ECB+
 /// annotated a selection of each document's sentences (here 1,085 of 9,171 carry a link, 2.2
 /// per document, mostly the first five), so a pair outside them is unjudged, not wrong.
 fn annotated_sentences(
     links: &serde_json::Map<String, serde_json::Value>,
-) -> std::collections::HashSet<(String, usize)> {
+) -> std::collections::HashSet<(&str, usize)> {
     let mut out = std::collections::HashSet::new();
     for v in links.values() {
         let (Some(d1), Some(d2)) = (v["doc1"].as_str(), v["doc2"].as_str()) else {
             continue;
         };
-        for (src, tgts) in v["links"].as_object().into_iter().flatten() {
-            if let Ok(i) = src.parse::<usize>() {
-                out.insert((d1.to_string(), i));
-            }
-            for tg in tgts.as_array().into_iter().flatten() {
-                if let Some(j) = tg.as_str().and_then(|x| x.parse::<usize>().ok()) {
-                    out.insert((d2.to_string(), j));
-                }
-            }
+        for (i, j) in gold_links(v) {
+            out.insert((d1, i));
+            out.insert((d2, j));
         }
     }
     out
@@ -420,6 +418,7 @@ pub struct NewsEcb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use storydiff::{compare_texts, CompareOptions};
 
     #[test]
     fn annotated_sentences_are_both_ends_of_every_gold_link() {
@@ -428,15 +427,10 @@ mod tests {
             "q": {"doc1": "b", "doc2": "c", "links": {"1": ["0"]}}
         });
         let got = annotated_sentences(links.as_object().unwrap_or_else(|| panic!("object")));
-        let mut got: Vec<(String, usize)> = got.into_iter().collect();
+        let mut got: Vec<(&str, usize)> = got.into_iter().collect();
         got.sort();
-        let want: Vec<(String, usize)> = [("a", 0), ("b", 1), ("b", 2), ("b", 3), ("c", 0)]
-            .iter()
-            .map(|&(d, k)| (d.to_string(), k))
-            .collect();
-        assert_eq!(got, want);
+        assert_eq!(got, [("a", 0), ("b", 1), ("b", 2), ("b", 3), ("c", 0)]);
     }
-    use storydiff::{compare_texts, CompareOptions};
 
     #[test]
     fn binary_scores_count_accuracy_and_the_yes_class() {
