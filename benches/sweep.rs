@@ -18,6 +18,12 @@
 //!   inside the sentence it names (a quote over several sentences has one piece per sentence).
 //! - **determinism**: the JSON of every job twice, and terminal, checklist and HTML twice for
 //!   every 10th job of a corpus: byte-identical output and the same exit status.
+//! - **controls**: no output of any format, stdout or stderr, holds a raw control character
+//!   (C0 but tab and line feed, DEL, C1) or a bidirectional override; the terminal view runs
+//!   with colour off, so it holds no escape at all.
+//! - **marks**: with colour off, a diff mark an input's text holds (`[-`, `-]`, `{+`, `+}`,
+//!   as the whole white-space-free word it sits in) never appears in the terminal view as it
+//!   is: it is escaped, so only storydiff's own marks read as marks.
 //! - Every 150th job of a corpus runs with the semantic scorer (the installed model), the rest
 //!   with the lexical one.
 //!
@@ -112,6 +118,10 @@ enum Kind {
     Diff,
     Evidence,
     Nondeterministic,
+    /// A raw control character in an output.
+    Control,
+    /// A diff mark from article text printed unescaped with colour off.
+    Mark,
 }
 
 impl Kind {
@@ -126,6 +136,8 @@ impl Kind {
             Kind::Diff => "diff",
             Kind::Evidence => "evidence",
             Kind::Nondeterministic => "nondeterministic",
+            Kind::Control => "control-character",
+            Kind::Mark => "forgeable-mark",
         }
     }
 }
@@ -674,6 +686,12 @@ fn run_job(exe: &str, dir: &Path, job: &Job) -> Outcome {
             continue;
         };
         let status = classify(format, first, &mut outcome.found);
+        for o in &outputs {
+            check_controls(format, o, &mut outcome.found);
+        }
+        if format == "terminal" {
+            check_marks(job, &first.stdout, &mut outcome.found);
+        }
         if let Some(second) = outputs.get(1) {
             classify(format, second, &mut outcome.found);
             check_same(format, first, second, &mut outcome.found);
@@ -688,6 +706,38 @@ fn run_job(exe: &str, dir: &Path, job: &Job) -> Outcome {
         let _ = std::fs::remove_dir_all(dir);
     }
     outcome
+}
+
+/// Record a raw control character (C0 but tab and line feed, DEL, C1, a bidirectional
+/// override) in a run's stdout or stderr.
+fn check_controls(format: &str, out: &Output, found: &mut Found) {
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        if let Some((k, c)) = text.char_indices().find(|&(_, c)| {
+            (c.is_control() && c != '\n' && c != '\t') || storydiff::wire::is_format_control(c)
+        }) {
+            found.add(
+                Kind::Control,
+                format!("{format} {stream}: U+{:04X} at byte {k}", u32::from(c)),
+            );
+        }
+    }
+}
+
+/// Record an input word holding a diff mark that the colourless terminal view printed as
+/// it is (storydiff escapes such marks, so only its own read as marks).
+fn check_marks(job: &Job, stdout: &[u8], found: &mut Found) {
+    let shown = String::from_utf8_lossy(stdout);
+    for input in &job.inputs {
+        for word in input.text.split_whitespace() {
+            if ["[-", "-]", "{+", "+}"].iter().any(|m| word.contains(m)) && shown.contains(word) {
+                found.add(
+                    Kind::Mark,
+                    format!("{}: {:?} shown unescaped", input.file, excerpt(word)),
+                );
+            }
+        }
+    }
 }
 
 /// Refusing an input is fine, but every format must refuse it alike.

@@ -33,6 +33,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Compare and write the editorial review checklist (same as compare --format checklist).
     Check(CompareArgs),
+    /// Render a report saved with `--format json` again, in any format. The report is
+    /// checked first: a hand-edited or truncated one is refused with the JSON path at fault.
+    Render(RenderArgs),
     /// Score the aligner against gold sentence pairs.
     Eval(EvalArgs),
     /// Group a pile of articles (files and directories) by the event they report.
@@ -105,7 +108,7 @@ impl ScorerArgs {
             let _ = writeln!(
                 io::stderr(),
                 "storydiff: no model in {} ({}); using the lexical scorer (scripts/install-model installs the semantic one)",
-                at.dir.display(),
+                storydiff_render::sanitize_for_terminal(&at.dir.display().to_string()),
                 at.source
             );
             return Ok(None);
@@ -152,7 +155,8 @@ pub struct GroupArgs {
 /// Arguments of `storydiff batch`.
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
-    /// JSON Lines files, read in order; none or `-` reads standard input.
+    /// JSON Lines files, read in order; none or `-` reads standard input. Each line is a
+    /// JSON object; its text is checked as compare checks a file (at most 16 MiB, no NUL).
     #[arg(value_name = "FILE")]
     pub inputs: Vec<String>,
     /// Print each article's block keys (`{"id", "keys"}`) instead of events: the first round
@@ -316,9 +320,9 @@ pub enum PagingArg {
 /// Arguments of `storydiff compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Article files: plain text, an HTML page (recognised by its content) or Markdown
-    /// (.md), whose markup is set aside; `-` reads standard input (a FIFO or `-` is read
-    /// until its writer closes it).
+    /// Article files, at most 16 MiB each: plain text, an HTML page (recognised by its
+    /// content) or Markdown (.md), whose markup is set aside; `-` reads standard input (a
+    /// FIFO or `-` is read until its writer closes it).
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<String>,
     /// Name of an outlet, once per input in order (default: the file stem).
@@ -340,12 +344,53 @@ pub struct CompareArgs {
     /// Output format [default: terminal; checklist for `check`].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// How the result is shown and where it goes.
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Keep site chrome (captions, "Read also", end codes…) in the body.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// How to read a file that is not UTF-8: by default it is refused with a hint naming the
+    /// encoding it looks like; `auto` decodes it from that encoding, a name (windows-1252,
+    /// iso-8859-2, shift_jis, …) from the one named. Offsets are then of the decoded text, and
+    /// a note says so.
+    #[arg(long, value_name = "auto|NAME", value_parser = encoding_arg)]
+    pub encoding: Option<ingest::Decoding>,
+    /// Which scorer aligns, and the model it loads.
+    #[command(flatten)]
+    pub scorer: ScorerArgs,
+}
+
+/// Arguments of `storydiff render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// A report written by `storydiff compare --format json` (`-` reads standard input).
+    #[arg(value_name = "REPORT")]
+    pub report: String,
+    /// Output format [default: terminal].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// How the report is shown and where it goes.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+impl RenderArgs {
+    /// The output format: `--format`, else the terminal view.
+    pub fn format(&self) -> FormatArg {
+        self.format.unwrap_or(FormatArg::Terminal)
+    }
+}
+
+/// The flags of how a report is shown and where it goes: `compare`, `check` and `render`.
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
-    /// Wrap terminal output to N columns, 20 to 1000 (default: the terminal's width,
-    /// COLUMNS, or 80).
-    #[arg(long, value_name = "N")]
+    /// Wrap terminal output to N columns, 20 to 1000; other values are refused (default:
+    /// the terminal's width, COLUMNS, or 80, brought into that range).
+    #[arg(long, value_name = "N", value_parser = parse_width)]
     pub width: Option<usize>,
     /// Terminal view only: one column with inline word diffs, or the base and the other
     /// outlet side by side, each wrapped to half the width.
@@ -369,57 +414,27 @@ pub struct CompareArgs {
     /// across runs).
     #[arg(long)]
     pub timestamp: bool,
-    /// Keep site chrome (captions, "Read also", end codes…) in the body.
-    #[arg(long)]
-    pub keep_boilerplate: bool,
-    /// How to read a file that is not UTF-8: by default it is refused with a hint naming the
-    /// encoding it looks like; `auto` decodes it from that encoding, a name (windows-1252,
-    /// iso-8859-2, shift_jis, …) from the one named. Offsets are then of the decoded text, and
-    /// a note says so.
-    #[arg(long, value_name = "auto|NAME", value_parser = encoding_arg)]
-    pub encoding: Option<ingest::Decoding>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
     /// Exit with code 1 when a finding at or above this severity remains (after --accept).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
-    /// Which scorer aligns, and the model it loads.
-    #[command(flatten)]
-    pub scorer: ScorerArgs,
     /// File of finding ids an editor has dismissed (one per line, `#` starts a comment);
     /// they are left out of every output.
     #[arg(long, value_name = "FILE")]
     pub accept: Option<String>,
 }
 
-impl CompareArgs {
-    /// The output format: `--format`, else the terminal view.
-    pub fn format(&self) -> FormatArg {
-        self.format.unwrap_or(FormatArg::Terminal)
-    }
-
-    /// Flags that contradict each other or would be silently ignored are errors.
-    fn check_flags(&self, command: &str) -> Result<(), RunError> {
+impl OutputArgs {
+    /// Output flags that do not apply to `format`, or contradict each other, are errors.
+    fn check(&self, format: FormatArg) -> Result<(), RunError> {
         let fail = |m: String| Err(RunError::Fail(m));
-        let format = self.format();
         let name = |f: FormatArg| {
             f.to_possible_value()
                 .map(|v| v.get_name().to_string())
                 .unwrap_or_default()
         };
-        if command == "check" && format != FormatArg::Checklist {
-            return fail(format!(
-                "check writes the checklist; for --format {} use storydiff compare",
-                name(format)
-            ));
-        }
-        if self.base.is_some() && self.all_pairs {
-            return fail("--base and --all-pairs: every pair is compared, there is no base".into());
-        }
-        if self.min_similarity.is_some() && !self.by_event {
-            return fail("--min-similarity applies only with --by-event".into());
-        }
         if self.timestamp && format != FormatArg::Html {
             return fail(format!(
                 "--timestamp applies only to --format html, not {}",
@@ -474,6 +489,37 @@ impl CompareArgs {
             return fail("--paging applies only to standard output; -o FILE is never paged".into());
         }
         Ok(())
+    }
+}
+
+impl CompareArgs {
+    /// The output format: `--format`, else the terminal view.
+    pub fn format(&self) -> FormatArg {
+        self.format.unwrap_or(FormatArg::Terminal)
+    }
+
+    /// Flags that contradict each other or would be silently ignored are errors.
+    fn check_flags(&self, command: &str) -> Result<(), RunError> {
+        let fail = |m: String| Err(RunError::Fail(m));
+        let format = self.format();
+        let name = |f: FormatArg| {
+            f.to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        };
+        if command == "check" && format != FormatArg::Checklist {
+            return fail(format!(
+                "check writes the checklist; for --format {} use storydiff compare",
+                name(format)
+            ));
+        }
+        if self.base.is_some() && self.all_pairs {
+            return fail("--base and --all-pairs: every pair is compared, there is no base".into());
+        }
+        if self.min_similarity.is_some() && !self.by_event {
+            return fail("--min-similarity applies only with --by-event".into());
+        }
+        self.out.check(format)
     }
 }
 
@@ -535,8 +581,27 @@ pub fn resolve_color(
     }
 }
 
-/// Narrowest and widest layout the terminal view accepts; other widths are clamped.
+/// Narrowest and widest layout the terminal view accepts: `--width` outside it is refused,
+/// a terminal's or COLUMNS' width is brought into it.
 pub const WIDTH_RANGE: (usize, usize) = (20, 1000);
+
+/// `--width N`: a number of columns within [`WIDTH_RANGE`].
+fn parse_width(s: &str) -> Result<usize, String> {
+    let w: usize = s.parse().map_err(|_| {
+        format!(
+            "not a number of columns ({}–{})",
+            WIDTH_RANGE.0, WIDTH_RANGE.1
+        )
+    })?;
+    if (WIDTH_RANGE.0..=WIDTH_RANGE.1).contains(&w) {
+        Ok(w)
+    } else {
+        Err(format!(
+            "{w} columns is outside {}–{}",
+            WIDTH_RANGE.0, WIDTH_RANGE.1
+        ))
+    }
+}
 
 /// Decide the width: --width, then the terminal's width, then COLUMNS, then 80; clamped to
 /// [`WIDTH_RANGE`].
@@ -568,6 +633,10 @@ pub fn run(cli: Cli) -> i32 {
             args.format = Some(args.format.unwrap_or(FormatArg::Checklist));
             args.check_flags("check").and_then(|()| run_compare(&args))
         }
+        Command::Render(args) => args
+            .out
+            .check(args.format())
+            .and_then(|()| run_render(&args)),
         Command::Eval(args) => run_eval(args).map(|()| EXIT_OK),
         Command::Group(args) => run_group(args).map(|()| EXIT_OK),
         Command::Batch(args) => run_batch(args).map(|()| EXIT_OK),
@@ -662,28 +731,65 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     opts.all_pairs = args.all_pairs;
     opts.keep_boilerplate = args.keep_boilerplate;
     opts.encoder = args.scorer.load()?;
-    let mut report = storydiff::compare_with_progress(articles, &opts, &bar)?;
+    let report = storydiff::compare_with_progress(articles, &opts, &bar)?;
     drop(bar);
-    let accepted = accepted_ids(args)?;
+    show(report, args.format(), &args.out)
+}
+
+/// Dismiss the accepted findings of `report`, render it in `format` and write it where `out`
+/// says: compare's and render's last step. The exit code says whether `--fail-on` tripped.
+fn show(
+    mut report: storydiff::Report,
+    format: FormatArg,
+    out: &OutputArgs,
+) -> Result<i32, RunError> {
+    let accepted = accepted_ids(out)?;
     dismiss(&mut report, &accepted);
-    let gate_failed = gate(args.fail_on, [&report]);
-    let format = match args.format() {
-        FormatArg::Terminal if args.stat => Format::Stat,
+    let gate_failed = gate(out.fail_on, [&report]);
+    let format = match format {
+        FormatArg::Terminal if out.stat => Format::Stat,
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
         FormatArg::Checklist => Format::Checklist,
         FormatArg::Html => Format::Html,
     };
-    let ropts = render_options(args);
+    let ropts = render_options(out);
     let mut buf = Vec::new();
     render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
-    emit(args, &buf)?;
+    emit(out, &buf)?;
     Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// The largest report `render` reads: a report holds its articles' text several times over.
+const MAX_REPORT_BYTES: u64 = 16 * ingest::MAX_INPUT_BYTES;
+
+/// `storydiff render REPORT`: read a saved JSON report back, check it, and show it.
+fn run_render(args: &RenderArgs) -> Result<i32, RunError> {
+    use std::io::Read as _;
+    let path = args.report.as_str();
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        io::stdin()
+            .lock()
+            .take(MAX_REPORT_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| RunError::Fail(format!("{path}: cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(RunError::Fail(format!(
+            "{path}: too large for a report (over {MAX_REPORT_BYTES} bytes)"
+        )));
+    }
+    let report = storydiff::wire::read_slice(&bytes)
+        .map_err(|e| RunError::Fail(format!("{path}: not a storydiff report: {e}")))?;
+    show(report, args.format(), &args.out)
+}
+
 /// The ids `--accept` names (none without the flag).
-fn accepted_ids(args: &CompareArgs) -> Result<std::collections::BTreeSet<String>, RunError> {
-    match &args.accept {
+fn accepted_ids(out: &OutputArgs) -> Result<std::collections::BTreeSet<String>, RunError> {
+    match &out.accept {
         Some(path) => read_accept_file(path).map_err(RunError::Fail),
         None => Ok(Default::default()),
     }
@@ -715,20 +821,20 @@ fn gate<'a>(
 }
 
 /// Colour, width and timestamp from the flags, the environment and the output.
-fn render_options(args: &CompareArgs) -> RenderOptions {
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+fn render_options(out: &OutputArgs) -> RenderOptions {
+    let to_terminal = out.output.is_none() && io::stdout().is_terminal();
     let env = |k: &str| std::env::var(k).ok();
     RenderOptions {
-        color: resolve_color(args.color, to_terminal, &env),
-        width: resolve_width(args.width, to_terminal),
-        timestamp: args
+        color: resolve_color(out.color, to_terminal, &env),
+        width: resolve_width(out.width, to_terminal),
+        timestamp: out
             .timestamp
             .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
-        layout: match args.layout {
+        layout: match out.layout {
             LayoutArg::Inline => render::Layout::Inline,
             LayoutArg::SideBySide => render::Layout::SideBySide,
         },
-        only: args.only.map(|o| match o {
+        only: out.only.map(|o| match o {
             OnlyArg::Changes => render::Only::Changes,
             OnlyArg::Added => render::Only::Added,
             OnlyArg::Dropped => render::Only::Dropped,
@@ -739,12 +845,12 @@ fn render_options(args: &CompareArgs) -> RenderOptions {
 
 /// Write the rendered bytes of compare or check: to `-o FILE`, else to standard output,
 /// through the pager when `--paging` says so ([`crate::pager`]).
-fn emit(args: &CompareArgs, buf: &[u8]) -> Result<(), RunError> {
+fn emit(out: &OutputArgs, buf: &[u8]) -> Result<(), RunError> {
     use crate::pager::{self, Paging};
-    if args.output.is_some() {
-        return write_output(args.output.as_deref(), buf);
+    if out.output.is_some() {
+        return write_output(out.output.as_deref(), buf);
     }
-    let paging = match args.paging {
+    let paging = match out.paging {
         PagingArg::Auto => Paging::Auto,
         PagingArg::Always => Paging::Always,
         PagingArg::Never => Paging::Never,
@@ -1266,7 +1372,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     opts.all_pairs = args.all_pairs;
     opts.keep_boilerplate = args.keep_boilerplate;
     opts.encoder = args.scorer.load()?;
-    let accepted = accepted_ids(args)?;
+    let accepted = accepted_ids(&args.out)?;
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<storydiff::Article> =
@@ -1279,8 +1385,8 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         dismiss(&mut r, &accepted);
         reports.push((e.clone(), r, (!args.all_pairs).then_some(choice)));
     }
-    let gate_failed = gate(args.fail_on, reports.iter().map(|(_, r, _)| r));
-    let ropts = render_options(args);
+    let gate_failed = gate(args.out.fail_on, reports.iter().map(|(_, r, _)| r));
+    let ropts = render_options(&args.out);
     let mut buf = Vec::new();
     let singles = events.iter().filter(|e| e.members.len() < 2).count();
     match args.format() {
@@ -1308,7 +1414,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
         }
         FormatArg::Terminal | FormatArg::Checklist => {
             let format = match args.format() {
-                FormatArg::Terminal if args.stat => Format::Stat,
+                FormatArg::Terminal if args.out.stat => Format::Stat,
                 FormatArg::Terminal => Format::Terminal,
                 _ => Format::Checklist,
             };
@@ -1348,7 +1454,7 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
             }
         }
     }
-    emit(args, &buf)?;
+    emit(&args.out, &buf)?;
     Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 

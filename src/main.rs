@@ -31,6 +31,28 @@ fn main() {
             storydiff_render::sanitize_for_terminal(&short)
         );
     }));
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            // A usage error may quote an argument (a file name, a label): its control
+            // characters must not reach the terminal.
+            let text = e.render().to_string();
+            let safe: Vec<String> = text
+                .lines()
+                .map(storydiff_render::sanitize_for_terminal)
+                .collect();
+            eprintln!("{}", safe.join("\n").trim_end());
+            std::process::exit(e.exit_code());
+        }
+    };
     std::process::exit(cli::run(cli));
 }

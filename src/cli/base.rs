@@ -232,12 +232,9 @@ fn parse_iso(s: &str) -> Option<i64> {
         Some((d, t)) => (d, Some(t)),
         None => (s, None),
     };
-    let mut p = date.split('-');
-    let (y, m, d) = (num(p.next()?)?, num(p.next()?)?, num(p.next()?)?);
-    if p.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut minutes = days_from_civil(y, m, d) * 1440;
+    // The date by the rule a feed line's "date" is checked by.
+    let (y, m, d) = storydiff::ingest::iso_date(date).filter(|_| date.len() == 10)?;
+    let mut minutes = days_from_civil(y, i64::from(m), i64::from(d)) * 1440;
     if let Some(t) = time {
         let (clock, zone) = match t.find(['Z', '+', '-']) {
             Some(i) => (&t[..i], &t[i..]),

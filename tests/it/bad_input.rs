@@ -345,26 +345,34 @@ fn enormous_lines_are_handled() {
 }
 
 #[test]
-fn huge_widths_are_clamped_not_a_panic() {
+fn huge_widths_are_refused_and_a_huge_columns_is_clamped_not_a_panic() {
     let t = trio();
-    for w in ["18446744073709551615", "100000000000"] {
+    for w in [
+        "18446744073709551615",
+        "100000000000",
+        "18446744073709551616",
+    ] {
         let out = storydiff()
             .args(["compare", "--color", "never", "--width", w, &t[0], &t[1]])
             .output()
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(out.status.code(), Some(0), "{w}");
-        let longest = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| l.chars().count())
-            .max();
-        assert!(longest.unwrap_or(0) <= 1000);
+        assert_eq!(out.status.code(), Some(2), "{w}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--width <N>"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
     }
+    // The environment's width is brought into range, as a terminal's is.
     let out = storydiff()
         .env("COLUMNS", "99999999999999")
-        .args(["compare", &t[0], &t[1]])
+        .args(["compare", "--color", "never", &t[0], &t[1]])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(0));
+    let longest = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.chars().count())
+        .max();
+    assert!(longest.unwrap_or(0) <= 1000);
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod scale;
 mod semantic;
 mod snapshots;
 mod stages;
+mod trust;
 mod tty;
 mod web;
 

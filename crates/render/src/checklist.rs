@@ -32,7 +32,7 @@ pub fn escape(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() || storydiff::wire::is_format_control(c) => out.push('\u{FFFD}'),
+            c if crate::escape::is_unsafe(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

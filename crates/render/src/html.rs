@@ -2,15 +2,16 @@
 //! header, a coverage matrix of claims by outlet, a side-by-side view per comparison, the
 //! findings and the boilerplate set aside.
 //!
-//! All article text goes through `html-escape` (text and attribute encoders), and the page's
+//! All article text goes through [`text`] or [`attr`]: control characters become visible
+//! ([`html_visible`]), then `html-escape` encodes the markup characters. The page's
 //! Content-Security-Policy allows only its own script, by hash, and no network access at all:
 //! even text that slipped past escaping could neither run a script nor fetch anything.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::html_visible;
 use base64::Engine as _;
-use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use sha2::{Digest, Sha256};
 
 use super::RenderOptions;
@@ -19,6 +20,18 @@ use storydiff::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
+
+/// Untrusted text as HTML element content: controls made visible, then `<`, `>` and `&`
+/// encoded. Every piece of text the page shows goes through here or [`attr`].
+fn text(s: &str) -> String {
+    html_escape::encode_text(&html_visible(s)).into_owned()
+}
+
+/// Untrusted text as a double-quoted attribute value: controls made visible, then quotes and
+/// markup characters encoded.
+fn attr(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(&html_visible(s)).into_owned()
+}
 
 /// Write the HTML report of `report`.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {

@@ -2,6 +2,7 @@
 //! or diff again, so every format shows the same result.
 
 pub mod checklist;
+pub mod escape;
 pub mod html;
 pub mod json;
 pub mod matrix;
@@ -294,18 +295,7 @@ pub fn gist(text: &str) -> String {
 /// How many related partners the terminal and HTML views show under one sentence.
 pub const MAX_RELATED: usize = 3;
 
-/// Make untrusted article text safe to print on a terminal: control characters (escape,
-/// carriage return, C1 controls) and bidirectional overrides become U+FFFD, line breaks and
-/// tabs become spaces.
-pub fn sanitize_for_terminal(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' | '\r' | '\u{2028}' | '\u{2029}' => ' ',
-            c if c.is_control() || storydiff::wire::is_format_control(c) => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
+pub use escape::{html_visible, terminal as sanitize_for_terminal};
 
 /// The claim of every (article, sentence) of a report, read once: renderers ask which other
 /// outlets carry a sentence's claim.
@@ -746,12 +736,5 @@ Compared with the base: wire.
         assert_eq!(v["version"], storydiff::model::SCHEMA_VERSION);
         assert_eq!(v["claims"][0]["members"][1]["article"], "site");
         assert_eq!(v["claims"][0]["members"][1]["sentence"], 0);
-    }
-
-    #[test]
-    fn escape_sequences_are_neutralised() {
-        let s = sanitize_for_terminal("a\u{1b}[31mred\u{9b}2J\u{202E}x\r\ny");
-        assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
-        assert_eq!(s, "a\u{FFFD}[31mred\u{FFFD}2J\u{FFFD}x  y");
     }
 }

@@ -18,7 +18,6 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::sanitize_for_terminal;
 use super::terminal::{write_wrapped, Palette, Piece};
 use super::RenderOptions;
 use storydiff::model::{Report, Severity, Summary};
@@ -59,7 +58,7 @@ pub(super) fn write_stat(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if !report.scorer.is_empty() {
-        let line = format!("scorer: {}", sanitize_for_terminal(&report.scorer));
+        let line = format!("scorer: {}", pal.text(&report.scorer));
         writeln!(out, "{}", pal.dim.style(line))?;
     }
     // Above the fold limit a copy's line is its cluster's, after the table.
@@ -70,11 +69,7 @@ pub(super) fn write_stat(
         .iter()
         .filter(|c| !folded(c))
         .map(|c| {
-            let name = format!(
-                "{} against {}",
-                sanitize_for_terminal(&c.other),
-                sanitize_for_terminal(&c.base)
-            );
+            let name = format!("{} against {}", pal.text(&c.other), pal.text(&c.base));
             (name, columns(&c.summary, pal))
         })
         .collect();
@@ -124,7 +119,7 @@ pub(super) fn write_stat(
             let line = format!(
                 "{} copies of {} (similarity {lo:.2} to {hi:.2}), each compared with it and listed under it",
                 cluster.copies.len(),
-                sanitize_for_terminal(&cluster.label)
+                pal.text(&cluster.label)
             );
             write_wrapped(out, "", "    ", &[(line, pal.dim)], width)?;
         }

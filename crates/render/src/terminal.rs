@@ -28,6 +28,19 @@ pub(super) struct Palette {
 }
 
 impl Palette {
+    /// Untrusted text (article text, labels, file names, explanations) as this palette
+    /// prints it: controls neutralised ([`sanitize_for_terminal`]) and, with colour off,
+    /// anything that would read as a diff mark escaped ([`escape_marks`]). Every piece of
+    /// text the terminal view prints goes through here.
+    pub(super) fn text(&self, s: &str) -> String {
+        let t = sanitize_for_terminal(s);
+        if self.marks {
+            escape_marks(&t)
+        } else {
+            t
+        }
+    }
+
     pub(super) fn new(color: bool) -> Self {
         if color {
             Palette {
@@ -71,7 +84,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         render_article_line(a, &pal, width, out)?;
     }
     for note in report.all_notes() {
-        let line = format!("note: {}", sanitize_for_terminal(&note));
+        let line = format!("note: {}", pal.text(&note));
         write_wrapped(out, "", "      ", &[(line, pal.reworded)], width)?;
     }
     let claims = super::ClaimIndex::new(report);
@@ -143,12 +156,7 @@ fn render_findings(
             Severity::Low => ("low", pal.dim),
         };
         let kind = kind_name(f.kind);
-        let head = format!(
-            "{} {} {kind}: {}",
-            f.id,
-            tag,
-            sanitize_for_terminal(&f.explanation)
-        );
+        let head = format!("{} {} {kind}: {}", f.id, tag, pal.text(&f.explanation));
         write_wrapped(
             out,
             &format!("{} ", style.style("!")),
@@ -159,8 +167,8 @@ fn render_findings(
         for e in f.evidence.iter().take(6) {
             let text = format!(
                 "{}: \u{201c}{}\u{201d}",
-                sanitize_for_terminal(&e.article),
-                sanitize_for_terminal(&e.text)
+                pal.text(&e.article),
+                pal.text(&e.text)
             );
             write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
         }
@@ -176,18 +184,14 @@ fn render_article_line(
 ) -> io::Result<()> {
     let head = format!(
         "{} ({}): {} sentences, {} words",
-        sanitize_for_terminal(&a.label),
-        sanitize_for_terminal(&a.path),
+        pal.text(&a.label),
+        pal.text(&a.path),
         a.sentences.len(),
         a.word_count()
     );
     write_wrapped(out, "", "  ", &[(head, pal.header)], width)?;
     for b in &a.boilerplate {
-        let text = format!(
-            "set aside ({}): {}",
-            kind_name(b.kind),
-            sanitize_for_terminal(&b.text)
-        );
+        let text = format!("set aside ({}): {}", kind_name(b.kind), pal.text(&b.text));
         write_wrapped(out, "  ", "    ", &[(text, pal.dim)], width)?;
     }
     Ok(())
@@ -201,8 +205,8 @@ fn render_comparison(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let (pal, width, claims) = (view.pal, view.width, view.claims);
-    let bl = sanitize_for_terminal(&base.label);
-    let ol = sanitize_for_terminal(&other.label);
+    let bl = pal.text(&base.label);
+    let ol = pal.text(&other.label);
     write_rule(out, &format!("== {ol} against {bl} (base) "), pal, width)?;
     let s = &c.summary;
     let line = format!(
@@ -238,7 +242,7 @@ fn render_comparison(
                 let link = &c.links[k];
                 match link.kind {
                     LinkKind::Identical => {
-                        let text = join_sentences(base, &link.base);
+                        let text = join_sentences(base, &link.base, pal);
                         write_wrapped(out, "= ", "  ", &[(text, Style::new())], width)?;
                     }
                     LinkKind::Reworded => {
@@ -278,7 +282,7 @@ fn render_comparison(
                 }
             }
             Row::Dropped(i) => {
-                let text = sanitize_for_terminal(&base.sentences[i].text);
+                let text = pal.text(&base.sentences[i].text);
                 write_wrapped(
                     out,
                     &format!("{} ", pal.delete.style("-")),
@@ -299,7 +303,7 @@ fn render_comparison(
                 write_elsewhere(out, claims.elsewhere(&base.label, i, &own), pal, width)?;
             }
             Row::Added(j) => {
-                let text = sanitize_for_terminal(&other.sentences[j].text);
+                let text = pal.text(&other.sentences[j].text);
                 write_wrapped(
                     out,
                     &format!("{} ", pal.insert.style("+")),
@@ -345,7 +349,7 @@ fn render_copies(
         let Some(orig) = report.article(&cluster.label) else {
             continue;
         };
-        let ol = sanitize_for_terminal(&orig.label);
+        let ol = pal.text(&orig.label);
         writeln!(out)?;
         let role = if base_label == Some(orig.label.as_str()) {
             " (base)"
@@ -366,11 +370,7 @@ fn render_copies(
             let Some(copy) = report.article(&x.label) else {
                 continue;
             };
-            let head = format!(
-                "{} ({})",
-                sanitize_for_terminal(&copy.label),
-                sanitize_for_terminal(&copy.path)
-            );
+            let head = format!("{} ({})", pal.text(&copy.label), pal.text(&copy.path));
             let Some(c) = comparison_of.get(x.label.as_str()) else {
                 write_wrapped(out, "", "  ", &[(head, pal.header)], width)?;
                 continue;
@@ -406,7 +406,7 @@ fn render_copies(
                         )?;
                     }
                     Row::Dropped(i) => {
-                        let text = sanitize_for_terminal(&orig.sentences[i].text);
+                        let text = pal.text(&orig.sentences[i].text);
                         write_wrapped(
                             out,
                             &format!("  {} ", pal.delete.style("-")),
@@ -416,7 +416,7 @@ fn render_copies(
                         )?;
                     }
                     Row::Added(j) => {
-                        let text = sanitize_for_terminal(&copy.sentences[j].text);
+                        let text = pal.text(&copy.sentences[j].text);
                         write_wrapped(
                             out,
                             &format!("  {} ", pal.insert.style("+")),
@@ -450,8 +450,8 @@ fn render_side_by_side(
     let inner = view.width.saturating_sub(2 + SEPARATOR.width());
     let left_w = (inner / 2).max(4);
     let right_w = inner.saturating_sub(left_w).max(4);
-    let bl = sanitize_for_terminal(&base.label);
-    let ol = sanitize_for_terminal(&other.label);
+    let bl = pal.text(&base.label);
+    let ol = pal.text(&other.label);
     let heads = (
         layout_lines(&[(bl.clone(), pal.header)], left_w),
         layout_lines(&[(ol.clone(), pal.header)], right_w),
@@ -464,8 +464,8 @@ fn render_side_by_side(
                 let link = &c.links[k];
                 let (marker, base_pieces, other_pieces) = match link.kind {
                     LinkKind::Identical => {
-                        let text = join_sentences(base, &link.base);
-                        let other_text = join_sentences(other, &link.other);
+                        let text = join_sentences(base, &link.base, pal);
+                        let other_text = join_sentences(other, &link.other, pal);
                         (
                             "=".to_string(),
                             vec![(text, Style::new())],
@@ -500,7 +500,7 @@ fn render_side_by_side(
                 )
             }
             Row::Dropped(i) => {
-                let text = sanitize_for_terminal(&base.sentences[i].text);
+                let text = pal.text(&base.sentences[i].text);
                 let mut left = layout_lines(&[(text, pal.delete)], left_w);
                 let own = [base.label.as_str()];
                 let notes = side_notes(
@@ -508,6 +508,7 @@ fn render_side_by_side(
                     other,
                     related.of(true, i),
                     view.claims.elsewhere(&base.label, i, &own),
+                    pal,
                 );
                 for n in notes {
                     left.extend(indented(&[(n, pal.dim)], left_w));
@@ -515,7 +516,7 @@ fn render_side_by_side(
                 (pal.delete.style("-").to_string(), left, Vec::new())
             }
             Row::Added(j) => {
-                let text = sanitize_for_terminal(&other.sentences[j].text);
+                let text = pal.text(&other.sentences[j].text);
                 let mut right = layout_lines(&[(text, pal.insert)], right_w);
                 let own = [other.label.as_str()];
                 let notes = side_notes(
@@ -523,6 +524,7 @@ fn render_side_by_side(
                     base,
                     related.of(false, j),
                     view.claims.elsewhere(&other.label, j, &own),
+                    pal,
                 );
                 for n in notes {
                     right.extend(indented(&[(n, pal.dim)], right_w));
@@ -542,6 +544,7 @@ fn side_notes(
     article: &Article,
     partners: &[usize],
     elsewhere: Option<(&str, Vec<String>)>,
+    pal: &Palette,
 ) -> Vec<String> {
     let mut notes: Vec<String> = partners
         .iter()
@@ -549,12 +552,12 @@ fn side_notes(
         .map(|s| {
             format!(
                 "shares a claim with {label}: {}",
-                sanitize_for_terminal(&super::gist(&s.text))
+                pal.text(&super::gist(&s.text))
             )
         })
         .collect();
     if let Some((id, outlets)) = elsewhere {
-        let names: Vec<String> = outlets.iter().map(|o| sanitize_for_terminal(o)).collect();
+        let names: Vec<String> = outlets.iter().map(|o| pal.text(o)).collect();
         notes.push(format!("also in {} (claim {id})", names.join(", ")));
     }
     notes
@@ -609,7 +612,7 @@ fn write_related(
     if let Some(s) = possible.and_then(|k| article.sentences.get(k)) {
         let text = format!(
             "possibly covered by {label}: {}",
-            sanitize_for_terminal(&super::gist(&s.text))
+            pal.text(&super::gist(&s.text))
         );
         write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
     }
@@ -618,10 +621,7 @@ fn write_related(
             continue;
         };
         let gist = super::gist(&s.text);
-        let text = format!(
-            "shares a claim with {label}: {}",
-            sanitize_for_terminal(&gist)
-        );
+        let text = format!("shares a claim with {label}: {}", pal.text(&gist));
         write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
     }
     Ok(())
@@ -639,7 +639,7 @@ fn write_elsewhere(
     let Some((id, outlets)) = found else {
         return Ok(());
     };
-    let names: Vec<String> = outlets.iter().map(|o| sanitize_for_terminal(o)).collect();
+    let names: Vec<String> = outlets.iter().map(|o| pal.text(o)).collect();
     let text = format!("also in {} (claim {id})", names.join(", "));
     write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)
 }
@@ -656,11 +656,11 @@ fn write_rule(out: &mut dyn Write, title: &str, pal: &Palette, width: usize) -> 
     )
 }
 
-fn join_sentences(a: &Article, idx: &[usize]) -> String {
+fn join_sentences(a: &Article, idx: &[usize], pal: &Palette) -> String {
     let parts: Vec<String> = idx
         .iter()
         .filter_map(|&i| a.sentences.get(i))
-        .map(|s| sanitize_for_terminal(&s.text))
+        .map(|s| pal.text(&s.text))
         .collect();
     parts.join(" ")
 }
@@ -668,10 +668,7 @@ fn join_sentences(a: &Article, idx: &[usize]) -> String {
 /// Style one diff chunk. `side` is the side whose spacing is shown when only spacing changed
 /// (`Delete` for the base or an inline diff, `Insert` for the other outlet's line).
 fn styled_chunk(op: DiffOp, text: &str, pal: &Palette, side: DiffOp) -> Piece {
-    let mut t = sanitize_for_terminal(text);
-    if pal.marks {
-        t = escape_marks(&t);
-    }
+    let t = pal.text(text);
     // A change of spacing only is not worth a mark.
     if op != DiffOp::Equal && t.trim().is_empty() {
         let shown = if op == side { t } else { String::new() };

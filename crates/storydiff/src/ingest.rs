@@ -200,11 +200,14 @@ fn read_file(path: &str) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Check the bytes are text and turn them into a `String`, dropping a UTF-8 BOM.
-pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
-    if looks_utf16(&bytes) {
-        return Err(Error::Utf16 {
+/// The checks every article's text passes, whether it comes from a file (`compare`,
+/// `group`) or a JSON Lines feed (`batch`): at most [`MAX_INPUT_BYTES`], and no NUL byte.
+pub fn check_bytes(path: &str, bytes: &[u8]) -> Result<()> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
             path: path.to_string(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
         });
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
@@ -213,6 +216,49 @@ pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
             offset,
         });
     }
+    Ok(())
+}
+
+/// The calendar date an ISO 8601 stamp starts with (`2022-01-14`, `2022-01-14T10:05…`):
+/// year, month and day, the day valid for its month (29 February only in a leap year).
+/// One rule for every date storydiff reads: a feed line's `"date"` and a page's publication
+/// time.
+pub fn iso_date(s: &str) -> Option<(i64, u32, u32)> {
+    let b = s.as_bytes();
+    let shaped = b.len() >= 10
+        && b[..10].iter().enumerate().all(|(k, c)| {
+            if k == 4 || k == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && b.get(10).is_none_or(|c| !c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let y: i64 = s[..4].parse().ok()?;
+    let m: u32 = s[5..7].parse().ok()?;
+    let d: u32 = s[8..10].parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let last = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=last).contains(&d).then_some((y, m, d))
+}
+
+/// Check the bytes are text and turn them into a `String`, dropping a UTF-8 BOM.
+pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
+    if looks_utf16(&bytes) {
+        return Err(Error::Utf16 {
+            path: path.to_string(),
+        });
+    }
+    check_bytes(path, &bytes)?;
     let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
         3
@@ -645,6 +691,25 @@ fn is_title_case_slogan(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_are_calendar_dates() {
+        assert_eq!(iso_date("2022-01-14"), Some((2022, 1, 14)));
+        assert_eq!(iso_date("2022-01-14T10:05:00+02:00"), Some((2022, 1, 14)));
+        assert_eq!(iso_date("2024-02-29"), Some((2024, 2, 29)));
+        for bad in [
+            "2021-02-29",
+            "2020-13-45",
+            "2020-04-31",
+            "2020-00-10",
+            "2020-01-00",
+            "14 Jan",
+            "2020-01-150",
+            "2020/01/15",
+        ] {
+            assert_eq!(iso_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn utf16_is_named_as_such() {

@@ -2,7 +2,8 @@
 //!
 //! Paragraphs are blocks of lines between blank lines. A line break ends a sentence unless the
 //! next line starts in lower case (hard-wrapped text), so headlines and captions without final
-//! punctuation stand alone. Inside a line, a sentence ends at `.`, `!`, `?` or `…` (plus any
+//! punctuation stand alone; a date line under a heading (a dateline, a time stamp) always
+//! stands alone. Inside a line, a sentence ends at `.`, `!`, `?` or `…` (plus any
 //! closing quotes or brackets) when the next word starts a new sentence. Rules, in order:
 //! - a lower-case continuation (". writes Washington Post.") never starts a sentence;
 //! - titles, months and initials ("Mr.", "Jan.", "J.", "U.S.") do not end one, except an
@@ -121,11 +122,85 @@ fn is_wrapped(before: &str, next: &str) -> bool {
         .next()
         .unwrap_or(before)
         .trim_end();
+    // A headline or other heading line (its last word not lower case) above a dateline.
+    let heading_end = last_line
+        .split_whitespace()
+        .next_back()
+        .and_then(|w| w.chars().next())
+        .is_some_and(|c| !c.is_lowercase());
+    if heading_end && starts_with_dateline(next) {
+        return false;
+    }
     let open_end =
         !last_line.ends_with(['.', '!', '?', ':', '"', '\u{201d}', '\u{2019}', ')', ']']);
     open_end
         && last_line.chars().count() >= WRAP_MIN_LINE
         && (first.is_alphanumeric() || matches!(first, '"' | '\u{201c}' | '\''))
+}
+
+/// Month names and their abbreviations, capitalised as a dateline writes them.
+const MONTH_WORDS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
+/// Weekday names, capitalised.
+const WEEKDAY_WORDS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Whether `line` opens with a date, as a dateline or a time stamp under a headline does:
+/// a month name followed by a number ("June 6th, 2013", "Jan. 12"), a weekday and a comma
+/// ("Friday, June 7"), or a numeric date ("2013-06-07", "07/06/2013", "7.6.2013"). Such a
+/// line never continues the line above it, even one without final punctuation.
+fn starts_with_dateline(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let bare = first.trim_end_matches(['.', ',']);
+    if MONTH_WORDS.contains(&bare) {
+        return words
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_ascii_digit());
+    }
+    if WEEKDAY_WORDS.contains(&bare) {
+        return first.ends_with(',');
+    }
+    let parts: Vec<&str> = bare.split(['-', '/', '.']).collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A line at least this long that ends without punctuation is taken as hard-wrapped.
@@ -397,6 +472,32 @@ mod tests {
             ]
         );
         assert_eq!(texts("They met at 10 a.m. Moscow time.").len(), 1);
+    }
+
+    #[test]
+    fn a_dateline_under_a_long_headline_stands_alone() {
+        assert_eq!(
+            texts("Legendary Aquatic Musical Star Esther Williams Dies At 91\nJune 6th, 2013 7: 38pm EDT\n"),
+            vec![
+                "Legendary Aquatic Musical Star Esther Williams Dies At 91",
+                "June 6th, 2013 7: 38pm EDT"
+            ]
+        );
+        assert_eq!(
+            texts("Legendary Aquatic Musical Star Esther Williams Dies At 91\nFriday, June 7\n")
+                .len(),
+            2
+        );
+        assert_eq!(
+            texts("Legendary Aquatic Musical Star Esther Williams Dies At 91\n2013-06-07 08:00\n")
+                .len(),
+            2
+        );
+        // A wrapped line that goes on with a date still joins.
+        assert_eq!(
+            texts("The talks between the two delegations ended without any progress in\nJune 2013 and July\n").len(),
+            1
+        );
     }
 
     #[test]

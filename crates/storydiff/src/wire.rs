@@ -493,17 +493,232 @@ impl From<ReportJson<'_>> for Report {
     }
 }
 
+/// Why a report could not be read back: where in the JSON (a path such as
+/// `comparisons[0].links[3].base[0]`, or `.` for the whole document) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The JSON path of the value at fault.
+    pub path: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at {}: {}", self.path, self.problem)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
 /// Read a report written by `--format json` (or the `report` of a batch line) back: every
-/// renderer can render it again.
-pub fn read(json: &str) -> serde_json::Result<Report> {
-    let wire: ReportJson = serde_json::from_str(json)?;
-    Ok(wire.into())
+/// renderer can render it again. A report read back is untrusted: beyond its JSON shape, its
+/// schema version must be [`crate::model::SCHEMA_VERSION`] and every index and span in it must
+/// name a sentence or bytes that exist ([`check`]), so a hand-edited or truncated report is
+/// an error, never a panic in a renderer.
+pub fn read(json: &str) -> Result<Report, ReadError> {
+    finish(&mut serde_json::Deserializer::from_str(json))
 }
 
 /// [`read`] from bytes.
-pub fn read_slice(json: &[u8]) -> serde_json::Result<Report> {
-    let wire: ReportJson = serde_json::from_slice(json)?;
-    Ok(wire.into())
+pub fn read_slice(json: &[u8]) -> Result<Report, ReadError> {
+    finish(&mut serde_json::Deserializer::from_slice(json))
+}
+
+fn finish<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+) -> Result<Report, ReadError> {
+    let wire: ReportJson<'static> = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = e.path().to_string();
+        ReadError {
+            path: if path.is_empty() { ".".into() } else { path },
+            problem: e.into_inner().to_string(),
+        }
+    })?;
+    de.end().map_err(|e| ReadError {
+        path: ".".into(),
+        problem: e.to_string(),
+    })?;
+    if wire.version != crate::model::SCHEMA_VERSION {
+        return Err(ReadError {
+            path: "version".into(),
+            problem: format!(
+                "schema version {} is not the version this build reads ({})",
+                wire.version,
+                crate::model::SCHEMA_VERSION
+            ),
+        });
+    }
+    let report: Report = wire.into();
+    check(&report)?;
+    Ok(report)
+}
+
+/// Check that every index and span of `r` names something that exists: comparisons and
+/// claims name articles by label, links, related pairs, added and dropped sentences name
+/// sentences, sentence and boilerplate spans lie in their article's text (on character
+/// boundaries, with the text they carry), evidence lies inside its sentence, copies name
+/// articles. The first fault is returned with its JSON path.
+pub fn check(r: &Report) -> Result<(), ReadError> {
+    let fail = |path: String, problem: String| Err(ReadError { path, problem });
+    let mut labels = std::collections::HashMap::new();
+    for (k, a) in r.articles.iter().enumerate() {
+        if labels.insert(a.label.as_str(), k).is_some() {
+            return fail(
+                format!("articles[{k}].label"),
+                format!("label {:?} is used by an earlier article", a.label),
+            );
+        }
+        let span = |start: usize, end: usize| {
+            start <= end
+                && end <= a.text.len()
+                && a.text.is_char_boundary(start)
+                && a.text.is_char_boundary(end)
+        };
+        for (i, s) in a.sentences.iter().enumerate() {
+            let at = format!("articles[{k}].sentences[{i}]");
+            if s.index != i {
+                return fail(
+                    format!("{at}.index"),
+                    format!("is {}, expected {i}", s.index),
+                );
+            }
+            if !span(s.start, s.end) || a.text[s.start..s.end] != s.text {
+                return fail(
+                    at,
+                    format!(
+                        "span {}..{} is not the sentence's text in the article ({} bytes)",
+                        s.start,
+                        s.end,
+                        a.text.len()
+                    ),
+                );
+            }
+        }
+        for (i, b) in a.boilerplate.iter().enumerate() {
+            if !span(b.start, b.end) {
+                return fail(
+                    format!("articles[{k}].boilerplate[{i}]"),
+                    format!(
+                        "span {}..{} is not in the article's text ({} bytes)",
+                        b.start,
+                        b.end,
+                        a.text.len()
+                    ),
+                );
+            }
+        }
+    }
+    let article = |label: &str, at: &str| -> Result<&Article, ReadError> {
+        match labels.get(label) {
+            Some(&k) => Ok(&r.articles[k]),
+            None => Err(ReadError {
+                path: at.to_string(),
+                problem: format!("names no article: {label:?}"),
+            }),
+        }
+    };
+    let sentence = |a: &Article, i: usize, at: String| -> Result<(), ReadError> {
+        if i < a.sentences.len() {
+            Ok(())
+        } else {
+            Err(ReadError {
+                path: at,
+                problem: format!(
+                    "sentence {i} of {:?} does not exist (it has {})",
+                    a.label,
+                    a.sentences.len()
+                ),
+            })
+        }
+    };
+    for (k, c) in r.comparisons.iter().enumerate() {
+        let at = format!("comparisons[{k}]");
+        let base = article(&c.base, &format!("{at}.base"))?;
+        let other = article(&c.other, &format!("{at}.other"))?;
+        for (l, link) in c.links.iter().enumerate() {
+            if link.base.is_empty() || link.other.is_empty() {
+                return fail(
+                    format!("{at}.links[{l}]"),
+                    "a link needs a sentence on each side".into(),
+                );
+            }
+            for (x, &i) in link.base.iter().enumerate() {
+                sentence(base, i, format!("{at}.links[{l}].base[{x}]"))?;
+            }
+            for (x, &j) in link.other.iter().enumerate() {
+                sentence(other, j, format!("{at}.links[{l}].other[{x}]"))?;
+            }
+        }
+        for (field, pairs) in [("related", &c.related), ("possible", &c.possible)] {
+            for (x, p) in pairs.iter().enumerate() {
+                sentence(base, p.base, format!("{at}.{field}[{x}].base"))?;
+                sentence(other, p.other, format!("{at}.{field}[{x}].other"))?;
+            }
+        }
+        for (x, &j) in c.added.iter().enumerate() {
+            sentence(other, j, format!("{at}.added[{x}]"))?;
+        }
+        for (x, &i) in c.dropped.iter().enumerate() {
+            sentence(base, i, format!("{at}.dropped[{x}]"))?;
+        }
+    }
+    for (k, c) in r.claims.iter().enumerate() {
+        for (m, member) in c.members.iter().enumerate() {
+            let at = format!("claims[{k}].members[{m}]");
+            let a = article(&member.article, &format!("{at}.article"))?;
+            sentence(a, member.sentence, format!("{at}.sentence"))?;
+        }
+    }
+    for (k, f) in r.findings.iter().enumerate() {
+        let at = format!("findings[{k}]");
+        for (x, label) in f.articles.iter().enumerate() {
+            article(label, &format!("{at}.articles[{x}]"))?;
+        }
+        for (x, s) in f.sentences.iter().enumerate() {
+            let a = article(&s.article, &format!("{at}.sentences[{x}].article"))?;
+            sentence(a, s.index, format!("{at}.sentences[{x}].index"))?;
+        }
+        for (x, e) in f.evidence.iter().enumerate() {
+            let here = format!("{at}.evidence[{x}]");
+            let a = article(&e.article, &format!("{here}.article"))?;
+            sentence(a, e.sentence, format!("{here}.sentence"))?;
+            let s = &a.sentences[e.sentence];
+            let inside = s.start <= e.start
+                && e.start <= e.end
+                && e.end <= s.end
+                && a.text.is_char_boundary(e.start)
+                && a.text.is_char_boundary(e.end);
+            if !inside || a.text[e.start..e.end] != e.text {
+                return fail(
+                    here,
+                    format!(
+                        "span {}..{} is not its text inside sentence {} ({}..{})",
+                        e.start, e.end, e.sentence, s.start, s.end
+                    ),
+                );
+            }
+        }
+    }
+    let n = r.articles.len();
+    for (k, c) in r.copies.iter().enumerate() {
+        let at = format!("copies[{k}]");
+        if c.original >= n {
+            return fail(
+                format!("{at}.original"),
+                format!("article {} does not exist (there are {n})", c.original),
+            );
+        }
+        for (x, copy) in c.copies.iter().enumerate() {
+            if copy.member >= n {
+                return fail(
+                    format!("{at}.copies[{x}].member"),
+                    format!("article {} does not exist (there are {n})", copy.member),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -779,10 +779,22 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
 /// Align two analysed articles with the scorer their analyses allow: [`semantic`]
 /// when both were encoded, else [`Lexical`].
 pub fn align_documents(base: Document, other: Document, t: &Thresholds) -> Alignment {
-    if base.analysis.encoded.is_some() && other.analysis.encoded.is_some() {
-        align_with(&semantic::Semantic::new(t), base, other, t)
-    } else {
-        align_with(&Lexical::new(t), base, other, t)
+    match (
+        base.analysis.encoded.is_some(),
+        other.analysis.encoded.is_some(),
+    ) {
+        (true, true) => align_with(&semantic::Semantic::new(t), base, other, t),
+        (false, false) => align_with(&Lexical::new(t), base, other, t),
+        (has_base, _) => {
+            // One side was encoded and the other not: the pair falls back, and says so.
+            let bare = if has_base { other } else { base };
+            let mut a = align_with(&Lexical::new(t), base, other, t);
+            a.notes.push(format!(
+                "semantic scorer: {} has no word vectors; {} against {} was aligned by the lexical scorer",
+                bare.article.label, other.article.label, base.article.label
+            ));
+            a
+        }
     }
 }
 

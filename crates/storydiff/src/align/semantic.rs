@@ -48,6 +48,9 @@ pub struct SemanticPrepared<'a> {
     base_pos: Vec<usize>,
     other_pos: Vec<usize>,
     all_pairs: bool,
+    /// The labels of the articles that came without word vectors (said in a note; their
+    /// pairs are scored by the lexical rules alone).
+    unencoded: Vec<String>,
 }
 
 impl<'a> Scorer<'a> for Semantic {
@@ -88,6 +91,11 @@ impl<'a> Scorer<'a> for Semantic {
                 .collect()
         };
         let (nb, no) = (eb.sentences.len(), eo.sentences.len());
+        let unencoded: Vec<String> = [(base, nb), (other, no)]
+            .iter()
+            .filter(|(d, n)| d.analysis.encoded.is_none() || *n != d.article.sentences.len())
+            .map(|(d, _)| d.article.label.clone())
+            .collect();
         SemanticPrepared {
             lex: self.lexical.prepare(base, other),
             base_weights: weights(eb),
@@ -97,6 +105,7 @@ impl<'a> Scorer<'a> for Semantic {
             base: eb,
             other: eo,
             all_pairs: nb.saturating_mul(no) <= ALL_PAIRS_BUDGET,
+            unencoded,
         }
     }
 
@@ -105,6 +114,14 @@ impl<'a> Scorer<'a> for Semantic {
         p: &SemanticPrepared<'a>,
         visit: &mut dyn FnMut(usize, usize),
     ) -> Vec<String> {
+        if !p.unencoded.is_empty() {
+            let mut notes = self.lexical.candidates(&p.lex, visit);
+            notes.push(format!(
+                "semantic scorer: no word vectors for {}; its pairs were scored by the lexical rules alone",
+                p.unencoded.join(", ")
+            ));
+            return notes;
+        }
         if p.all_pairs {
             for i in 0..p.base.sentences.len() {
                 for j in 0..p.other.sentences.len() {

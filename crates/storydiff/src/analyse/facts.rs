@@ -29,6 +29,9 @@ pub struct DateRef {
     pub kind: DateKind,
     /// Byte span in the sentence text.
     pub span: SentenceSpan,
+    /// It dates the outlet's writing, not an event: it follows "Published", "Posted" or
+    /// "Updated" ("Published: July 29, 2004"), or its sentence is only a time stamp.
+    pub stamped: bool,
 }
 
 /// Sorts of date references.
@@ -92,7 +95,61 @@ pub struct Facts {
     pub verbs: Vec<Marker>,
     /// Sources the sentence is attributed to.
     pub sources: Vec<Source>,
+    /// The sentence is only a time stamp: a dateline or publication line ("Published: July 29,
+    /// 2004", "Sunday, July 21, 2013", "10 June 2013 Last updated at 14: 00 GMT"). Its date
+    /// says when the outlet wrote, not when anything happened, so no date finding rests on it.
+    pub stamp: bool,
 }
+
+/// Words a time stamp holds besides dates, numbers and function words.
+const STAMP_WORDS: &[&str] = &[
+    "published",
+    "posted",
+    "updated",
+    "last",
+    "modified",
+    "date",
+    "time",
+    "am",
+    "pm",
+    "a",
+    "p",
+    "m",
+    "hrs",
+    "gmt",
+    "utc",
+    "bst",
+    "cet",
+    "cest",
+    "est",
+    "edt",
+    "cst",
+    "cdt",
+    "mst",
+    "mdt",
+    "pst",
+    "pdt",
+    "ist",
+];
+
+/// Whether tokens `toks` are a time stamp ([`Facts::stamp`]): at least one date word or
+/// number, and no word that is not a calendar word or one of [`STAMP_WORDS`].
+fn is_stamp(toks: &[Token]) -> bool {
+    toks.iter()
+        .any(|t| t.class == TokenClass::Number || month(&t.norm).is_some())
+        && toks.iter().all(|t| {
+            t.class != TokenClass::Word
+                || month(&t.norm).is_some()
+                || WEEKDAYS.contains(&t.norm.as_str())
+                || WEEKDAY_ABBREVIATIONS.contains(&t.norm.as_str())
+                || STAMP_WORDS.contains(&t.norm.as_str())
+        })
+}
+
+/// Weekday abbreviations a stamp writes ("Sun., Aug. 4").
+const WEEKDAY_ABBREVIATIONS: &[&str] = &[
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+];
 
 const WEEKDAYS: &[&str] = &[
     "monday",
@@ -307,7 +364,10 @@ fn is_year(t: &Token) -> bool {
 /// The facts of one sentence `text`, whose tokens are `toks` (its analysis's). `previous_source`
 /// resolves a pronoun ("he said") to the last named source of the article.
 pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>) -> Facts {
-    let mut f = Facts::default();
+    let mut f = Facts {
+        stamp: is_stamp(toks),
+        ..Facts::default()
+    };
     let mut source_spans = std::collections::HashSet::new();
     let norm = |k: usize| toks.get(k).map(|t| t.norm.as_str());
     let mut k = 0;
@@ -319,30 +379,42 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
                 value: t.norm.clone(),
                 kind: DateKind::Weekday,
                 span: SentenceSpan::new(t.start, t.end),
+                stamped: false,
             });
         } else if let Some(m) = month(&t.norm).filter(|_| t.capitalised) {
             let day = toks
                 .get(k + 1)
-                .filter(|n| n.class == TokenClass::Number && n.stem.len() <= 2)
+                .filter(|n| is_day_of(text, t, n, m))
                 .map(|n| (n.stem.clone(), n.end));
             let before = k
                 .checked_sub(1)
                 .and_then(|p| toks.get(p))
-                .filter(|n| n.class == TokenClass::Number && n.stem.len() <= 2)
+                .filter(|n| is_day_of(text, n, t, m))
                 .map(|n| (n.stem.clone(), n.start));
             if let Some((d, end)) = day {
                 f.dates.push(DateRef {
                     value: format!("{m} {}", d.trim_start_matches('0')),
                     kind: DateKind::MonthDay,
                     span: SentenceSpan::new(t.start, end),
+                    stamped: false,
                 });
-                k += 2;
+                // "December 14, 15, 21 and 24": the other days of the list.
+                let (more, next) = days_after(text, toks, k + 1, m);
+                for (d, span) in more {
+                    f.dates.push(month_day(m, &d, span));
+                }
+                k = next;
                 continue;
             } else if let Some((d, start)) = before {
+                // "14, 15, 21 and 24 December": the other days of the list first.
+                for (d, span) in days_before(text, toks, k - 1, m) {
+                    f.dates.push(month_day(m, &d, span));
+                }
                 f.dates.push(DateRef {
                     value: format!("{m} {}", d.trim_start_matches('0')),
                     kind: DateKind::MonthDay,
                     span: SentenceSpan::new(start, t.end),
+                    stamped: false,
                 });
             }
         } else if is_year(t) {
@@ -350,12 +422,14 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
                 value: t.stem.clone(),
                 kind: DateKind::Year,
                 span: SentenceSpan::new(t.start, t.end),
+                stamped: false,
             });
         } else if RELATIVE.contains(&t.norm.as_str()) {
             f.dates.push(DateRef {
                 value: t.norm.clone(),
                 kind: DateKind::Relative,
                 span: SentenceSpan::new(t.start, t.end),
+                stamped: false,
             });
         } else if matches!(t.norm.as_str(), "this" | "last" | "next")
             && matches!(norm(k + 1), Some("week" | "month" | "year" | "weekend"))
@@ -365,6 +439,7 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
                 value: format!("{} {}", t.norm, n.norm),
                 kind: DateKind::Relative,
                 span: SentenceSpan::new(t.start, n.end),
+                stamped: false,
             });
             k += 2;
             continue;
@@ -374,7 +449,8 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
             t.norm.as_str(),
             "tens" | "hundreds" | "thousands" | "dozens"
         ) && norm(k + 1) == Some("of");
-        if vague || (t.class == TokenClass::Number && !is_year(t) && !is_date_number(toks, k)) {
+        if vague || (t.class == TokenClass::Number && !is_year(t) && !is_date_number(text, toks, k))
+        {
             let (value, mut last) = if vague {
                 let mut v = t.norm.clone();
                 let mut j = k + 1;
@@ -393,10 +469,17 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
                 k.checked_sub(1).and_then(norm),
             );
             let start = toks[k - back].start;
-            // The counted noun: the next content word within two tokens, skipping "of".
+            // The counted noun: the next content word within two tokens, skipping "of", on
+            // the same line and not a month name (which starts a date of its own).
             let mut unit = String::new();
             let window = (last + 3).min(toks.len());
             for (j, n) in toks.iter().enumerate().take(window).skip(last + 1) {
+                let crosses_line = text
+                    .get(toks[last].end..n.start)
+                    .is_none_or(|gap| gap.contains(['\n', '\r']));
+                if crosses_line || (n.capitalised && month(&n.norm).is_some()) {
+                    break;
+                }
                 if n.class == TokenClass::Word {
                     unit = n.stem.clone();
                     last = j;
@@ -450,7 +533,70 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
         }
         k += 1;
     }
+    // A day of a list read before its month ("14, 15 and 24 December") was first taken
+    // for a count.
+    let days: Vec<SentenceSpan> = f
+        .dates
+        .iter()
+        .filter(|d| d.kind == DateKind::MonthDay)
+        .map(|d| d.span)
+        .collect();
+    f.quantities.retain(|q| {
+        !days
+            .iter()
+            .any(|d| q.span.start < d.end && d.start < q.span.end)
+    });
+    for d in &mut f.dates {
+        d.stamped =
+            f.stamp || after_stamp_verb(toks, d.span.start) || before_clock_time(text, d.span.end);
+    }
     f
+}
+
+/// Whether a clock time follows the date ending at byte `end`, with at most a year and
+/// separators between: "May 2, 2013 | 5: 03pm", "17 September 2013 - 21: 29" stamp a page.
+fn before_clock_time(text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches([' ', ',', '|', '-', '\u{2013}', '\u{2014}']);
+    let rest = match rest.get(..4) {
+        Some(y) if y.bytes().all(|b| b.is_ascii_digit()) => &rest[4..],
+        _ => rest,
+    };
+    let rest = rest.trim_start_matches([' ', ',', '|', '-', '\u{2013}', '\u{2014}']);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let after = rest[digits..].trim_start();
+    after
+        .strip_prefix(':')
+        .map(str::trim_start)
+        .is_some_and(|m| m.bytes().take_while(u8::is_ascii_digit).count() == 2)
+}
+
+/// Whether the date starting at byte `start` follows "Published", "Posted" or "Updated",
+/// with at most function words, weekdays and other date parts between ("Posted on Friday,
+/// June 12", "Last updated at 11: 24, Tuesday, 18 June 2013").
+fn after_stamp_verb(toks: &[Token], start: usize) -> bool {
+    let Some(first) = toks.iter().position(|t| t.start >= start) else {
+        return false;
+    };
+    for t in toks[..first].iter().rev().take(6) {
+        if matches!(t.norm.as_str(), "published" | "posted" | "updated") {
+            return true;
+        }
+        let filler = t.class != TokenClass::Word
+            || month(&t.norm).is_some()
+            || WEEKDAYS.contains(&t.norm.as_str())
+            || WEEKDAY_ABBREVIATIONS.contains(&t.norm.as_str())
+            || STAMP_WORDS.contains(&t.norm.as_str());
+        if !filler {
+            return false;
+        }
+    }
+    false
 }
 
 /// Whether a token is a reporting verb ("said", "claimed"). Capitalised inside a sentence it
@@ -505,15 +651,160 @@ pub(crate) fn attribution_spans(text: &str, toks: &[Token]) -> Vec<(usize, usize
     spans
 }
 
-fn is_date_number(toks: &[Token], k: usize) -> bool {
+fn is_date_number(text: &str, toks: &[Token], k: usize) -> bool {
+    let t = &toks[k];
+    let month_at = |m: &Token| {
+        Some(m)
+            .filter(|m| m.capitalised)
+            .and_then(|m| month(&m.norm))
+    };
     let prev_month = k
         .checked_sub(1)
         .and_then(|p| toks.get(p))
-        .is_some_and(|t| t.capitalised && month(&t.norm).is_some());
+        .and_then(|p| month_at(p).map(|m| is_day_of(text, p, t, m)))
+        .unwrap_or(false);
     let next_month = toks
         .get(k + 1)
-        .is_some_and(|t| t.capitalised && month(&t.norm).is_some());
+        .and_then(|n| month_at(n).map(|m| is_day_of(text, t, n, m)))
+        .unwrap_or(false);
     prev_month || next_month
+}
+
+/// A month-day reference of `month` and day `day` (digits) at `span`.
+fn month_day(month: &str, day: &str, span: SentenceSpan) -> DateRef {
+    DateRef {
+        value: format!("{month} {}", day.trim_start_matches('0')),
+        kind: DateKind::MonthDay,
+        span,
+        stamped: false,
+    }
+}
+
+/// Whether `day` (digits) is a day of `month`.
+fn valid_day(day: &str, month: &str) -> bool {
+    let last = match month {
+        "february" => 29,
+        "april" | "june" | "september" | "november" => 30,
+        _ => 31,
+    };
+    (1..=2).contains(&day.len()) && day.parse::<u32>().is_ok_and(|d| (1..=last).contains(&d))
+}
+
+/// The days of `month` listed after token `from` (itself a day), as in "December 14, 15, 21
+/// and 24": numbers joined by commas, "and" or "or" on the same line. Only a list closed by
+/// "and" or "or" counts ("January 10, 20 people" is a date and a count). Returns the days
+/// with their spans, and the token to go on from.
+fn days_after(
+    text: &str,
+    toks: &[Token],
+    from: usize,
+    month: &str,
+) -> (Vec<(String, SentenceSpan)>, usize) {
+    let mut days = Vec::new();
+    let mut closed = false;
+    let mut j = from + 1;
+    while let Some(t) = toks.get(j) {
+        let gap = text.get(toks[j - 1].end..t.start).unwrap_or("\n");
+        if gap.contains(['\n', '\r']) || !gap.chars().all(|c| c == ',' || c.is_whitespace()) {
+            break;
+        }
+        if matches!(t.norm.as_str(), "and" | "or") && !closed {
+            closed = true;
+        } else if t.class == TokenClass::Number && valid_day(&t.stem, month) {
+            days.push((t.stem.clone(), SentenceSpan::new(t.start, t.end)));
+            if closed {
+                j += 1;
+                break;
+            }
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    if closed && days.last().is_some() {
+        (days, j)
+    } else {
+        (Vec::new(), from + 1)
+    }
+}
+
+/// The days of `month` listed before token `last` (the day next to the month), as in "14,
+/// 15, 21 and 24 December" or "14,15,21 and 24 December": only a list whose last day follows
+/// "and" or "or". In input order, with their spans.
+fn days_before(
+    text: &str,
+    toks: &[Token],
+    last: usize,
+    month: &str,
+) -> Vec<(String, SentenceSpan)> {
+    let mut days: Vec<(String, SentenceSpan)> = Vec::new();
+    let mut j = last;
+    let conj = j
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|t| matches!(t.norm.as_str(), "and" | "or"));
+    if !conj {
+        return days;
+    }
+    j -= 1;
+    while j > 0 {
+        let t = &toks[j - 1];
+        let gap = text.get(t.end..toks[j].start).unwrap_or("\n");
+        if gap.contains(['\n', '\r']) || !gap.chars().all(|c| c == ',' || c.is_whitespace()) {
+            break;
+        }
+        if t.class != TokenClass::Number {
+            break;
+        }
+        // "14,15,21" is one token: its parts, each with its own bytes.
+        let written = text.get(t.start..t.end).unwrap_or("");
+        let mut parts = Vec::new();
+        let mut at = t.start;
+        for part in written.split(',') {
+            parts.push((
+                part.trim().to_string(),
+                SentenceSpan::new(at, at + part.len()),
+            ));
+            at += part.len() + 1;
+        }
+        if !parts
+            .iter()
+            .all(|(d, _)| valid_day(d, month) && d.len() == d.trim().len())
+        {
+            break;
+        }
+        for p in parts.into_iter().rev() {
+            days.push(p);
+        }
+        j -= 1;
+    }
+    days.reverse();
+    days
+}
+
+/// Whether the number token of the pair `first`, `second` (a month and a number, in either
+/// order) is a day of `month`: one or two digits, 1 to the month's last day, and on the same
+/// line as the month ("Dies At 91" above "June 6th" is an age, not a date).
+fn is_day_of(text: &str, first: &Token, second: &Token, month: &str) -> bool {
+    let day = if first.class == TokenClass::Number {
+        first
+    } else {
+        second
+    };
+    let last = match month {
+        "february" => 29,
+        "april" | "june" | "september" | "november" => 30,
+        _ => 31,
+    };
+    day.class == TokenClass::Number
+        && day.stem.len() <= 2
+        && day
+            .stem
+            .parse::<u32>()
+            .is_ok_and(|d| (1..=last).contains(&d))
+        && text
+            .get(first.end..second.start)
+            .is_some_and(|gap| !gap.contains(['\n', '\r']))
 }
 
 /// A run of capitalised, non-initial-stop tokens `[a, b]` as a source.
@@ -680,6 +971,91 @@ mod tests {
         let f = analyse("Lavrov said on Thursday evening this week.", None);
         let v: Vec<&str> = f.dates.iter().map(|d| d.value.as_str()).collect();
         assert_eq!(v, vec!["thursday", "this week"]);
+    }
+
+    #[test]
+    fn time_stamps_are_told_from_sentences_with_dates() {
+        for stamp in [
+            "Published: July 29, 2004",
+            "Sunday, July 21, 2013",
+            "10 June 2013 Last updated at 14: 00 GMT",
+            "Sun. , Aug. 4, 2013 11: 29 AM PDT",
+            "Tue Jul 02 2013, 14: 58 hrs",
+        ] {
+            assert!(analyse(stamp, None).stamp, "{stamp}");
+        }
+        for sentence in [
+            "Chris Ivory was placed on the list Tuesday.",
+            "UNHCR condemns air attack on refugee camp in South Sudan 11 November 2011",
+            "Updated",
+        ] {
+            assert!(!analyse(sentence, None).stamp, "{sentence}");
+        }
+        let stamped = |t: &str| -> Vec<(String, bool)> {
+            analyse(t, None)
+                .dates
+                .into_iter()
+                .map(|d| (d.value, d.stamped))
+                .collect()
+        };
+        assert_eq!(
+            stamped("Gigante Dies at 77 Published: December 19, 2005"),
+            vec![
+                ("december 19".to_string(), true),
+                ("2005".to_string(), true)
+            ]
+        );
+        assert_eq!(
+            stamped("Lohan checks into rehab May 3, 2013 | 8: 20 am"),
+            vec![("may 3".to_string(), true), ("2013".to_string(), true)]
+        );
+        assert_eq!(
+            stamped("He was killed on June 24, the police said."),
+            vec![("june 24".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn a_day_is_valid_for_its_month_and_on_its_line() {
+        let dates = |t: &str| -> Vec<String> {
+            analyse(t, None)
+                .dates
+                .into_iter()
+                .map(|d| d.value)
+                .collect()
+        };
+        // An age at the end of a headline line is not the day of the next line's month.
+        assert_eq!(
+            dates("Esther Williams Dies At 91\nJune 7, 2013"),
+            vec!["june 7", "2013"]
+        );
+        assert_eq!(dates("It happened 91 June"), Vec::<String>::new());
+        assert_eq!(dates("on 31 April or 30 April"), vec!["april 30"]);
+        assert_eq!(dates("on 29 Feb and 0 March"), vec!["february 29"]);
+        assert_eq!(dates("on 26 September"), vec!["september 26"]);
+        assert_eq!(dates("on September 26"), vec!["september 26"]);
+        // Lists of days, either way round, are every day of the list.
+        let list = vec![
+            "december 14",
+            "december 15",
+            "december 21",
+            "december 24",
+            "1998",
+        ];
+        assert_eq!(dates("on December 14, 15, 21 and 24 of 1998"), list);
+        assert_eq!(dates("on 14,15,21 and 24 December 1998"), list);
+        assert_eq!(dates("on 14, 15, 21 and 24 December 1998"), list);
+        assert_eq!(dates("on January 10, 20 people died"), vec!["january 10"]);
+        for t in [
+            "on December 14, 15, 21 and 24 of 1998",
+            "on 14,15,21 and 24 December 1998",
+        ] {
+            assert!(analyse(t, None).quantities.is_empty(), "{t}");
+        }
+        // The age is a quantity again once it is not a day.
+        let f = analyse("Esther Williams Dies At 91\nJune 7, 2013", None);
+        let q: Vec<&str> = f.quantities.iter().map(|q| q.value.as_str()).collect();
+        assert_eq!(q, vec!["91"]);
     }
 
     #[test]

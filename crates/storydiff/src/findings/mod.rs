@@ -2,7 +2,9 @@
 //! graph (never another alignment pass).
 //!
 //! - The outlets that carry a claim are compared for quantities
-//!   ([`Number`](FindingKind::Number)) and days and dates, all of them in one finding; linked
+//!   ([`Number`](FindingKind::Number)) and days and dates, all of them in one finding (a
+//!   time stamp, "Published: July 29, 2004", dates the writing, not the claim, and is left
+//!   out); linked
 //!   sentences of the compared pairs for hedges and loaded reporting verbs, and sources
 //!   (attribution).
 //! - Quotes are found in every article and matched across outlets by content words: the same
@@ -543,7 +545,7 @@ fn claim_dates(b: &mut Builder, sides: &[Side]) {
                     .flat_map(|(i, f)| {
                         f.dates
                             .iter()
-                            .filter(|d| d.kind == kind)
+                            .filter(|d| d.kind == kind && !d.stamped)
                             .map(move |d| (*i, d.clone()))
                     })
                     .collect();
