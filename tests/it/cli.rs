@@ -888,3 +888,26 @@ fn by_event_chooses_the_base_by_its_rule_and_says_why() {
         "harbour-national"
     );
 }
+
+#[test]
+/// The semantic scorer, which gives the possibly-covered tier (the real model).
+fn both_layouts_carry_the_same_notes() {
+    let t = crate::trio();
+    let run = |layout: &str| {
+        let out = crate::ok_output(
+            storydiff()
+                .env("STORYDIFF_SCORER", "semantic")
+                .args([
+                    "compare", "--color", "never", "--width", "240", "--layout", layout,
+                ])
+                .args(&t),
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (inline, side) = (run("inline"), run("side-by-side"));
+    for note in ["possibly covered by ", "shares a claim with ", "also in "] {
+        let count = |s: &str| s.matches(note).count();
+        assert!(count(&inline) > 0, "{note}");
+        assert_eq!(count(&side), count(&inline), "{note}");
+    }
+}

@@ -290,17 +290,16 @@ fn render_comparison(
                     &[(text, pal.delete)],
                     width,
                 )?;
-                write_related(
-                    out,
+                let own = [base.label.as_str()];
+                let notes = row_notes(
                     &ol,
                     other,
                     related.of(true, i),
                     related.possible(true, i),
+                    claims.elsewhere(&base.label, i, &own),
                     pal,
-                    width,
-                )?;
-                let own = [base.label.as_str()];
-                write_elsewhere(out, claims.elsewhere(&base.label, i, &own), pal, width)?;
+                );
+                write_notes(out, &notes, pal, width)?;
             }
             Row::Added(j) => {
                 let text = pal.text(&other.sentences[j].text);
@@ -311,17 +310,16 @@ fn render_comparison(
                     &[(text, pal.insert)],
                     width,
                 )?;
-                write_related(
-                    out,
+                let own = [other.label.as_str()];
+                let notes = row_notes(
                     &bl,
                     base,
                     related.of(false, j),
                     related.possible(false, j),
+                    claims.elsewhere(&other.label, j, &own),
                     pal,
-                    width,
-                )?;
-                let own = [other.label.as_str()];
-                write_elsewhere(out, claims.elsewhere(&other.label, j, &own), pal, width)?;
+                );
+                write_notes(out, &notes, pal, width)?;
             }
         }
     }
@@ -503,10 +501,11 @@ fn render_side_by_side(
                 let text = pal.text(&base.sentences[i].text);
                 let mut left = layout_lines(&[(text, pal.delete)], left_w);
                 let own = [base.label.as_str()];
-                let notes = side_notes(
+                let notes = row_notes(
                     &ol,
                     other,
                     related.of(true, i),
+                    related.possible(true, i),
                     view.claims.elsewhere(&base.label, i, &own),
                     pal,
                 );
@@ -519,10 +518,11 @@ fn render_side_by_side(
                 let text = pal.text(&other.sentences[j].text);
                 let mut right = layout_lines(&[(text, pal.insert)], right_w);
                 let own = [other.label.as_str()];
-                let notes = side_notes(
+                let notes = row_notes(
                     &bl,
                     base,
                     related.of(false, j),
+                    related.possible(false, j),
                     view.claims.elsewhere(&other.label, j, &own),
                     pal,
                 );
@@ -537,25 +537,34 @@ fn render_side_by_side(
     Ok(())
 }
 
-/// The notes under an added or dropped sentence, as text: the partner sentences of the other
-/// side it shares a claim with, then the other outlets that carry its claim.
-fn side_notes(
+/// The notes under an added or dropped sentence, as text, the same in both layouts: its
+/// closest candidate on the other side when it has no partner ("possibly covered"), the
+/// partner sentences of the other side it shares a claim with, then the other outlets that
+/// carry its claim.
+fn row_notes(
     label: &str,
     article: &Article,
     partners: &[usize],
+    possible: Option<usize>,
     elsewhere: Option<(&str, Vec<String>)>,
     pal: &Palette,
 ) -> Vec<String> {
-    let mut notes: Vec<String> = partners
-        .iter()
-        .filter_map(|&k| article.sentences.get(k))
-        .map(|s| {
-            format!(
-                "shares a claim with {label}: {}",
-                pal.text(&super::gist(&s.text))
-            )
-        })
-        .collect();
+    let gist = |k: usize| {
+        article
+            .sentences
+            .get(k)
+            .map(|s| pal.text(&super::gist(&s.text)))
+    };
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(g) = possible.and_then(gist) {
+        notes.push(format!("possibly covered by {label}: {g}"));
+    }
+    notes.extend(
+        partners
+            .iter()
+            .filter_map(|&k| gist(k))
+            .map(|g| format!("shares a claim with {label}: {g}")),
+    );
     if let Some((id, outlets)) = elsewhere {
         let names: Vec<String> = outlets.iter().map(|o| pal.text(o)).collect();
         notes.push(format!("also in {} (claim {id})", names.join(", ")));
@@ -596,52 +605,17 @@ fn write_columns(
     Ok(())
 }
 
-/// Under an added or dropped sentence, the other side's sentences it shares a claim with
-/// (related pairs), each as its first words: the sentence is new or missing as a whole,
-/// but part of what it says is there. Then the sentence that possibly covers it (close, below
-/// the threshold: the editor decides).
-fn write_related(
+/// Print the notes of a row ([`row_notes`]) under it, indented.
+fn write_notes(
     out: &mut dyn Write,
-    label: &str,
-    article: &Article,
-    partners: &[usize],
-    possible: Option<usize>,
+    notes: &[String],
     pal: &Palette,
     width: usize,
 ) -> io::Result<()> {
-    if let Some(s) = possible.and_then(|k| article.sentences.get(k)) {
-        let text = format!(
-            "possibly covered by {label}: {}",
-            pal.text(&super::gist(&s.text))
-        );
-        write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
-    }
-    for &k in partners {
-        let Some(s) = article.sentences.get(k) else {
-            continue;
-        };
-        let gist = super::gist(&s.text);
-        let text = format!("shares a claim with {label}: {}", pal.text(&gist));
-        write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
+    for n in notes {
+        write_wrapped(out, "    ", "      ", &[(n.clone(), pal.dim)], width)?;
     }
     Ok(())
-}
-
-/// Under an added or dropped sentence, the other outlets whose sentences share its claim in
-/// the claim graph: "only in X" is about this pair's alignment, and this says who else carries
-/// it (the other side of the pair too, when the graph joins them through a third outlet).
-fn write_elsewhere(
-    out: &mut dyn Write,
-    found: Option<(&str, Vec<String>)>,
-    pal: &Palette,
-    width: usize,
-) -> io::Result<()> {
-    let Some((id, outlets)) = found else {
-        return Ok(());
-    };
-    let names: Vec<String> = outlets.iter().map(|o| pal.text(o)).collect();
-    let text = format!("also in {} (claim {id})", names.join(", "));
-    write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)
 }
 
 /// A section heading: the title, then `=` to the full width.
