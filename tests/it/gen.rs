@@ -955,7 +955,8 @@ pub fn case() -> BoxedStrategy<Case> {
         vec(derived(), 1..=2),
         prop::bool::weighted(0.3),
         prop::option::weighted(0.2, any::<Index>()),
-        prop_oneof![3 => Just(80usize), 1 => 1usize..300],
+        // The widths a user can ask for: `--width` refuses fewer than 20 columns.
+        prop_oneof![3 => Just(80usize), 1 => 20usize..300],
     )
         .prop_map(|(base, ds, all_pairs, base_at, width)| {
             let mut articles = vec![render_article(
