@@ -1194,12 +1194,17 @@ impl StageBar {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {elapsed}")
-        {
-            bar.set_style(style.progress_chars("=> "));
+        let bar = StageBar(bar);
+        bar.restyle(1);
+        bar
+    }
+
+    /// A bar with the count out of `total`, or, when the total is not known (0: a pile
+    /// being read), a spinner with the count so far.
+    fn restyle(&self, total: u64) {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(stage_template(total)) {
+            self.0.set_style(style.progress_chars("=> "));
         }
-        StageBar(bar)
     }
 
     /// Print a line above the bar (or plainly when hidden).
@@ -1210,12 +1215,22 @@ impl StageBar {
 
 impl storydiff::group::Progress for StageBar {
     fn stage(&self, name: &str, total: u64) {
+        self.restyle(total);
         self.0.set_message(name.to_string());
         self.0.set_length(total);
         self.0.set_position(0);
     }
     fn inc(&self, n: u64) {
         self.0.inc(n);
+    }
+}
+
+/// The progress line of a stage of `total` steps; 0 means the total is not known.
+fn stage_template(total: u64) -> &'static str {
+    if total == 0 {
+        "{spinner} {msg:>10} {pos} so far {elapsed}"
+    } else {
+        "{msg:>12} [{bar:30}] {pos}/{len} {elapsed}"
     }
 }
 
@@ -1757,6 +1772,21 @@ mod tests {
                 .iter()
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_stage_of_unknown_length_counts_without_a_total() {
+        assert_eq!(
+            stage_template(0),
+            "{spinner} {msg:>10} {pos} so far {elapsed}"
+        );
+        assert_eq!(
+            stage_template(7),
+            "{msg:>12} [{bar:30}] {pos}/{len} {elapsed}"
+        );
+        for total in [0, 7] {
+            assert!(indicatif::ProgressStyle::with_template(stage_template(total)).is_ok());
         }
     }
 

@@ -891,7 +891,7 @@ fn by_event_chooses_the_base_by_its_rule_and_says_why() {
 
 #[test]
 /// The semantic scorer, which gives the possibly-covered tier (the real model).
-fn both_layouts_carry_the_same_notes() {
+fn both_layouts_and_the_html_report_carry_the_same_notes() {
     let t = crate::trio();
     let run = |layout: &str| {
         let out = crate::ok_output(
@@ -905,9 +905,18 @@ fn both_layouts_carry_the_same_notes() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let (inline, side) = (run("inline"), run("side-by-side"));
+    let html = crate::ok_output(
+        storydiff()
+            .env("STORYDIFF_SCORER", "semantic")
+            .args(["compare", "--format", "html"])
+            .args(&t),
+    );
+    let html = String::from_utf8_lossy(&html.stdout).into_owned();
     for note in ["possibly covered by ", "shares a claim with ", "also in "] {
         let count = |s: &str| s.matches(note).count();
         assert!(count(&inline) > 0, "{note}");
         assert_eq!(count(&side), count(&inline), "{note}");
+        // The HTML report's pair views say the same under the same sentences.
+        assert_eq!(count(&html), count(&inline), "{note} in HTML");
     }
 }

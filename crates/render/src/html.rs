@@ -120,6 +120,7 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     let fold = super::Folding::new(report);
     let sparse = claims::sparse(report, base);
     let claim_of = claim_index(report, &sparse);
+    let carriers = super::ClaimIndex::new(report);
     let notes = report.all_notes();
     if !notes.is_empty() {
         let _ = write!(
@@ -159,6 +160,7 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     }
     let ctx = Ctx {
         claim_of: &claim_of,
+        carriers: &carriers,
         prefix,
         seen: Default::default(),
         findings: &report.findings,
@@ -690,6 +692,8 @@ fn short(s: &str, max: usize) -> String {
 struct Ctx<'a> {
     /// Claim number of every (article, sentence).
     claim_of: &'a [Vec<usize>],
+    /// The outlets of every claim, for the "also in" note of an added or dropped sentence.
+    carriers: &'a super::ClaimIndex<'a>,
     /// Keeps ids unique when several reports share a page.
     prefix: &'a str,
     /// Sentences already written: the first occurrence carries the id findings link to.
@@ -847,12 +851,14 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
                     sentence_span(h, base, i, ba, ctx, &text(&base.sentences[i].text));
                 }
                 related_note(h, other, related.of(true, i), related.possible(true, i));
+                also_in(h, base, i, ctx);
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
             super::terminal::Row::Added(j) => {
                 let _ = write!(h, "<tr data-kind=\"added\" data-owner=\"{0}\"><td class=\"empty\"></td><td class=\"added\" data-outlet=\"{0}\">", attr(&other.label));
                 sentence_span(h, other, j, oa, ctx, &text(&other.sentences[j].text));
                 related_note(h, base, related.of(false, j), related.possible(false, j));
+                also_in(h, other, j, ctx);
                 h.push_str("</td></tr>\n");
             }
         }
@@ -881,6 +887,20 @@ fn related_note(h: &mut String, partner: &Article, idx: &[usize], possible: Opti
             "<small class=\"rel\">shares a claim with {}: {}</small>",
             text(&partner.label),
             text(&gist)
+        );
+    }
+}
+
+/// Under an added or dropped sentence: the other outlets whose sentences share its claim in
+/// the claim graph, as the terminal view says it ("only in" is about the pair on screen).
+fn also_in(h: &mut String, a: &Article, i: usize, ctx: &Ctx) {
+    if let Some((id, outlets)) = ctx.carriers.elsewhere(&a.label, i, &[a.label.as_str()]) {
+        let names: Vec<String> = outlets.iter().map(|o| text(o)).collect();
+        let _ = write!(
+            h,
+            "<small class=\"rel also\">also in {} (claim {})</small>",
+            names.join(", "),
+            text(id)
         );
     }
 }
