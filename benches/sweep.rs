@@ -24,6 +24,8 @@
 //! - **marks**: with colour off, a diff mark an input's text holds (`[-`, `-]`, `{+`, `+}`,
 //!   as the whole white-space-free word it sits in) never appears in the terminal view as it
 //!   is: it is escaped, so only storydiff's own marks read as marks.
+//! - Each corpus's line ends with its findings by kind (a tally, not a check), so a change to
+//!   the findings can be read off it.
 //! - Every 150th job of a corpus runs with the semantic scorer (the installed model), the rest
 //!   with the lexical one.
 //!
@@ -199,6 +201,9 @@ struct Outcome {
     /// storydiff's error line when it refused the input (exit 2).
     refused: Option<String>,
     found: Found,
+    /// The JSON report's findings by kind (not violations: read them to judge the
+    /// findings, e.g. how many date-time findings a change leaves).
+    findings: BTreeMap<String, usize>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -698,6 +703,7 @@ fn run_job(exe: &str, dir: &Path, job: &Job) -> Outcome {
         }
         if format == "json" && matches!(status, Status::Ran) {
             check_json(&first.stdout, job, &mut outcome.found);
+            count_findings(&first.stdout, &mut outcome.findings);
         }
         statuses.push((format, status));
     }
@@ -818,6 +824,18 @@ fn matches_file(span: &Span, bytes: &[u8]) -> bool {
 }
 
 /// Parse the JSON report of a job and run every check on it.
+/// Count the findings of a JSON report by kind.
+fn count_findings(stdout: &[u8], counts: &mut BTreeMap<String, usize>) {
+    let Ok(report) = serde_json::from_slice::<Value>(stdout) else {
+        return;
+    };
+    for f in report["findings"].as_array().into_iter().flatten() {
+        if let Some(kind) = f["kind"].as_str() {
+            *counts.entry(kind.to_string()).or_default() += 1;
+        }
+    }
+}
+
 fn check_json(stdout: &[u8], job: &Job, found: &mut Found) {
     let report: Value = match serde_json::from_slice(stdout) {
         Ok(v) => v,
@@ -1121,6 +1139,8 @@ struct Summary {
     skipped: Vec<String>,
     /// Per kind: jobs with such a violation, and violations in all.
     kinds: BTreeMap<Kind, (usize, usize)>,
+    /// Findings of the JSON reports by kind.
+    findings: BTreeMap<String, usize>,
     time: Duration,
 }
 
@@ -1153,6 +1173,7 @@ fn run_corpus(
         refused: Vec::new(),
         skipped: loaded.skipped,
         kinds: BTreeMap::new(),
+        findings: BTreeMap::new(),
         time: Duration::ZERO,
     };
     for (job, detail) in loaded.problems {
@@ -1170,6 +1191,9 @@ fn run_corpus(
     let outcomes = sweep(exe, tmp, corpus, &jobs);
     for (i, (job, outcome)) in jobs.iter().zip(outcomes).enumerate() {
         summary.runs += outcome.runs;
+        for (kind, n) in outcome.findings {
+            *summary.findings.entry(kind).or_default() += n;
+        }
         if let Some(msg) = outcome.refused {
             summary.refused.push((job.name.clone(), msg));
         }
@@ -1209,6 +1233,8 @@ fn print_summary(s: &Summary) {
     for skipped in &s.skipped {
         println!("          skipped: {skipped}");
     }
+    let findings: Vec<String> = s.findings.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!("          findings: {}", findings.join(", "));
 }
 
 /// Up to [`MAX_EXAMPLES`] violations: the first of each (corpus, kind), then the rest in order.

@@ -537,3 +537,22 @@ fn the_input_limit_is_said_where_a_user_looks() {
         assert!(text.contains("16 MiB"), "{args:?}");
     }
 }
+
+#[test]
+fn batch_writes_no_raw_control_character() {
+    let esc: String = controls()
+        .chars()
+        .map(|c| format!("\\u{:04x}", u32::from(c)))
+        .collect();
+    let line = |id: &str, outlet: &str, n: u32| {
+        format!(
+            "{{\"id\":\"{id}{esc}\",\"outlet\":\"{outlet}{esc}\",\"text\":\"Fire kills {n} in port town{esc}\\n\\nThe fire {esc} killed {n} people in the port town of Constanta on Tuesday, police said.\\nRescuers worked through the night.\"}}\n"
+        )
+    };
+    let pile = format!("{}{}", line("a", "wire", 12), line("b", "regional", 13));
+    let (code, err, out) = batch_on("batch-controls", pile.as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(String::from_utf8_lossy(&out).contains("\"type\":\"summary\""));
+    assert_eq!(raw_controls(&out), Vec::<u32>::new());
+    assert_eq!(raw_controls(err.as_bytes()), Vec::<u32>::new());
+}
