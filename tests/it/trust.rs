@@ -556,3 +556,17 @@ fn batch_writes_no_raw_control_character() {
     assert_eq!(raw_controls(&out), Vec::<u32>::new());
     assert_eq!(raw_controls(err.as_bytes()), Vec::<u32>::new());
 }
+
+#[test]
+fn ids_read_back_from_a_report_are_escaped_too() {
+    let mut v: serde_json::Value = serde_json::from_str(&trio_report()).unwrap_or_default();
+    let id = "f\u{1b}]52;c;eA==\u{7}[-x-]";
+    v["findings"][0]["id"] = id.into();
+    v["claims"][0]["id"] = id.into();
+    let report = serde_json::to_string(&v).unwrap_or_default();
+    for format in ["terminal", "checklist", "html", "json"] {
+        let (code, out, err) = render(&format!("ids-{format}"), &report, format);
+        assert_eq!(code, Some(0), "{format}: {err}");
+        assert_eq!(raw_controls(&out), Vec::<u32>::new(), "{format}");
+    }
+}

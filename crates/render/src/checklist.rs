@@ -104,7 +104,7 @@ fn render_item(report: &Report, f: &Finding, out: &mut dyn Write) -> io::Result<
     writeln!(
         out,
         "- [ ] {} {}: {}",
-        f.id,
+        escape(&f.id),
         kind_name(f.kind),
         escape(&f.explanation)
     )?;

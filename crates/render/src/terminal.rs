@@ -156,7 +156,12 @@ fn render_findings(
             Severity::Low => ("low", pal.dim),
         };
         let kind = kind_name(f.kind);
-        let head = format!("{} {} {kind}: {}", f.id, tag, pal.text(&f.explanation));
+        let head = format!(
+            "{} {} {kind}: {}",
+            pal.text(&f.id),
+            tag,
+            pal.text(&f.explanation)
+        );
         write_wrapped(
             out,
             &format!("{} ", style.style("!")),
@@ -567,7 +572,11 @@ fn row_notes(
     );
     if let Some((id, outlets)) = elsewhere {
         let names: Vec<String> = outlets.iter().map(|o| pal.text(o)).collect();
-        notes.push(format!("also in {} (claim {id})", names.join(", ")));
+        notes.push(format!(
+            "also in {} (claim {})",
+            names.join(", "),
+            pal.text(id)
+        ));
     }
     notes
 }

@@ -128,7 +128,8 @@ fn is_wrapped(before: &str, next: &str) -> bool {
         .next_back()
         .and_then(|w| w.chars().next())
         .is_some_and(|c| !c.is_lowercase());
-    if heading_end && starts_with_dateline(next) {
+    // A line ending in a comma goes on ("… on Friday," / "June 6, …").
+    if heading_end && !last_line.ends_with(',') && starts_with_dateline(next) {
         return false;
     }
     let open_end =

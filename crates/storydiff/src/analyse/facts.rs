@@ -137,14 +137,39 @@ const STAMP_WORDS: &[&str] = &[
 fn is_stamp(toks: &[Token]) -> bool {
     toks.iter()
         .any(|t| t.class == TokenClass::Number || month(&t.norm).is_some())
-        && toks.iter().all(|t| {
-            t.class != TokenClass::Word
-                || month(&t.norm).is_some()
-                || WEEKDAYS.contains(&t.norm.as_str())
-                || WEEKDAY_ABBREVIATIONS.contains(&t.norm.as_str())
-                || STAMP_WORDS.contains(&t.norm.as_str())
+        && toks.iter().all(|t| match t.class {
+            TokenClass::Number => true,
+            // The function words of a stamp ("Posted on", "updated at"); "It was on July
+            // 4." is a sentence.
+            TokenClass::Stop => STAMP_FUNCTION_WORDS.contains(&t.norm.as_str()),
+            TokenClass::Word => {
+                month(&t.norm).is_some()
+                    || WEEKDAYS.contains(&t.norm.as_str())
+                    || WEEKDAY_ABBREVIATIONS.contains(&t.norm.as_str())
+                    || STAMP_WORDS.contains(&t.norm.as_str())
+            }
         })
 }
+
+/// Function words a time stamp may hold.
+const STAMP_FUNCTION_WORDS: &[&str] = &[
+    "on",
+    "at",
+    "of",
+    "the",
+    "by",
+    "in",
+    "and",
+    "a",
+    "p",
+    "m",
+    "am",
+    "pm",
+    "last",
+    "updated",
+    "posted",
+    "published",
+];
 
 /// Weekday abbreviations a stamp writes ("Sun., Aug. 4").
 const WEEKDAY_ABBREVIATIONS: &[&str] = &[
@@ -680,6 +705,12 @@ fn month_day(month: &str, day: &str, span: SentenceSpan) -> DateRef {
     }
 }
 
+/// Whether token `t` is written in digits ("7", "07"; not "seven", whose stem is "7").
+fn in_digits(text: &str, t: &Token) -> bool {
+    text.get(t.start..t.end)
+        .is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Whether `day` (digits) is a day of `month`.
 fn valid_day(day: &str, month: &str) -> bool {
     let last = match month {
@@ -702,6 +733,8 @@ fn days_after(
 ) -> (Vec<(String, SentenceSpan)>, usize) {
     let mut days = Vec::new();
     let mut closed = false;
+    // A day came after the "and" or "or": the list is whole.
+    let mut ended = false;
     let mut j = from + 1;
     while let Some(t) = toks.get(j) {
         let gap = text.get(toks[j - 1].end..t.start).unwrap_or("\n");
@@ -710,9 +743,10 @@ fn days_after(
         }
         if matches!(t.norm.as_str(), "and" | "or") && !closed {
             closed = true;
-        } else if t.class == TokenClass::Number && valid_day(&t.stem, month) {
+        } else if t.class == TokenClass::Number && in_digits(text, t) && valid_day(&t.stem, month) {
             days.push((t.stem.clone(), SentenceSpan::new(t.start, t.end)));
             if closed {
+                ended = true;
                 j += 1;
                 break;
             }
@@ -721,7 +755,7 @@ fn days_after(
         }
         j += 1;
     }
-    if closed && days.last().is_some() {
+    if ended {
         (days, j)
     } else {
         (Vec::new(), from + 1)
@@ -767,10 +801,8 @@ fn days_before(
             ));
             at += part.len() + 1;
         }
-        if !parts
-            .iter()
-            .all(|(d, _)| valid_day(d, month) && d.len() == d.trim().len())
-        {
+        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        if !parts.iter().all(|(d, _)| digits(d) && valid_day(d, month)) {
             break;
         }
         for p in parts.into_iter().rev() {
@@ -797,6 +829,7 @@ fn is_day_of(text: &str, first: &Token, second: &Token, month: &str) -> bool {
         _ => 31,
     };
     day.class == TokenClass::Number
+        && in_digits(text, day)
         && day.stem.len() <= 2
         && day
             .stem
@@ -988,6 +1021,7 @@ mod tests {
             "Chris Ivory was placed on the list Tuesday.",
             "UNHCR condemns air attack on refugee camp in South Sudan 11 November 2011",
             "Updated",
+            "It was on July 4.",
         ] {
             assert!(!analyse(sentence, None).stamp, "{sentence}");
         }
@@ -1046,6 +1080,12 @@ mod tests {
         assert_eq!(dates("on 14,15,21 and 24 December 1998"), list);
         assert_eq!(dates("on 14, 15, 21 and 24 December 1998"), list);
         assert_eq!(dates("on January 10, 20 people died"), vec!["january 10"]);
+        // A number word is a count, and a list needs a day after its "and".
+        assert_eq!(
+            dates("The strike began on May 5 and one worker died."),
+            vec!["may 5"]
+        );
+        assert_eq!(dates("On March 3, 12 and 40 were wounded"), vec!["march 3"]);
         for t in [
             "on December 14, 15, 21 and 24 of 1998",
             "on 14,15,21 and 24 December 1998",
