@@ -141,14 +141,23 @@ fn is_stamp(toks: &[Token]) -> bool {
             TokenClass::Number => true,
             // The function words of a stamp ("Posted on", "updated at"); "It was on July
             // 4." is a sentence.
-            TokenClass::Stop => STAMP_FUNCTION_WORDS.contains(&t.norm.as_str()),
+            TokenClass::Stop => {
+                STAMP_FUNCTION_WORDS.contains(&t.norm.as_str()) || month(&t.norm).is_some()
+            }
             TokenClass::Word => {
                 month(&t.norm).is_some()
+                    || is_ordinal(&t.norm)
                     || WEEKDAYS.contains(&t.norm.as_str())
                     || WEEKDAY_ABBREVIATIONS.contains(&t.norm.as_str())
                     || STAMP_WORDS.contains(&t.norm.as_str())
             }
         })
+}
+
+/// "2nd", "21st", "10th": a day written as an ordinal.
+fn is_ordinal(norm: &str) -> bool {
+    let digits = norm.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=2).contains(&digits) && matches!(&norm[digits..], "st" | "nd" | "rd" | "th")
 }
 
 /// Function words a time stamp may hold.
@@ -1014,6 +1023,8 @@ mod tests {
             "10 June 2013 Last updated at 14: 00 GMT",
             "Sun. , Aug. 4, 2013 11: 29 AM PDT",
             "Tue Jul 02 2013, 14: 58 hrs",
+            "May 03, 2013",
+            "Tuesday, July 2nd, 2013",
         ] {
             assert!(analyse(stamp, None).stamp, "{stamp}");
         }
