@@ -143,6 +143,11 @@ const CASES: &[Case] = &[
         "json",
     ),
     (
+        "counts, dates and day lists in one sentence",
+        |n| "12 people died on 3, 4 and 5 June, 7 more on June 9, 10 and 11, ".repeat(n / 8) + "\n",
+        "json",
+    ),
+    (
         "CJK text without spaces",
         |n| "俄罗斯外长拉夫罗夫周五表示俄方正在等待书面答复".repeat(n / 5) + "。\n",
         "json",

@@ -569,16 +569,26 @@ pub fn of_sentence(text: &str, toks: &[Token], previous_source: Option<&Source>)
     }
     // A day of a list read before its month ("14, 15 and 24 December") was first taken
     // for a count.
-    let days: Vec<SentenceSpan> = f
+    // The day spans merged into disjoint ranges in order, so each quantity finds the one
+    // range it could overlap by a binary search (no days × quantities scan on a sentence of
+    // thousands of both).
+    let mut spans: Vec<(usize, usize)> = f
         .dates
         .iter()
         .filter(|d| d.kind == DateKind::MonthDay)
-        .map(|d| d.span)
+        .map(|d| (d.span.start, d.span.end))
         .collect();
+    spans.sort_unstable();
+    let mut days: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match days.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => days.push((start, end)),
+        }
+    }
     f.quantities.retain(|q| {
-        !days
-            .iter()
-            .any(|d| q.span.start < d.end && d.start < q.span.end)
+        let k = days.partition_point(|&(_, end)| end <= q.span.start);
+        days.get(k).is_none_or(|&(start, _)| start >= q.span.end)
     });
     for d in &mut f.dates {
         d.stamped =
@@ -614,9 +624,8 @@ fn before_clock_time(text: &str, end: usize) -> bool {
 /// with at most function words, weekdays and other date parts between ("Posted on Friday,
 /// June 12", "Last updated at 11: 24, Tuesday, 18 June 2013").
 fn after_stamp_verb(toks: &[Token], start: usize) -> bool {
-    let Some(first) = toks.iter().position(|t| t.start >= start) else {
-        return false;
-    };
+    // Tokens are in text order: a binary search, not a scan per date.
+    let first = toks.partition_point(|t| t.start < start);
     for t in toks[..first].iter().rev().take(6) {
         if matches!(t.norm.as_str(), "published" | "posted" | "updated") {
             return true;
