@@ -725,8 +725,12 @@ fn month_day(month: &str, day: &str, span: SentenceSpan) -> DateRef {
 
 /// Whether token `t` is written in digits ("7", "07"; not "seven", whose stem is "7").
 fn in_digits(text: &str, t: &Token) -> bool {
-    text.get(t.start..t.end)
-        .is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+    text.get(t.start..t.end).is_some_and(all_digits)
+}
+
+/// Whether `w` is one or more ASCII digits.
+fn all_digits(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether `day` (digits) is a day of `month`.
@@ -819,8 +823,10 @@ fn days_before(
             ));
             at += part.len() + 1;
         }
-        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-        if !parts.iter().all(|(d, _)| digits(d) && valid_day(d, month)) {
+        if !parts
+            .iter()
+            .all(|(d, _)| all_digits(d) && valid_day(d, month))
+        {
             break;
         }
         for p in parts.into_iter().rev() {
@@ -841,18 +847,9 @@ fn is_day_of(text: &str, first: &Token, second: &Token, month: &str) -> bool {
     } else {
         second
     };
-    let last = match month {
-        "february" => 29,
-        "april" | "june" | "september" | "november" => 30,
-        _ => 31,
-    };
     day.class == TokenClass::Number
         && in_digits(text, day)
-        && day.stem.len() <= 2
-        && day
-            .stem
-            .parse::<u32>()
-            .is_ok_and(|d| (1..=last).contains(&d))
+        && valid_day(&day.stem, month)
         && text
             .get(first.end..second.start)
             .is_some_and(|gap| !gap.contains(['\n', '\r']))
