@@ -216,14 +216,15 @@ impl FloorBoundary for str {
 /// sentences joined by one space, `equal`+`insert` the other's).
 fn check_comparisons(r: &Report) -> Result<(), Violation> {
     for c in &r.comparisons {
-        let (Some(base), Some(other)) = (r.article(&c.base), r.article(&c.other)) else {
+        if c.base.index() >= r.articles.len() || c.other.index() >= r.articles.len() {
             return Err(Violation::new(
                 "partition",
-                "label",
-                format!("{} / {}", c.base, c.other),
+                "article",
+                format!("{} / {}", c.base.index(), c.other.index()),
             ));
-        };
-        let pair = format!("{}-{}", c.base, c.other);
+        }
+        let (base, other) = (r.article(c.base), r.article(c.other));
+        let pair = format!("{}-{}", base.label, other.label);
         let mut seen_base = vec![0u32; base.sentences.len()];
         let mut seen_other = vec![0u32; other.sentences.len()];
         let mark = |seen: &mut Vec<u32>, i: usize, what: &str| match seen.get_mut(i) {
@@ -277,6 +278,35 @@ fn check_comparisons(r: &Report) -> Result<(), Violation> {
         for &j in &c.added {
             mark(&mut seen_other, j, "added")?;
         }
+        for &i in &c.shared_base {
+            mark(&mut seen_base, i, "shared")?;
+        }
+        for &j in &c.shared_other {
+            mark(&mut seen_other, j, "shared")?;
+        }
+        // A view is a projection of the claim graph: never "only in" one outlet of a
+        // sentence whose claim the other outlet carries, never "shared" otherwise.
+        for (list, side, partner, what) in [
+            (&c.dropped, c.base, c.other, false),
+            (&c.added, c.other, c.base, false),
+            (&c.shared_base, c.base, c.other, true),
+            (&c.shared_other, c.other, c.base, true),
+        ] {
+            if let Some(&i) = list
+                .iter()
+                .find(|&&i| r.claims.carries(partner, side, i) != what)
+            {
+                return Err(Violation::new(
+                    "graph",
+                    if what {
+                        "shared-not-in-claim"
+                    } else {
+                        "only-in-but-carried"
+                    },
+                    format!("{pair}: {} sentence {i}", r.label(side)),
+                ));
+            }
+        }
         if let Some(k) = seen_base.iter().position(|&n| n != 1) {
             return Err(Violation::new(
                 "partition",
@@ -311,13 +341,19 @@ fn check_evidence(r: &Report) -> Result<(), Violation> {
         let kind = render::kind_name(f.kind);
         for sref in &f.sentences {
             let ok = r
-                .article(&sref.article)
+                .articles
+                .get(sref.article.index())
                 .is_some_and(|a| sref.index < a.sentences.len());
             if !ok {
                 return Err(Violation::new(
                     "evidence",
                     format!("{kind}/bad-sentence-ref"),
-                    format!("finding {} names {}#{}", f.id, sref.article, sref.index),
+                    format!(
+                        "finding {} names {}#{}",
+                        f.id,
+                        sref.article.index(),
+                        sref.index
+                    ),
                 ));
             }
         }
@@ -329,8 +365,8 @@ fn check_evidence(r: &Report) -> Result<(), Violation> {
                     format!("finding {} ({}): {detail}", f.id, f.explanation),
                 ))
             };
-            let Some(a) = r.article(&e.article) else {
-                return bad("unknown-article", e.article.clone());
+            let Some(a) = r.articles.get(e.article.index()) else {
+                return bad("unknown-article", e.article.index().to_string());
             };
             if e.start > e.end || e.end > a.text.len() {
                 return bad(

@@ -135,8 +135,8 @@ fn stdin_and_labels() {
     let r: Report = storydiff::wire::read_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.articles[0].label, "wire");
     assert_eq!(r.articles[0].path, "-");
-    assert_eq!(r.comparisons[0].base, "wire");
-    assert_eq!(r.comparisons[0].other, "site");
+    assert_eq!(r.label(r.comparisons[0].base), "wire");
+    assert_eq!(r.label(r.comparisons[0].other), "site");
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn base_and_all_pairs_choose_the_comparisons() {
     let pairs: Vec<(&str, &str)> = r
         .comparisons
         .iter()
-        .map(|c| (c.base.as_str(), c.other.as_str()))
+        .map(|c| (r.label(c.base), r.label(c.other)))
         .collect();
     assert_eq!(pairs, vec![("brasov", "kuna"), ("brasov", "epa")]);
     let s = stdout_of(&trio_args(&t, &["--format", "json", "--all-pairs"]), &[]);
@@ -158,7 +158,7 @@ fn base_and_all_pairs_choose_the_comparisons() {
     let pairs: Vec<(&str, &str)> = r
         .comparisons
         .iter()
-        .map(|c| (c.base.as_str(), c.other.as_str()))
+        .map(|c| (r.label(c.base), r.label(c.other)))
         .collect();
     assert_eq!(
         pairs,
@@ -755,8 +755,8 @@ fn stat_prints_the_summary_the_terminal_view_leads_with() {
         let s = &c.summary;
         let want = format!(
             "{} against {} {} {} {} {} {} {:.0}%",
-            c.other,
-            c.base,
+            r.label(c.other),
+            r.label(c.base),
             s.identical,
             s.reworded,
             s.partial,

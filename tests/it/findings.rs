@@ -214,8 +214,9 @@ pub fn assert_evidence_exact(r: &Report) {
         assert!(!f.evidence.is_empty(), "{}: no evidence", f.id);
         for e in &f.evidence {
             let a = r
-                .article(&e.article)
-                .unwrap_or_else(|| panic!("{}: no article {}", f.id, e.article));
+                .articles
+                .get(e.article.index())
+                .unwrap_or_else(|| panic!("{}: no article {}", f.id, e.article.index()));
             let s = a
                 .sentences
                 .get(e.sentence)
@@ -383,15 +384,15 @@ fn checklist_links_and_mentions_stay_text() {
 /// Every sentence of every article is in exactly one claim.
 fn assert_claims_partition(r: &Report) {
     let mut seen = std::collections::BTreeMap::new();
-    for c in &r.claims {
+    for c in r.claims.claims() {
         for m in &c.members {
-            *seen.entry((m.article.clone(), m.sentence)).or_insert(0) += 1;
+            *seen.entry((r.label(m.article), m.sentence)).or_insert(0) += 1;
         }
     }
     for a in &r.articles {
         for s in &a.sentences {
             assert_eq!(
-                seen.get(&(a.label.clone(), s.index)),
+                seen.get(&(a.label.as_str(), s.index)),
                 Some(&1),
                 "{} {}",
                 a.label,
@@ -408,23 +409,24 @@ fn one_claim_graph_across_all_outlets_on_the_trio() {
     let r = report(&trio());
     assert_claims_partition(&r);
     let claim_of = |article: &str, sentence: usize| {
-        r.claims.iter().position(|c| {
+        r.claims.claims().iter().position(|c| {
             c.members
                 .iter()
-                .any(|m| m.article == article && m.sentence == sentence)
+                .any(|m| r.label(m.article) == article && m.sentence == sentence)
         })
     };
     let text = |article: &str, i: usize| {
-        r.article(article)
-            .map(|a| a.sentences[i].text.clone())
+        r.find(article)
+            .map(|a| r.article(a).sentences[i].text.clone())
             .unwrap_or_default()
     };
     // EPA's and Brasov's translations of the same TASS quote are one claim, though neither is
     // compared with the other in the view (both are compared with KUNA).
-    let epa = (0..r.article("epa").map_or(0, |a| a.sentences.len()))
+    let len = |label: &str| r.find(label).map_or(0, |a| r.article(a).sentences.len());
+    let epa = (0..len("epa"))
         .find(|&i| text("epa", i).starts_with("Everybody understands that the prospects"))
         .unwrap_or_else(|| panic!("no EPA sentence"));
-    let brasov = (0..r.article("brasov").map_or(0, |a| a.sentences.len()))
+    let brasov = (0..len("brasov"))
         .find(|&i| text("brasov", i).contains("We are aware that the prospects"))
         .unwrap_or_else(|| panic!("no Brasov sentence"));
     assert_eq!(claim_of("epa", epa), claim_of("brasov", brasov));
@@ -434,9 +436,15 @@ fn one_claim_graph_across_all_outlets_on_the_trio() {
     // Every link of the view lies inside one claim.
     for c in &r.comparisons {
         for l in &c.links {
-            let first = claim_of(&c.base, l.base[0]);
-            assert!(l.base.iter().all(|&i| claim_of(&c.base, i) == first));
-            assert!(l.other.iter().all(|&j| claim_of(&c.other, j) == first));
+            let first = claim_of(r.label(c.base), l.base[0]);
+            assert!(l
+                .base
+                .iter()
+                .all(|&i| claim_of(r.label(c.base), i) == first));
+            assert!(l
+                .other
+                .iter()
+                .all(|&j| claim_of(r.label(c.other), j) == first));
         }
     }
     let mut args = crate::all_five();

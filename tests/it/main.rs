@@ -9,6 +9,7 @@ mod findings;
 mod fixtures;
 mod fuzz;
 mod gen;
+mod graph;
 mod group;
 mod pile;
 mod properties;

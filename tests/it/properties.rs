@@ -87,14 +87,13 @@ fn fixture_link_diffs_reconstruct_both_sides() {
     let r = storydiff::compare(articles, &opts).unwrap_or_else(|e| panic!("{e}"));
     let mut n = 0;
     for c in &r.comparisons {
-        let base = r.article(&c.base).unwrap_or_else(|| panic!("base"));
-        let other = r.article(&c.other).unwrap_or_else(|| panic!("other"));
+        let (base, other) = (r.article(c.base), r.article(c.other));
         for l in &c.links {
             assert_eq!(diff::old_side(&l.diff), storydiff::join(base, &l.base));
             assert_eq!(diff::new_side(&l.diff), storydiff::join(other, &l.other));
             n += 1;
         }
-        // Every sentence is linked, added or dropped, exactly once.
+        // Every sentence is linked, added, dropped or shared, exactly once.
         let mut seen_base = vec![0; base.sentences.len()];
         let mut seen_other = vec![0; other.sentences.len()];
         for l in &c.links {
@@ -103,6 +102,8 @@ fn fixture_link_diffs_reconstruct_both_sides() {
         }
         c.dropped.iter().for_each(|&i| seen_base[i] += 1);
         c.added.iter().for_each(|&j| seen_other[j] += 1);
+        c.shared_base.iter().for_each(|&i| seen_base[i] += 1);
+        c.shared_other.iter().for_each(|&j| seen_other[j] += 1);
         assert!(seen_base.iter().chain(&seen_other).all(|&k| k == 1));
     }
     assert!(n > 0);

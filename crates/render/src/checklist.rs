@@ -52,7 +52,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(c) = report.comparisons.first() {
         let base_only = report.comparisons.iter().all(|x| x.base == c.base);
         if base_only {
-            writeln!(out, "Compared with the base: {}.", escape(&c.base))?;
+            writeln!(
+                out,
+                "Compared with the base: {}.",
+                escape(report.label(c.base))
+            )?;
         } else {
             writeln!(out, "Every pair compared.")?;
         }
@@ -131,7 +135,7 @@ fn render_item(report: &Report, f: &Finding, out: &mut dyn Write) -> io::Result<
             writeln!(
                 out,
                 "  - {} (sentence {}): \u{201c}{}\u{201d}",
-                escape(&e.article),
+                escape(report.label(e.article)),
                 e.sentence + 1,
                 side(op, mark)
             )?;
@@ -139,16 +143,14 @@ fn render_item(report: &Report, f: &Finding, out: &mut dyn Write) -> io::Result<
         return Ok(());
     }
     // Otherwise: each evidence span in bold inside its sentence, one line per sentence.
-    let mut shown: Vec<(String, usize)> = Vec::new();
+    let mut shown: Vec<(storydiff::model::ArticleId, usize)> = Vec::new();
     for e in &f.evidence {
-        let key = (e.article.clone(), e.sentence);
+        let key = (e.article, e.sentence);
         if shown.contains(&key) {
             continue;
         }
         shown.push(key);
-        let Some(a) = report.article(&e.article) else {
-            continue;
-        };
+        let a = report.article(e.article);
         let Some(s) = a.sentences.get(e.sentence) else {
             continue;
         };
@@ -157,7 +159,7 @@ fn render_item(report: &Report, f: &Finding, out: &mut dyn Write) -> io::Result<
             writeln!(
                 out,
                 "  - {} (sentences {}\u{2013}): \u{201c}{}\u{201d}",
-                escape(&e.article),
+                escape(report.label(e.article)),
                 e.sentence + 1,
                 escape(&e.text)
             )?;
@@ -184,7 +186,7 @@ fn render_item(report: &Report, f: &Finding, out: &mut dyn Write) -> io::Result<
         writeln!(
             out,
             "  - {} (sentence {}): {}",
-            escape(&e.article),
+            escape(report.label(e.article)),
             e.sentence + 1,
             line
         )?;

@@ -14,6 +14,7 @@ use super::html_visible;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
+use super::rows::{self, NoteKind, RelatedPartners, Row};
 use super::RenderOptions;
 use crate::matrix::{self as claims, Carry};
 use storydiff::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
@@ -112,15 +113,9 @@ fn page_end(h: &mut String) {
 /// Matrix, side-by-side views, findings and boilerplate of one report; `prefix` keeps ids
 /// unique when several reports share a page.
 fn body(h: &mut String, report: &Report, prefix: &str) {
-    let base = report
-        .comparisons
-        .first()
-        .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
-        .unwrap_or(0);
     let fold = super::Folding::new(report);
-    let sparse = claims::sparse(report, base);
-    let claim_of = claim_index(report, &sparse);
-    let carriers = super::ClaimIndex::new(report);
+    let sparse = claims::sparse(report);
+    let carriers = super::Claims::new(report);
     let notes = report.all_notes();
     if !notes.is_empty() {
         let _ = write!(
@@ -135,10 +130,9 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     if fold.large {
         matrix_folded(h, report, &sparse, &fold, prefix);
     } else {
-        matrix(h, report, &claims::claims(report, base), base, prefix);
+        matrix(h, report, &claims::claims(report), prefix);
     }
     drop(sparse);
-    let position = |l: &str| report.articles.iter().position(|a| a.label == l);
     // Where each finding's evidence lies: (article, sentence) → findings, and each finding's
     // articles, so that a pair's view links only the findings of its two outlets.
     let mut findings_of: std::collections::HashMap<(usize, usize), Vec<usize>> = Default::default();
@@ -146,12 +140,11 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     for (k, f) in report.findings.iter().enumerate() {
         let mut arts: Vec<usize> = Vec::new();
         for e in &f.evidence {
-            if let Some(a) = position(&e.article) {
-                arts.push(a);
-                let ids = findings_of.entry((a, e.sentence)).or_default();
-                if ids.last() != Some(&k) {
-                    ids.push(k);
-                }
+            let a = e.article.index();
+            arts.push(a);
+            let ids = findings_of.entry((a, e.sentence)).or_default();
+            if ids.last() != Some(&k) {
+                ids.push(k);
             }
         }
         arts.sort_unstable();
@@ -159,7 +152,7 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         finding_articles.push(arts);
     }
     let ctx = Ctx {
-        claim_of: &claim_of,
+        report,
         carriers: &carriers,
         prefix,
         seen: Default::default(),
@@ -169,15 +162,12 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         pair: Default::default(),
         by_reference: fold.large,
     };
-    let position = |l: &str| match fold.large {
-        true => fold.index(l),
-        false => position(l),
-    };
     for (k, c) in report.comparisons.iter().enumerate() {
         if fold.large && fold.is_copy_comparison(c) {
             continue;
         }
-        if let (Some(ba), Some(oa)) = (position(&c.base), position(&c.other)) {
+        {
+            let (ba, oa) = (c.base.index(), c.other.index());
             let pair = Pair {
                 base: &report.articles[ba],
                 other: &report.articles[oa],
@@ -190,8 +180,8 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
                 let _ = writeln!(
                     h,
                     "<details class=\"pair-fold\"><summary>{} against {} (base): {} \u{b7} {:.0}% covered</summary>",
-                    text(&c.other),
-                    text(&c.base),
+                    text(report.label(c.other)),
+                    text(report.label(c.base)),
                     super::counts(s),
                     s.base_coverage * 100.0
                 );
@@ -207,26 +197,6 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
     }
     findings(h, report, &ctx);
     boilerplate(h, report, prefix);
-}
-
-/// Claim number of every (article, sentence).
-fn claim_index(report: &Report, claims: &[claims::SparseClaim]) -> Vec<Vec<usize>> {
-    let mut idx: Vec<Vec<usize>> = report
-        .articles
-        .iter()
-        .map(|a| vec![usize::MAX; a.sentences.len()])
-        .collect();
-    for (k, c) in claims.iter().enumerate() {
-        for (a, sents, _) in &c.cells {
-            let a = *a;
-            for &s in sents {
-                if let Some(slot) = idx.get_mut(a).and_then(|v| v.get_mut(s)) {
-                    *slot = k;
-                }
-            }
-        }
-    }
-    idx
 }
 
 fn header(h: &mut String, report: &Report, opts: &RenderOptions) {
@@ -248,11 +218,7 @@ fn header(h: &mut String, report: &Report, opts: &RenderOptions) {
 
 /// The table of compared articles.
 fn inputs(h: &mut String, report: &Report) {
-    let base = report
-        .comparisons
-        .first()
-        .and_then(|c| report.articles.iter().position(|a| a.label == c.base))
-        .unwrap_or(0);
+    let base = report.base.index();
     let fold = super::Folding::new(report);
     if fold.large {
         let copies = (0..report.articles.len())
@@ -324,6 +290,8 @@ fn controls(h: &mut String, reports: &[&Report]) {
          <span class=\"cell reworded\">~</span> reworded · \
          <span class=\"cell partial\">P</span> partly · \
          <span class=\"cell only\">+</span> only this outlet · \
+         <span class=\"cell related\">\u{2248}</span> only this outlet; another outlet's sentence is related · \
+         <span class=\"cell possible\">?</span> only this outlet; another outlet's sentence may cover it · \
          <span class=\"cell absent\">\u{2013}</span> not carried. \
          In the side-by-side view, <del>struck</del> words are only in the base and \
          <ins>underlined</ins> words only in the other outlet. Hover, focus or click a sentence \
@@ -371,7 +339,8 @@ fn row_head(
     );
 }
 
-fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], base: usize, prefix: &str) {
+fn matrix(h: &mut String, report: &Report, claims: &[claims::Claim], prefix: &str) {
+    let base = report.base.index();
     let _ = write!(h, "<section id=\"{prefix}matrix\">\n<h2>Coverage matrix</h2>\n<div class=\"scroll matrix-scroll\"><table class=\"matrix\">\n<thead><tr><th scope=\"col\">claim</th>");
     for a in &report.articles {
         let _ = write!(
@@ -460,11 +429,7 @@ fn matrix_folded(
     let columns: Vec<usize> = (0..report.articles.len())
         .filter(|&a| !fold.is_copy(a))
         .collect();
-    let base = report
-        .comparisons
-        .first()
-        .and_then(|c| fold.index(&c.base))
-        .unwrap_or(0);
+    let base = report.base.index();
     // Which claims are rows: shared ones (the base's or two columns') first, then those of one
     // original, within the budget.
     let groups_of = |c: &claims::SparseClaim| -> Vec<usize> {
@@ -600,14 +565,17 @@ fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) 
     if report.copies.is_empty() {
         return;
     }
-    let comparison_of: std::collections::HashMap<&str, &Comparison> = report
+    // The comparison of each copy with its original, by copy.
+    let mut comparison_of: Vec<Option<&Comparison>> = vec![None; report.articles.len()];
+    for c in report
         .comparisons
         .iter()
         .filter(|c| fold.is_copy_comparison(c))
-        .map(|c| (c.other.as_str(), c))
-        .collect();
+    {
+        comparison_of[c.other.index()] = Some(c);
+    }
     for (k, cluster) in report.copies.iter().enumerate() {
-        let Some(orig) = fold.index(&cluster.label).map(|o| &report.articles[o]) else {
+        let Some(orig) = report.articles.get(cluster.original) else {
             continue;
         };
         let _ = write!(
@@ -617,10 +585,10 @@ fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) 
             cluster.copies.len()
         );
         for x in &cluster.copies {
-            let Some(copy) = fold.index(&x.label).map(|m| &report.articles[m]) else {
+            let Some(copy) = report.articles.get(x.member) else {
                 continue;
             };
-            let Some(c) = comparison_of.get(x.label.as_str()) else {
+            let Some(c) = comparison_of[x.member] else {
                 let _ = writeln!(
                     h,
                     "<p><b>{}</b> <code>{}</code></p>",
@@ -637,9 +605,9 @@ fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) 
                 text(&copy.path),
                 text(&super::copy_summary(Some(x), c))
             );
-            for row in super::terminal::rows(c, copy) {
+            for row in rows::rows(c, copy) {
                 match row {
-                    super::terminal::Row::Link(li) => {
+                    Row::Link(li) => {
                         let l = &c.links[li];
                         if l.kind == LinkKind::Identical {
                             continue;
@@ -658,17 +626,31 @@ fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) 
                         }
                         h.push_str("</li>");
                     }
-                    super::terminal::Row::Dropped(i) => {
+                    Row::Dropped(i) => {
                         let _ = write!(
                             h,
                             "<li class=\"dropped\">\u{2212} <del>{}</del></li>",
                             text(&orig.sentences[i].text)
                         );
                     }
-                    super::terminal::Row::Added(j) => {
+                    Row::Added(j) => {
                         let _ = write!(
                             h,
                             "<li class=\"added\">+ <ins>{}</ins></li>",
+                            text(&copy.sentences[j].text)
+                        );
+                    }
+                    Row::SharedBase(i) => {
+                        let _ = write!(
+                            h,
+                            "<li class=\"shared\">^ {}</li>",
+                            text(&orig.sentences[i].text)
+                        );
+                    }
+                    Row::SharedOther(j) => {
+                        let _ = write!(
+                            h,
+                            "<li class=\"shared\">^ {}</li>",
                             text(&copy.sentences[j].text)
                         );
                     }
@@ -690,10 +672,10 @@ fn short(s: &str, max: usize) -> String {
 
 /// What every sentence of one report's side-by-side views needs.
 struct Ctx<'a> {
-    /// Claim number of every (article, sentence).
-    claim_of: &'a [Vec<usize>],
-    /// The outlets of every claim, for the "also in" note of an added or dropped sentence.
-    carriers: &'a super::ClaimIndex<'a>,
+    /// The report: its claim graph gives every sentence's claim.
+    report: &'a Report,
+    /// The claim graph as the views name outlets, for the notes under a row.
+    carriers: &'a super::Claims<'a>,
     /// Keeps ids unique when several reports share a page.
     prefix: &'a str,
     /// Sentences already written: the first occurrence carries the id findings link to.
@@ -726,11 +708,10 @@ impl Ctx<'_> {
 
 fn sentence_span(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx, body: &str) {
     let claim = ctx
-        .claim_of
-        .get(art)
-        .and_then(|v| v.get(i))
-        .copied()
-        .unwrap_or(usize::MAX);
+        .report
+        .claims
+        .claim_of(storydiff::model::ArticleId(art), i)
+        .map_or(usize::MAX, |c| c.0);
     let first = ctx.seen.borrow_mut().insert((art, i));
     let id = if first {
         format!(" id=\"{}\"", ctx.sentence_id(art, i))
@@ -801,24 +782,24 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
          <p class=\"summary\">identical <b data-count=\"identical\">{}</b> · reworded <b data-count=\"reworded\">{}</b> · \
          partial <b data-count=\"partial\">{}</b> · added <b data-count=\"added\">{}</b> · dropped <b data-count=\"dropped\">{}</b> · \
          {:.0}% of {} covered</p>\n<div class=\"scroll\"><table class=\"sbs\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        attr(&c.base),
-        attr(&c.other),
-        text(&c.other),
-        text(&c.base),
+        attr(&base.label),
+        attr(&other.label),
+        text(&other.label),
+        text(&base.label),
         s.identical,
         s.reworded,
         s.partial,
         s.added,
         s.dropped,
         s.base_coverage * 100.0,
-        text(&c.base),
-        text(&c.base),
-        text(&c.other)
+        text(&base.label),
+        text(&base.label),
+        text(&other.label)
     );
-    let related = super::RelatedPartners::new(c);
-    for row in super::terminal::rows(c, other) {
+    let related = RelatedPartners::new(c);
+    for row in rows::rows(c, other) {
         match row {
-            super::terminal::Row::Link(li) => {
+            Row::Link(li) => {
                 let l = &c.links[li];
                 let kind = match l.kind {
                     LinkKind::Identical => "identical",
@@ -839,10 +820,15 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
                     l.score
                 );
             }
-            super::terminal::Row::Dropped(i) => {
+            Row::Dropped(i) | Row::SharedBase(i) => {
+                let kind = if matches!(row, Row::Dropped(_)) {
+                    "dropped"
+                } else {
+                    "shared"
+                };
                 let _ = write!(
                     h,
-                    "<tr data-kind=\"dropped\"><td class=\"dropped\" data-outlet=\"{}\">",
+                    "<tr data-kind=\"{kind}\"><td class=\"{kind}\" data-outlet=\"{}\">",
                     attr(&base.label)
                 );
                 if ctx.by_reference && ctx.seen.borrow().contains(&(ba, i)) {
@@ -850,15 +836,18 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
                 } else {
                     sentence_span(h, base, i, ba, ctx, &text(&base.sentences[i].text));
                 }
-                related_note(h, other, related.of(true, i), related.possible(true, i));
-                also_in(h, base, i, ctx);
+                row_notes(h, c, &related, row, ctx);
                 h.push_str("</td><td class=\"empty\"></td></tr>\n");
             }
-            super::terminal::Row::Added(j) => {
-                let _ = write!(h, "<tr data-kind=\"added\" data-owner=\"{0}\"><td class=\"empty\"></td><td class=\"added\" data-outlet=\"{0}\">", attr(&other.label));
+            Row::Added(j) | Row::SharedOther(j) => {
+                let kind = if matches!(row, Row::Added(_)) {
+                    "added"
+                } else {
+                    "shared"
+                };
+                let _ = write!(h, "<tr data-kind=\"{kind}\" data-owner=\"{0}\"><td class=\"empty\"></td><td class=\"{kind}\" data-outlet=\"{0}\">", attr(&other.label));
                 sentence_span(h, other, j, oa, ctx, &text(&other.sentences[j].text));
-                related_note(h, base, related.of(false, j), related.possible(false, j));
-                also_in(h, other, j, ctx);
+                row_notes(h, c, &related, row, ctx);
                 h.push_str("</td></tr>\n");
             }
         }
@@ -866,42 +855,17 @@ fn side_by_side(h: &mut String, k: usize, c: &Comparison, p: &Pair, ctx: &Ctx) {
     h.push_str("</tbody>\n</table></div>\n</section>\n");
 }
 
-/// Under an added or dropped sentence: the other side's sentences it shares a claim with
-/// (related pairs), each as its first words.
-fn related_note(h: &mut String, partner: &Article, idx: &[usize], possible: Option<usize>) {
-    if let Some(s) = possible.and_then(|k| partner.sentences.get(k)) {
-        let _ = write!(
-            h,
-            "<small class=\"rel possible\">possibly covered by {}: {}</small>",
-            text(&partner.label),
-            text(&super::gist(&s.text))
-        );
-    }
-    for &k in idx {
-        let Some(s) = partner.sentences.get(k) else {
-            continue;
+/// Under a sentence with no link in the pair: the notes every view writes
+/// ([`rows::notes`]).
+fn row_notes(h: &mut String, c: &Comparison, related: &RelatedPartners, row: Row, ctx: &Ctx) {
+    for n in rows::notes(ctx.report, ctx.carriers, c, related, row) {
+        let class = match n.kind {
+            NoteKind::Possible => "rel possible",
+            NoteKind::Related => "rel",
+            NoteKind::SameClaim => "rel same",
+            NoteKind::AlsoIn => "rel also",
         };
-        let gist = super::gist(&s.text);
-        let _ = write!(
-            h,
-            "<small class=\"rel\">shares a claim with {}: {}</small>",
-            text(&partner.label),
-            text(&gist)
-        );
-    }
-}
-
-/// Under an added or dropped sentence: the other outlets whose sentences share its claim in
-/// the claim graph, as the terminal view says it ("only in" is about the pair on screen).
-fn also_in(h: &mut String, a: &Article, i: usize, ctx: &Ctx) {
-    if let Some((id, outlets)) = ctx.carriers.elsewhere(&a.label, i, &[a.label.as_str()]) {
-        let names: Vec<String> = outlets.iter().map(|o| text(o)).collect();
-        let _ = write!(
-            h,
-            "<small class=\"rel also\">also in {} (claim {})</small>",
-            names.join(", "),
-            text(id)
-        );
+        let _ = write!(h, "<small class=\"{class}\">{}</small>", n.line(text));
     }
 }
 
@@ -996,17 +960,14 @@ fn findings(h: &mut String, report: &Report, ctx: &Ctx) {
             text(&f.explanation)
         );
         for e in f.evidence.iter().take(6) {
-            let target = report
-                .articles
-                .iter()
-                .position(|a| a.label == e.article)
-                .filter(|&a| ctx.seen.borrow().contains(&(a, e.sentence)));
+            let target =
+                Some(e.article.index()).filter(|&a| ctx.seen.borrow().contains(&(a, e.sentence)));
             match target {
                 Some(a) => {
                     let _ = write!(
                         h,
                         "<li><b>{}</b> <a class=\"ev\" href=\"#{}\">sentence {}</a>: \u{201c}{}\u{201d}</li>",
-                        text(&e.article),
+                        text(report.label(e.article)),
                         attr(&ctx.sentence_id(a, e.sentence)),
                         e.sentence + 1,
                         text(&e.text)
@@ -1016,7 +977,7 @@ fn findings(h: &mut String, report: &Report, ctx: &Ctx) {
                     let _ = write!(
                         h,
                         "<li><b>{}</b>: \u{201c}{}\u{201d}</li>",
-                        text(&e.article),
+                        text(report.label(e.article)),
                         text(&e.text)
                     );
                 }

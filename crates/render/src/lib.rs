@@ -6,12 +6,13 @@ pub mod escape;
 pub mod html;
 pub mod json;
 pub mod matrix;
+mod rows;
 pub mod stat;
 pub mod terminal;
 
 use std::io::{self, Write};
 
-use storydiff::model::Report;
+use storydiff::model::{ArticleId, Report};
 
 /// Output formats of `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,125 +210,26 @@ pub fn group_text(
     Ok(())
 }
 
-/// Partners of every sentence among a comparison's related pairs, best first, at most
-/// [`MAX_RELATED`] each: the sentences of the other side it shares a claim with. Built once
-/// per comparison, so rendering the rows costs their number, not rows × related pairs.
-pub struct RelatedPartners {
-    base: std::collections::BTreeMap<usize, Vec<usize>>,
-    other: std::collections::BTreeMap<usize, Vec<usize>>,
-    possible_base: std::collections::BTreeMap<usize, usize>,
-    possible_other: std::collections::BTreeMap<usize, usize>,
-}
-
-impl RelatedPartners {
-    /// Index the related pairs of `c` by sentence on both sides.
-    pub fn new(c: &storydiff::model::Comparison) -> RelatedPartners {
-        type Side = std::collections::BTreeMap<usize, Vec<(f64, usize)>>;
-        let (mut base, mut other) = (Side::new(), Side::new());
-        for r in &c.related {
-            base.entry(r.base).or_default().push((r.score, r.other));
-            other.entry(r.other).or_default().push((r.score, r.base));
-        }
-        let best = |side: Side| {
-            side.into_iter()
-                .map(|(k, mut v)| {
-                    v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                    (k, v.into_iter().take(MAX_RELATED).map(|x| x.1).collect())
-                })
-                .collect()
-        };
-        // A possibly-covered pair was kept for a sentence with no partner on one side or
-        // both: each such sentence shows its best one.
-        type Best = std::collections::BTreeMap<usize, (f64, usize)>;
-        let (mut pb, mut po) = (Best::new(), Best::new());
-        let keep = |m: &mut Best, k: usize, score: f64, partner: usize| {
-            let e = m.entry(k).or_insert((score, partner));
-            if score > e.0 {
-                *e = (score, partner);
-            }
-        };
-        for r in &c.possible {
-            if !base.contains_key(&r.base) {
-                keep(&mut pb, r.base, r.score, r.other);
-            }
-            if !other.contains_key(&r.other) {
-                keep(&mut po, r.other, r.score, r.base);
-            }
-        }
-        let possible_base = pb.into_iter().map(|(k, v)| (k, v.1)).collect();
-        let possible_other = po.into_iter().map(|(k, v)| (k, v.1)).collect();
-        RelatedPartners {
-            base: best(base),
-            other: best(other),
-            possible_base,
-            possible_other,
-        }
-    }
-
-    /// The sentence of the other side that possibly covers sentence `index`, if any.
-    pub fn possible(&self, base_side: bool, index: usize) -> Option<usize> {
-        let side = if base_side {
-            &self.possible_base
-        } else {
-            &self.possible_other
-        };
-        side.get(&index).copied()
-    }
-
-    /// The partners of sentence `index`; `base_side` says whether it is a base sentence.
-    pub fn of(&self, base_side: bool, index: usize) -> &[usize] {
-        let side = if base_side { &self.base } else { &self.other };
-        side.get(&index).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// The first ten words of a sentence (with "…" when there are more): enough to recognise
-/// a related partner without repeating it.
-pub fn gist(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut g = words.iter().take(10).copied().collect::<Vec<_>>().join(" ");
-    if words.len() > 10 {
-        g.push_str(" …");
-    }
-    g
-}
-
-/// How many related partners the terminal and HTML views show under one sentence.
-pub const MAX_RELATED: usize = 3;
+pub use rows::{gist, GIST_WORDS, MAX_RELATED};
 
 pub use escape::{html_visible, terminal as sanitize_for_terminal};
 
-/// The claim of every (article, sentence) of a report, read once: renderers ask which other
-/// outlets carry a sentence's claim.
-pub(crate) struct ClaimIndex<'r> {
-    claim_of: std::collections::HashMap<(&'r str, usize), usize>,
-    /// Per claim: its id and its outlets in member order, each once.
-    claims: Vec<(&'r str, Vec<&'r str>)>,
+/// What the views ask of the claim graph about one row: which other outlets carry a
+/// sentence's claim, named as the view names outlets (copies grouped above
+/// [`storydiff::model::FOLD_OUTLETS`] outlets).
+pub(crate) struct Claims<'r> {
+    report: &'r Report,
     /// Above [`storydiff::model::FOLD_OUTLETS`] outlets: the fold, so that a claim's outlets are named
     /// by original, a few at most.
     fold: Option<Folding>,
 }
 
-impl<'r> ClaimIndex<'r> {
-    /// Index `report`'s claims.
+impl<'r> Claims<'r> {
+    /// The claim graph of `report`, as the views name it.
     pub(crate) fn new(report: &'r Report) -> Self {
-        let mut claim_of = std::collections::HashMap::new();
-        let mut claims = Vec::with_capacity(report.claims.len());
-        for (k, c) in report.claims.iter().enumerate() {
-            let mut seen = std::collections::HashSet::new();
-            let mut outlets = Vec::new();
-            for m in &c.members {
-                claim_of.insert((m.article.as_str(), m.sentence), k);
-                if seen.insert(m.article.as_str()) {
-                    outlets.push(m.article.as_str());
-                }
-            }
-            claims.push((c.id.as_str(), outlets));
-        }
         let fold = Folding::new(report);
-        ClaimIndex {
-            claim_of,
-            claims,
+        Claims {
+            report,
             fold: fold.large.then_some(fold),
         }
     }
@@ -338,13 +240,15 @@ impl<'r> ClaimIndex<'r> {
     /// names the rest are counted ("and 40 more outlets").
     pub(crate) fn elsewhere(
         &self,
-        article: &str,
+        article: ArticleId,
         sentence: usize,
-        skip: &[&str],
+        skip: &[ArticleId],
     ) -> Option<(&'r str, Vec<String>)> {
-        let &k = self.claim_of.get(&(article, sentence))?;
-        let (id, outlets) = &self.claims[k];
-        let others: Vec<&str> = outlets
+        let graph = &self.report.claims;
+        let k = graph.claim_of(article, sentence)?;
+        let id = graph.claim(k).id.as_str();
+        let others: Vec<ArticleId> = graph
+            .outlets(k)
             .iter()
             .copied()
             .filter(|o| !skip.contains(o))
@@ -352,20 +256,24 @@ impl<'r> ClaimIndex<'r> {
         if others.is_empty() {
             return None;
         }
+        let label = |o: ArticleId| self.report.label(o);
         let Some(fold) = &self.fold else {
-            return Some((id, others.into_iter().map(String::from).collect()));
+            return Some((
+                id,
+                others.into_iter().map(|o| label(o).to_string()).collect(),
+            ));
         };
         // Group by original, in order of first appearance (a map to each group's place, so
         // a claim of many outlets costs linear time, not the outlets squared).
         let mut groups: Vec<(usize, &str, usize)> = Vec::new();
         let mut place: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-        for o in &others {
-            let g = fold.original_of_label(o);
+        for &o in &others {
+            let g = fold.original_of[o.0];
             match place.get(&g) {
                 Some(&k) => groups[k].2 += 1,
                 None => {
                     place.insert(g, groups.len());
-                    groups.push((g, o, 0));
+                    groups.push((g, label(o), 0));
                 }
             }
         }
@@ -403,31 +311,21 @@ pub(crate) struct Folding {
     pub(crate) original_of: Vec<usize>,
     /// Per article: the copies folded into it, in report order.
     pub(crate) copies_of: Vec<Vec<usize>>,
-    index_of: std::collections::HashMap<String, usize>,
 }
 
 impl Folding {
-    /// Read the fold of `report` (by label, so a report read back from JSON works too).
+    /// Read the fold of `report` ([`Report::copies`]).
     pub(crate) fn new(report: &Report) -> Folding {
         let n = report.articles.len();
-        let index_of: std::collections::HashMap<String, usize> = report
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(k, a)| (a.label.clone(), k))
-            .collect();
         let mut original_of: Vec<usize> = (0..n).collect();
         let mut copies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
         for c in &report.copies {
-            let Some(&o) = index_of.get(&c.label) else {
-                continue;
-            };
+            let o = c.original;
             for x in &c.copies {
-                if let Some(&m) = index_of.get(&x.label) {
-                    if m != o {
-                        original_of[m] = o;
-                        copies_of[o].push(m);
-                    }
+                let m = x.member;
+                if m != o && m < n && o < n {
+                    original_of[m] = o;
+                    copies_of[o].push(m);
                 }
             }
         }
@@ -438,13 +336,7 @@ impl Folding {
             large: n > storydiff::model::FOLD_OUTLETS,
             original_of,
             copies_of,
-            index_of,
         }
-    }
-
-    /// The report index of the article labelled `label`.
-    pub(crate) fn index(&self, label: &str) -> Option<usize> {
-        self.index_of.get(label).copied()
     }
 
     /// Whether article `k` is a copy folded into another.
@@ -455,16 +347,8 @@ impl Folding {
     /// Whether the comparison `c` is a copy against its original (listed under the
     /// original, not shown as a full comparison).
     pub(crate) fn is_copy_comparison(&self, c: &storydiff::model::Comparison) -> bool {
-        match (self.index(&c.base), self.index(&c.other)) {
-            (Some(b), Some(o)) => self.is_copy(o) && self.original_of[o] == b,
-            _ => false,
-        }
-    }
-
-    /// The original of the article labelled `label` (usize::MAX for an unknown label).
-    fn original_of_label(&self, label: &str) -> usize {
-        self.index(label)
-            .map_or(usize::MAX, |k| self.original_of[k])
+        let (b, o) = (c.base.0, c.other.0);
+        self.is_copy(o) && self.original_of[o] == b
     }
 }
 
@@ -497,8 +381,8 @@ pub(crate) fn copy_summary(
 pub(crate) mod tests {
     use super::*;
     use storydiff::model::{
-        Article, Claim, ClaimMember, Comparison, DiffChunk, DiffOp, Evidence, Finding, FindingKind,
-        Link, LinkKind, SentenceRef, Severity, Summary,
+        Article, Claim, ClaimGraph, ClaimMember, Comparison, DiffChunk, DiffOp, Evidence, Finding,
+        FindingKind, Link, LinkKind, SentenceRef, Severity, Summary,
     };
 
     /// An article of `text`, segmented as ingest would, chrome kept as body text.
@@ -513,7 +397,7 @@ pub(crate) mod tests {
 
     fn member(article: &str, sentence: usize, kind: Option<LinkKind>) -> ClaimMember {
         ClaimMember {
-            article: article.into(),
+            article: ArticleId(usize::from(article == "site")),
             sentence,
             kind,
         }
@@ -547,7 +431,7 @@ pub(crate) mod tests {
             fallback: None,
         };
         let evidence = Evidence {
-            article: "site".into(),
+            article: ArticleId(1),
             sentence: 1,
             start: site.sentences[1].start,
             end: site.sentences[1].end,
@@ -556,13 +440,15 @@ pub(crate) mod tests {
         Report {
             version: storydiff::model::SCHEMA_VERSION,
             comparisons: vec![Comparison {
-                base: "wire".into(),
-                other: "site".into(),
+                base: ArticleId(0),
+                other: ArticleId(1),
                 links: vec![link],
                 related: Vec::new(),
                 possible: Vec::new(),
                 added: vec![1],
                 dropped: vec![1],
+                shared_base: Vec::new(),
+                shared_other: Vec::new(),
                 summary: Summary {
                     reworded: 1,
                     added: 1,
@@ -573,30 +459,36 @@ pub(crate) mod tests {
                 notes: Vec::new(),
             }],
             copies: Vec::new(),
-            claims: vec![
-                Claim {
-                    id: "c1".into(),
-                    members: vec![
-                        member("wire", 0, Some(LinkKind::Reworded)),
-                        member("site", 0, Some(LinkKind::Reworded)),
-                    ],
-                },
-                Claim {
-                    id: "c2".into(),
-                    members: vec![member("wire", 1, None)],
-                },
-                Claim {
-                    id: "c3".into(),
-                    members: vec![member("site", 1, None)],
-                },
-            ],
+            base: ArticleId(0),
+            claims: ClaimGraph::new(
+                vec![
+                    Claim {
+                        id: "c1".into(),
+                        members: vec![
+                            member("wire", 0, Some(LinkKind::Reworded)),
+                            member("site", 0, Some(LinkKind::Reworded)),
+                        ],
+                    },
+                    Claim {
+                        id: "c2".into(),
+                        members: vec![member("wire", 1, None)],
+                    },
+                    Claim {
+                        id: "c3".into(),
+                        members: vec![member("site", 1, None)],
+                    },
+                ],
+                &[2, 2],
+                &[],
+            )
+            .unwrap_or_else(|| panic!("claims")),
             findings: vec![Finding {
                 id: "oi-0123456789".into(),
                 kind: FindingKind::OnlyIn,
                 severity: Severity::High,
-                articles: vec!["site".into()],
+                articles: vec![ArticleId(1)],
                 sentences: vec![SentenceRef {
-                    article: "site".into(),
+                    article: ArticleId(1),
                     index: 1,
                 }],
                 evidence: vec![evidence],
@@ -681,7 +573,7 @@ Compared with the base: wire.
         let number = report
             .findings
             .iter()
-            .find(|f| f.articles == ["base", "b"] && f.explanation.contains("15"))
+            .find(|f| report.labels(&f.articles) == ["base", "b"] && f.explanation.contains("15"))
             .unwrap_or_else(|| panic!("no number finding: {:#?}", report.findings));
         let mut out = Vec::new();
         html::render(&report, &RenderOptions::default(), &mut out)

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use storydiff::model::{LinkKind, Report};
+use storydiff::model::{ArticleId, LinkKind, Report, Standing};
 
 /// How one outlet carries a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,6 +19,12 @@ pub enum Carry {
     Partial,
     /// Only this outlet has it.
     Only,
+    /// Only this outlet's sentences carry it, but an aligned pair finds a sentence of another
+    /// outlet that shares a claim with one of them.
+    Related,
+    /// Only this outlet's sentences carry it, but an aligned pair finds a sentence of another
+    /// outlet that possibly covers one of them (semantic scorer).
+    Possible,
     /// The outlet does not carry it.
     Absent,
 }
@@ -32,6 +38,8 @@ impl Carry {
             Carry::Reworded => "~",
             Carry::Partial => "P",
             Carry::Only => "+",
+            Carry::Related => "\u{2248}",
+            Carry::Possible => "?",
             Carry::Absent => "\u{2013}",
         }
     }
@@ -44,6 +52,8 @@ impl Carry {
             Carry::Reworded => "reworded",
             Carry::Partial => "partial",
             Carry::Only => "only",
+            Carry::Related => "related",
+            Carry::Possible => "possible",
             Carry::Absent => "absent",
         }
     }
@@ -57,11 +67,11 @@ pub struct Claim {
 }
 
 /// The report's claims as the coverage matrix shows them: per article (in report order) the
-/// sentences that carry each claim and how, ordered by the sentences of article `base`, then
-/// by first appearance. Reads [`Report::claims`]; it never aligns again.
-pub fn claims(report: &Report, base: usize) -> Vec<Claim> {
+/// sentences that carry each claim and how, in the claim graph's order ([`Report::claims`]);
+/// it never aligns again.
+pub fn claims(report: &Report) -> Vec<Claim> {
     let n = report.articles.len();
-    sparse(report, base)
+    sparse(report)
         .into_iter()
         .map(|c| {
             let mut cells: Vec<(Vec<usize>, Carry)> = vec![(Vec::new(), Carry::Absent); n];
@@ -91,29 +101,26 @@ impl SparseClaim {
     }
 }
 
-/// [`claims`] without the absent cells, in the same order.
-pub fn sparse(report: &Report, base: usize) -> Vec<SparseClaim> {
-    let index_of: BTreeMap<&str, usize> = report
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(k, a)| (a.label.as_str(), k))
-        .collect();
-    let mut out: Vec<((usize, usize, usize), SparseClaim)> = report
-        .claims
+/// [`claims`] without the absent cells, in the same order. How an outlet carries a claim is
+/// against the report's base; a claim of one outlet is [`Carry::Only`] unless some aligned
+/// pair gives its sentences a related or possibly-covering sentence elsewhere
+/// ([`Standing`]), as the pair views and the "only in" findings say.
+pub fn sparse(report: &Report) -> Vec<SparseClaim> {
+    let graph = &report.claims;
+    let base = report.base.index();
+    graph
+        .claims()
         .iter()
         .map(|gc| {
             // Per article: sentences and the closest link kind.
             let mut by: BTreeMap<usize, (Vec<usize>, Option<LinkKind>)> = BTreeMap::new();
             for m in &gc.members {
-                if let Some(&a) = index_of.get(m.article.as_str()) {
-                    let e = by.entry(a).or_default();
-                    e.0.push(m.sentence);
-                    e.1 = match (e.1, m.kind) {
-                        (Some(x), Some(y)) => Some(x.min(y)),
-                        (x, y) => x.or(y),
-                    };
-                }
+                let e = by.entry(m.article.index()).or_default();
+                e.0.push(m.sentence);
+                e.1 = match (e.1, m.kind) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                };
             }
             let outlets = by.len();
             let cells: Vec<(usize, Vec<usize>, Carry)> = by
@@ -121,7 +128,16 @@ pub fn sparse(report: &Report, base: usize) -> Vec<SparseClaim> {
                 .map(|(a, (mut sents, best))| {
                     sents.sort_unstable();
                     let carry = if outlets == 1 {
-                        Carry::Only
+                        let standing = sents
+                            .iter()
+                            .map(|&s| graph.kind_of(ArticleId(a), s))
+                            .min()
+                            .unwrap_or(Standing::Alone);
+                        match standing {
+                            Standing::Related => Carry::Related,
+                            Standing::Possible => Carry::Possible,
+                            Standing::Linked(_) | Standing::Alone => Carry::Only,
+                        }
                     } else if a == base {
                         Carry::Base
                     } else {
@@ -135,18 +151,9 @@ pub fn sparse(report: &Report, base: usize) -> Vec<SparseClaim> {
                     (a, sents, carry)
                 })
                 .collect();
-            let key = match cells.iter().find(|c| c.0 == base).and_then(|c| c.1.first()) {
-                Some(&i) => (0, i, 0),
-                None => cells
-                    .iter()
-                    .find_map(|c| c.1.first().map(|&i| (1, c.0, i)))
-                    .unwrap_or((1, 0, 0)),
-            };
-            (key, SparseClaim { cells })
+            SparseClaim { cells }
         })
-        .collect();
-    out.sort_by_key(|x| x.0);
-    out.into_iter().map(|(_, c)| c).collect()
+        .collect()
 }
 
 #[cfg(test)]
@@ -171,7 +178,7 @@ mod tests {
             &CompareOptions::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let cl = claims(&r, 0);
+        let cl = claims(&r);
         // b and c are identical to each other, reworded against the base.
         assert_eq!(cl[0].cells[1].1, Carry::Reworded);
         assert_eq!(cl[0].cells[2].1, Carry::Reworded);
@@ -197,7 +204,7 @@ mod tests {
             &CompareOptions::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let cl = claims(&r, 0);
+        let cl = claims(&r);
         let carried: usize = cl
             .iter()
             .map(|c| c.cells.iter().map(|x| x.0.len()).sum::<usize>())

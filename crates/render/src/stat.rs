@@ -69,7 +69,11 @@ pub(super) fn write_stat(
         .iter()
         .filter(|c| !folded(c))
         .map(|c| {
-            let name = format!("{} against {}", pal.text(&c.other), pal.text(&c.base));
+            let name = format!(
+                "{} against {}",
+                pal.text(report.label(c.other)),
+                pal.text(report.label(c.base))
+            );
             (name, columns(&c.summary, pal))
         })
         .collect();

@@ -4,7 +4,9 @@
 //!
 //! Markers: `=` identical, `~` reworded (inline word diff), `*` partial (both sentences, the
 //! words only one side has marked), `+` added (only in the other outlet), `-` dropped (only in
-//! the base). With colour off, deletions read `[-…-]` and insertions `{+…+}`.
+//! the base), `^` shared (no link in the pair, but the claim graph puts the other outlet's
+//! sentence in its claim, through another outlet). With colour off, deletions read `[-…-]`
+//! and insertions `{+…+}`.
 //! Rows follow the base's order; an added sentence comes right after the row holding the
 //! other article's sentence before it.
 
@@ -13,7 +15,8 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::{kind_name, sanitize_for_terminal, Layout, Only, RelatedPartners, RenderOptions};
+use super::rows::{self, RelatedPartners, Row};
+use super::{kind_name, sanitize_for_terminal, Layout, Only, RenderOptions};
 use storydiff::model::{Article, Comparison, DiffOp, LinkKind, Report, Severity};
 
 /// Colours, all plain when colour is off.
@@ -87,8 +90,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         let line = format!("note: {}", pal.text(&note));
         write_wrapped(out, "", "      ", &[(line, pal.reworded)], width)?;
     }
-    let claims = super::ClaimIndex::new(report);
+    let claims = super::Claims::new(report);
     let view = View {
+        report,
         claims: &claims,
         pal: &pal,
         width,
@@ -101,9 +105,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             // Listed under its original below.
             continue;
         }
-        let (Some(base), Some(other)) = (report.article(&c.base), report.article(&c.other)) else {
-            continue;
-        };
+        let (base, other) = (report.article(c.base), report.article(c.other));
         writeln!(out)?;
         render_comparison(c, base, other, &view, out)?;
     }
@@ -119,7 +121,8 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
 
 /// What every comparison of one terminal view shares.
 struct View<'a> {
-    claims: &'a super::ClaimIndex<'a>,
+    report: &'a Report,
+    claims: &'a super::Claims<'a>,
     pal: &'a Palette,
     width: usize,
     layout: Layout,
@@ -172,7 +175,7 @@ fn render_findings(
         for e in f.evidence.iter().take(6) {
             let text = format!(
                 "{}: \u{201c}{}\u{201d}",
-                pal.text(&e.article),
+                pal.text(report.label(e.article)),
                 pal.text(&e.text)
             );
             write_wrapped(out, "    ", "      ", &[(text, pal.dim)], width)?;
@@ -209,7 +212,7 @@ fn render_comparison(
     view: &View,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (pal, width, claims) = (view.pal, view.width, view.claims);
+    let (pal, width) = (view.pal, view.width);
     let bl = pal.text(&base.label);
     let ol = pal.text(&other.label);
     write_rule(out, &format!("== {ol} against {bl} (base) "), pal, width)?;
@@ -220,10 +223,14 @@ fn render_comparison(
         s.base_coverage * 100.0
     );
     write_wrapped(out, "", "", &[(line, Style::new())], width)?;
-    let legend = format!("= identical · ~ reworded · * partial · + only in {ol} · - only in {bl}");
+    let mut legend =
+        format!("= identical · ~ reworded · * partial · + only in {ol} · - only in {bl}");
+    if !c.shared_base.is_empty() || !c.shared_other.is_empty() {
+        legend.push_str(" · ^ same claim, joined through another outlet");
+    }
     write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
 
-    let all = rows(c, other);
+    let all = rows::rows(c, other);
     let shown: Vec<&Row> = all.iter().filter(|r| view.keeps(c, r)).collect();
     if let Some(only) = view.only {
         let what = match only {
@@ -286,49 +293,39 @@ fn render_comparison(
                     }
                 }
             }
-            Row::Dropped(i) => {
-                let text = pal.text(&base.sentences[i].text);
+            row => {
+                let Some((base_side, i)) = row.sentence() else {
+                    continue;
+                };
+                let article = if base_side { base } else { other };
+                let (marker, style) = sentence_marker(row, pal);
+                let text = pal.text(&article.sentences[i].text);
                 write_wrapped(
                     out,
-                    &format!("{} ", pal.delete.style("-")),
+                    &format!("{} ", style.style(marker)),
                     "  ",
-                    &[(text, pal.delete)],
+                    &[(text, style)],
                     width,
                 )?;
-                let own = [base.label.as_str()];
-                let notes = row_notes(
-                    &ol,
-                    other,
-                    related.of(true, i),
-                    related.possible(true, i),
-                    claims.elsewhere(&base.label, i, &own),
-                    pal,
-                );
-                write_notes(out, &notes, pal, width)?;
-            }
-            Row::Added(j) => {
-                let text = pal.text(&other.sentences[j].text);
-                write_wrapped(
-                    out,
-                    &format!("{} ", pal.insert.style("+")),
-                    "  ",
-                    &[(text, pal.insert)],
-                    width,
-                )?;
-                let own = [other.label.as_str()];
-                let notes = row_notes(
-                    &bl,
-                    base,
-                    related.of(false, j),
-                    related.possible(false, j),
-                    claims.elsewhere(&other.label, j, &own),
-                    pal,
-                );
-                write_notes(out, &notes, pal, width)?;
+                let notes = rows::notes(view.report, view.claims, c, &related, row);
+                for n in notes {
+                    let line = n.line(|t| pal.text(t));
+                    write_wrapped(out, "    ", "      ", &[(line, pal.dim)], width)?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// The marker and style of a row of one sentence.
+fn sentence_marker(row: Row, pal: &Palette) -> (&'static str, Style) {
+    match row {
+        Row::Dropped(_) => ("-", pal.delete),
+        Row::Added(_) => ("+", pal.insert),
+        Row::SharedBase(_) | Row::SharedOther(_) => ("^", pal.dim),
+        Row::Link(_) => (" ", Style::new()),
+    }
 }
 
 /// Above [`storydiff::model::FOLD_OUTLETS`] outlets: each copy cluster under its original, every copy
@@ -341,20 +338,22 @@ fn render_copies(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let (pal, width) = (view.pal, view.width);
-    let comparison_of: std::collections::HashMap<&str, &Comparison> = report
+    // The comparison of each copy with its original, by copy.
+    let mut comparison_of: Vec<Option<&Comparison>> = vec![None; report.articles.len()];
+    for c in report
         .comparisons
         .iter()
         .filter(|c| fold.is_copy_comparison(c))
-        .map(|c| (c.other.as_str(), c))
-        .collect();
-    let base_label = report.comparisons.first().map(|c| c.base.as_str());
+    {
+        comparison_of[c.other.index()] = Some(c);
+    }
     for cluster in &report.copies {
-        let Some(orig) = report.article(&cluster.label) else {
+        let Some(orig) = report.articles.get(cluster.original) else {
             continue;
         };
         let ol = pal.text(&orig.label);
         writeln!(out)?;
-        let role = if base_label == Some(orig.label.as_str()) {
+        let role = if report.base.index() == cluster.original {
             " (base)"
         } else {
             ""
@@ -370,17 +369,17 @@ fn render_copies(
         );
         write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
         for x in &cluster.copies {
-            let Some(copy) = report.article(&x.label) else {
+            let Some(copy) = report.articles.get(x.member) else {
                 continue;
             };
             let head = format!("{} ({})", pal.text(&copy.label), pal.text(&copy.path));
-            let Some(c) = comparison_of.get(x.label.as_str()) else {
+            let Some(c) = comparison_of.get(x.member).copied().flatten() else {
                 write_wrapped(out, "", "  ", &[(head, pal.header)], width)?;
                 continue;
             };
             let line = format!("{head}: {}", super::copy_summary(Some(x), c));
             write_wrapped(out, "", "  ", &[(line, pal.header)], width)?;
-            for row in rows(c, copy) {
+            for row in rows::rows(c, copy) {
                 if !view.keeps(c, &row) {
                     continue;
                 }
@@ -408,23 +407,18 @@ fn render_copies(
                             width,
                         )?;
                     }
-                    Row::Dropped(i) => {
-                        let text = pal.text(&orig.sentences[i].text);
+                    row => {
+                        let Some((base_side, i)) = row.sentence() else {
+                            continue;
+                        };
+                        let article = if base_side { orig } else { copy };
+                        let (marker, style) = sentence_marker(row, pal);
+                        let text = pal.text(&article.sentences[i].text);
                         write_wrapped(
                             out,
-                            &format!("  {} ", pal.delete.style("-")),
+                            &format!("  {} ", style.style(marker)),
                             "    ",
-                            &[(text, pal.delete)],
-                            width,
-                        )?;
-                    }
-                    Row::Added(j) => {
-                        let text = pal.text(&copy.sentences[j].text);
-                        write_wrapped(
-                            out,
-                            &format!("  {} ", pal.insert.style("+")),
-                            "    ",
-                            &[(text, pal.insert)],
+                            &[(text, style)],
                             width,
                         )?;
                     }
@@ -502,83 +496,32 @@ fn render_side_by_side(
                     layout_lines(&other_pieces, right_w),
                 )
             }
-            Row::Dropped(i) => {
-                let text = pal.text(&base.sentences[i].text);
-                let mut left = layout_lines(&[(text, pal.delete)], left_w);
-                let own = [base.label.as_str()];
-                let notes = row_notes(
-                    &ol,
-                    other,
-                    related.of(true, i),
-                    related.possible(true, i),
-                    view.claims.elsewhere(&base.label, i, &own),
-                    pal,
-                );
-                for n in notes {
-                    left.extend(indented(&[(n, pal.dim)], left_w));
+            row => {
+                let Some((base_side, i)) = row.sentence() else {
+                    continue;
+                };
+                let (article, w) = if base_side {
+                    (base, left_w)
+                } else {
+                    (other, right_w)
+                };
+                let (marker, style) = sentence_marker(row, pal);
+                let text = pal.text(&article.sentences[i].text);
+                let mut column = layout_lines(&[(text, style)], w);
+                for n in rows::notes(view.report, view.claims, c, &related, row) {
+                    column.extend(indented(&[(n.line(|t| pal.text(t)), pal.dim)], w));
                 }
-                (pal.delete.style("-").to_string(), left, Vec::new())
-            }
-            Row::Added(j) => {
-                let text = pal.text(&other.sentences[j].text);
-                let mut right = layout_lines(&[(text, pal.insert)], right_w);
-                let own = [other.label.as_str()];
-                let notes = row_notes(
-                    &bl,
-                    base,
-                    related.of(false, j),
-                    related.possible(false, j),
-                    view.claims.elsewhere(&other.label, j, &own),
-                    pal,
-                );
-                for n in notes {
-                    right.extend(indented(&[(n, pal.dim)], right_w));
+                let marker = style.style(marker).to_string();
+                if base_side {
+                    (marker, column, Vec::new())
+                } else {
+                    (marker, Vec::new(), column)
                 }
-                (pal.insert.style("+").to_string(), Vec::new(), right)
             }
         };
         write_columns(out, &marker, &left, &right, left_w)?;
     }
     Ok(())
-}
-
-/// The notes under an added or dropped sentence, as text, the same in both layouts: its
-/// closest candidate on the other side when it has no partner ("possibly covered"), the
-/// partner sentences of the other side it shares a claim with, then the other outlets that
-/// carry its claim.
-fn row_notes(
-    label: &str,
-    article: &Article,
-    partners: &[usize],
-    possible: Option<usize>,
-    elsewhere: Option<(&str, Vec<String>)>,
-    pal: &Palette,
-) -> Vec<String> {
-    let gist = |k: usize| {
-        article
-            .sentences
-            .get(k)
-            .map(|s| pal.text(&super::gist(&s.text)))
-    };
-    let mut notes: Vec<String> = Vec::new();
-    if let Some(g) = possible.and_then(gist) {
-        notes.push(format!("possibly covered by {label}: {g}"));
-    }
-    notes.extend(
-        partners
-            .iter()
-            .filter_map(|&k| gist(k))
-            .map(|g| format!("shares a claim with {label}: {g}")),
-    );
-    if let Some((id, outlets)) = elsewhere {
-        let names: Vec<String> = outlets.iter().map(|o| pal.text(o)).collect();
-        notes.push(format!(
-            "also in {} (claim {})",
-            names.join(", "),
-            pal.text(id)
-        ));
-    }
-    notes
 }
 
 /// `pieces` laid out in `width` columns, each line indented by two spaces.
@@ -610,19 +553,6 @@ fn write_columns(
             Some((r, _)) if !r.is_empty() => writeln!(out, "{lead}{l}{pad}{SEPARATOR}{r}")?,
             _ => writeln!(out, "{lead}{l}{pad}{}", SEPARATOR.trim_end())?,
         }
-    }
-    Ok(())
-}
-
-/// Print the notes of a row ([`row_notes`]) under it, indented.
-fn write_notes(
-    out: &mut dyn Write,
-    notes: &[String],
-    pal: &Palette,
-    width: usize,
-) -> io::Result<()> {
-    for n in notes {
-        write_wrapped(out, "    ", "      ", &[(n.clone(), pal.dim)], width)?;
     }
     Ok(())
 }
@@ -684,49 +614,6 @@ fn escape_marks(t: &str) -> String {
         prev = Some(c);
     }
     out
-}
-
-/// One displayed row (shared with the HTML side-by-side view).
-pub(crate) enum Row {
-    Link(usize),
-    Dropped(usize),
-    Added(usize),
-}
-
-/// Rows in base order, with each added sentence after the row of the other article's
-/// nearest earlier linked sentence (or first, when there is none).
-pub(crate) fn rows(c: &Comparison, other: &Article) -> Vec<Row> {
-    // Key: (base position, sub-order) so links/dropped sort by base index and added
-    // sentences follow their anchor.
-    let mut keyed: Vec<((usize, usize, usize), Row)> = Vec::new();
-    let mut anchor_of_other: Vec<Option<usize>> = vec![None; other.sentences.len()];
-    for (k, l) in c.links.iter().enumerate() {
-        let pos = l.base[0] + 1;
-        keyed.push(((pos, 0, 0), Row::Link(k)));
-        for &j in &l.other {
-            if let Some(slot) = anchor_of_other.get_mut(j) {
-                *slot = Some(pos);
-            }
-        }
-    }
-    for &i in &c.dropped {
-        keyed.push(((i + 1, 0, 0), Row::Dropped(i)));
-    }
-    // The anchor of the nearest earlier linked sentence, for every position, in one pass.
-    let mut nearest_before = Vec::with_capacity(anchor_of_other.len());
-    let mut last = 0;
-    for a in &anchor_of_other {
-        nearest_before.push(last);
-        if let Some(pos) = a {
-            last = *pos;
-        }
-    }
-    for &j in &c.added {
-        let anchor = nearest_before.get(j).copied().unwrap_or(last);
-        keyed.push(((anchor, 1, j), Row::Added(j)));
-    }
-    keyed.sort_by_key(|(k, _)| *k);
-    keyed.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Lay out styled pieces in lines of at most `width` columns: `first` prefixes the first
@@ -846,6 +733,7 @@ fn visible_width(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use storydiff::model::{ArticleId, ClaimGraph};
 
     fn wrap(pieces: &[Piece], width: usize) -> String {
         let mut out = Vec::new();
@@ -901,6 +789,26 @@ mod tests {
         }
     }
 
+    /// A claim graph of `articles` with every sentence a claim of its own.
+    fn alone(articles: &[&Article]) -> ClaimGraph {
+        let claims = articles
+            .iter()
+            .enumerate()
+            .flat_map(|(k, a)| {
+                (0..a.sentences.len()).map(move |s| storydiff::model::Claim {
+                    id: format!("c{k}-{s}"),
+                    members: vec![storydiff::model::ClaimMember {
+                        article: ArticleId(k),
+                        sentence: s,
+                        kind: None,
+                    }],
+                })
+            })
+            .collect();
+        let counts: Vec<usize> = articles.iter().map(|a| a.sentences.len()).collect();
+        ClaimGraph::new(claims, &counts, &[]).unwrap_or_else(|| panic!("claims"))
+    }
+
     /// `c` of `base` and `other` in the side-by-side layout at `width`, colour off.
     fn side_by_side(c: &Comparison, base: &Article, other: &Article, width: usize) -> String {
         let report = Report {
@@ -908,15 +816,17 @@ mod tests {
             articles: vec![base.clone(), other.clone()],
             comparisons: vec![c.clone()],
             copies: Vec::new(),
-            claims: Vec::new(),
+            base: ArticleId(0),
+            claims: alone(&[base, other]),
             findings: Vec::new(),
             dismissed: 0,
             scorer: String::new(),
             notes: Vec::new(),
         };
-        let claims = crate::ClaimIndex::new(&report);
+        let claims = crate::Claims::new(&report);
         let pal = Palette::new(false);
         let view = View {
+            report: &report,
             claims: &claims,
             pal: &pal,
             width,
@@ -934,13 +844,15 @@ mod tests {
         dropped: Vec<usize>,
     ) -> Comparison {
         Comparison {
-            base: "wire".into(),
-            other: "site".into(),
+            base: ArticleId(0),
+            other: ArticleId(1),
             links,
             related: Vec::new(),
             possible: Vec::new(),
             added,
             dropped,
+            shared_base: Vec::new(),
+            shared_other: Vec::new(),
             summary: Default::default(),
             notes: Vec::new(),
         }

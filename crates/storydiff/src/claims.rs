@@ -9,10 +9,17 @@
 //! together (the sides of links, joined transitively: the pieces of a split sentence): a link
 //! the reader does not see never joins two unrelated sentences of one outlet. A sentence no
 //! accepted link touches is a claim of its outlet alone.
+//!
+//! The related and possibly-covered pairs of every aligned pair (view or not) give the
+//! sentences of one-outlet claims their [`Standing`], so "only X has this" means the same in
+//! every view and finding.
 
 use std::collections::BTreeMap;
 
-use crate::model::{Article, Claim as GraphClaim, ClaimMember, Comparison, LinkKind};
+use crate::model::{
+    Article, ArticleId, Claim as GraphClaim, ClaimGraph, ClaimMember, Comparison, LinkKind,
+    Standing,
+};
 
 /// Build the claim graph of `articles` from the `view`'s comparisons and the `extra` ones of
 /// the pairs the view leaves out (any pairs, either orientation), ordered by the sentences of
@@ -20,6 +27,32 @@ use crate::model::{Article, Claim as GraphClaim, ClaimMember, Comparison, LinkKi
 /// `c2`, … in that order. With `keep_view` (a view of each article against the base) every
 /// link of the view is kept: a claim is then never split across a link the reader sees.
 pub fn graph(
+    articles: &[Article],
+    view: &[Comparison],
+    extra: &[Comparison],
+    base: ArticleId,
+    keep_view: bool,
+) -> ClaimGraph {
+    let claims = claims(articles, view, extra, base.0, keep_view);
+    let mut tiers = Vec::new();
+    for c in view.iter().chain(extra) {
+        for (pairs, t) in [
+            (&c.related, Standing::Related),
+            (&c.possible, Standing::Possible),
+        ] {
+            for r in pairs {
+                tiers.push((c.base, r.base, t));
+                tiers.push((c.other, r.other, t));
+            }
+        }
+    }
+    let sentences: Vec<usize> = articles.iter().map(|a| a.sentences.len()).collect();
+    ClaimGraph::new(claims, &sentences, &tiers)
+        .expect("the aligner names sentences of its articles, and each is in one claim")
+}
+
+/// The claims of [`graph`], in id order.
+fn claims(
     articles: &[Article],
     view: &[Comparison],
     extra: &[Comparison],
@@ -45,11 +78,6 @@ pub fn graph(
         .enumerate()
         .flat_map(|(k, a)| std::iter::repeat_n(k, a.sentences.len()))
         .collect();
-    let index_of: BTreeMap<&str, usize> = articles
-        .iter()
-        .enumerate()
-        .map(|(k, a)| (a.label.as_str(), k))
-        .collect();
     // Every link as its sentence nodes, with the split groups (one side of one link).
     struct Edge {
         rank: (bool, LinkKind, std::cmp::Reverse<u64>, usize),
@@ -63,12 +91,10 @@ pub fn graph(
     }
     let mut edges = Vec::new();
     for (ci, &(is_extra, c)) in comparisons.iter().enumerate() {
-        let (Some(&ba), Some(&oa)) = (
-            index_of.get(c.base.as_str()),
-            index_of.get(c.other.as_str()),
-        ) else {
+        let (ba, oa) = (c.base.0, c.other.0);
+        if ba >= articles.len() || oa >= articles.len() {
             continue;
-        };
+        }
         for l in &c.links {
             let side = |art: usize, idx: &[usize]| -> Vec<usize> {
                 idx.iter()
@@ -165,7 +191,7 @@ pub fn graph(
                 members: xs
                     .into_iter()
                     .map(|x| ClaimMember {
-                        article: articles[article_of[x]].label.clone(),
+                        article: ArticleId(article_of[x]),
                         sentence: x - offsets[article_of[x]],
                         kind: if alone {
                             None
@@ -213,10 +239,15 @@ mod tests {
     use crate::model::Link;
     use crate::{compare_texts, CompareOptions};
 
+    /// Article `a`, `b` or `c` of the tests' reports.
+    fn id(label: &str) -> ArticleId {
+        ArticleId(usize::from(label.as_bytes()[0] - b'a'))
+    }
+
     fn comparison(base: &str, other: &str, links: &[(&[usize], &[usize], f64)]) -> Comparison {
         Comparison {
-            base: base.into(),
-            other: other.into(),
+            base: id(base),
+            other: id(other),
             links: links
                 .iter()
                 .map(|(b, o, score)| Link {
@@ -232,15 +263,17 @@ mod tests {
             possible: Vec::new(),
             added: Vec::new(),
             dropped: Vec::new(),
+            shared_base: Vec::new(),
+            shared_other: Vec::new(),
             summary: Default::default(),
             notes: Vec::new(),
         }
     }
 
-    fn members(c: &GraphClaim) -> Vec<(&str, usize)> {
+    fn members(c: &GraphClaim) -> Vec<(&'static str, usize)> {
         c.members
             .iter()
-            .map(|m| (m.article.as_str(), m.sentence))
+            .map(|m| (["a", "b", "c"][m.article.0], m.sentence))
             .collect()
     }
 
@@ -262,7 +295,8 @@ mod tests {
             comparison("a", "c", &[(&[0], &[0], 0.8)]),
         ];
         let extra = [comparison("b", "c", &[(&[1], &[0], 0.95)])];
-        let g = graph(&r.articles, &view, &extra, 0, true);
+        let g = graph(&r.articles, &view, &extra, ArticleId(0), true);
+        let g = g.claims();
         let all: Vec<Vec<(&str, usize)>> = g.iter().map(members).collect();
         assert_eq!(
             all,
@@ -276,7 +310,8 @@ mod tests {
         assert_eq!(g[0].id, "c1");
         assert_eq!(g[1].members[0].kind, None);
         let split = [comparison("a", "b", &[(&[0], &[0, 1], 0.9)])];
-        let g = graph(&r.articles, &split, &extra, 0, true);
+        let g = graph(&r.articles, &split, &extra, ArticleId(0), true);
+        let g = g.claims();
         assert_eq!(members(&g[0]), vec![("a", 0), ("b", 0), ("b", 1), ("c", 0)]);
     }
 
@@ -297,13 +332,15 @@ mod tests {
             comparison("a", "b", &[(&[0], &[0], 0.9), (&[1], &[1], 0.9)]),
             comparison("a", "c", &[(&[0, 1], &[0], 0.8)]),
         ];
-        let g = graph(&r.articles, &view, &[], 0, true);
+        let g = graph(&r.articles, &view, &[], ArticleId(0), true);
+        let g = g.claims();
         assert_eq!(
             members(&g[0]),
             vec![("a", 0), ("a", 1), ("b", 0), ("b", 1), ("c", 0)]
         );
         // Without keep_view (every pair compared), the rule holds for every link.
-        let g = graph(&r.articles, &view, &[], 0, false);
+        let g = graph(&r.articles, &view, &[], ArticleId(0), false);
+        let g = g.claims();
         assert_eq!(members(&g[0]), vec![("a", 0), ("b", 0)]);
     }
 
@@ -323,15 +360,18 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         let shared: Vec<Vec<(&str, usize)>> = r
             .claims
+            .claims()
             .iter()
-            .filter(|c| c.outlets().len() > 1)
+            .filter(|c| c.members.iter().any(|m| m.article != c.members[0].article))
             .map(members)
             .collect();
         assert_eq!(shared, vec![vec![("b", 0), ("c", 0)]]);
         // "Only b has this" would be wrong: c carries it.
-        assert!(!r
-            .findings
-            .iter()
-            .any(|f| f.kind == crate::model::FindingKind::OnlyIn && f.articles == ["b"]));
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.kind == crate::model::FindingKind::OnlyIn
+                    && r.labels(&f.articles) == ["b"])
+        );
     }
 }

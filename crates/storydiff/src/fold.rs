@@ -148,6 +148,9 @@ mod tests {
         let small =
             compare_texts(&refs[..crate::FOLD_OUTLETS], &opts).unwrap_or_else(|e| panic!("{e}"));
         assert!(small.copies.is_empty());
-        assert!(small.comparisons.iter().all(|c| c.base == "s0"));
+        assert!(small
+            .comparisons
+            .iter()
+            .all(|c| small.label(c.base) == "s0"));
     }
 }

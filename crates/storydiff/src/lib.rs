@@ -185,15 +185,20 @@ pub fn dedupe_labels(articles: &mut [Article]) {
     }
 }
 
-/// Align `other` against `base` and word-diff every link.
+/// Align `other` against `base` and word-diff every link (the base is article 0, the other
+/// article 1).
 pub fn compare_pair(base: &Article, other: &Article, t: &align::Thresholds) -> Comparison {
     let (ab, ao) = (analyse::analyse(base), analyse::analyse(other));
     compare_documents(
         analyse::Document::new(base, &ab),
         analyse::Document::new(other, &ao),
+        PAIR,
         t,
     )
 }
+
+/// The ids of a lone pair's articles: base 0, other 1.
+const PAIR: (model::ArticleId, model::ArticleId) = (model::ArticleId(0), model::ArticleId(1));
 
 /// [`compare_pair`] with the semantic scorer when `encoder` is given.
 pub fn compare_pair_with(
@@ -209,14 +214,16 @@ pub fn compare_pair_with(
     Ok(compare_documents(
         analyse::Document::new(base, &ab),
         analyse::Document::new(other, &ao),
+        PAIR,
         t,
     ))
 }
 
-/// [`compare_pair`] on articles analysed once ([`analyse::analyse`]).
+/// [`compare_pair`] on articles analysed once ([`analyse::analyse`]), with their ids.
 fn compare_documents(
     base_doc: analyse::Document,
     other_doc: analyse::Document,
+    (base_id, other_id): (model::ArticleId, model::ArticleId),
     t: &align::Thresholds,
 ) -> Comparison {
     let (base, other) = (base_doc.article, other_doc.article);
@@ -257,25 +264,53 @@ fn compare_documents(
             model::LinkKind::Partial => summary.partial += 1,
         }
     }
-    summary.added = al.added.len();
-    summary.dropped = al.dropped.len();
-    let n = base.sentences.len();
-    summary.base_coverage = if n == 0 {
-        0.0
-    } else {
-        (((n - al.dropped.len()) as f64 / n as f64) * 10_000.0).round() / 10_000.0
-    };
-    Comparison {
-        base: base.label.clone(),
-        other: other.label.clone(),
+    let mut c = Comparison {
+        base: base_id,
+        other: other_id,
         links,
         related: al.related,
         possible: al.possible,
         added: al.added,
         dropped: al.dropped,
+        shared_base: Vec::new(),
+        shared_other: Vec::new(),
         summary,
         notes: al.notes,
-    }
+    };
+    count_unlinked(&mut c, base.sentences.len());
+    c
+}
+
+/// Set the summary's added, dropped and coverage from the comparison's lists.
+fn count_unlinked(c: &mut Comparison, base_sentences: usize) {
+    c.summary.added = c.added.len();
+    c.summary.dropped = c.dropped.len();
+    let n = base_sentences;
+    c.summary.base_coverage = if n == 0 {
+        0.0
+    } else {
+        (((n - c.dropped.len()) as f64 / n as f64) * 10_000.0).round() / 10_000.0
+    };
+}
+
+/// Make a comparison a view of the claim graph: a sentence with no link in the pair whose
+/// claim the other outlet carries (joined through other pairs) is shared, not added or
+/// dropped.
+fn project(c: &mut Comparison, graph: &model::ClaimGraph, base_sentences: usize) {
+    let (base, other) = (c.base, c.other);
+    let (shared, dropped): (Vec<usize>, Vec<usize>) = c
+        .dropped
+        .iter()
+        .partition(|&&i| graph.carries(other, base, i));
+    let (shared_o, added): (Vec<usize>, Vec<usize>) = c
+        .added
+        .iter()
+        .partition(|&&j| graph.carries(base, other, j));
+    c.dropped = dropped;
+    c.added = added;
+    c.shared_base = shared;
+    c.shared_other = shared_o;
+    count_unlinked(c, base_sentences);
 }
 
 /// The links of `other` against `base` without word diffs or summary: what the claim graph
@@ -283,6 +318,7 @@ fn compare_documents(
 fn links_only(
     base_doc: analyse::Document,
     other_doc: analyse::Document,
+    (base_id, other_id): (model::ArticleId, model::ArticleId),
     t: &align::Thresholds,
     lexical: bool,
 ) -> Comparison {
@@ -293,8 +329,8 @@ fn links_only(
         align::align_documents(base_doc, other_doc, t)
     };
     Comparison {
-        base: base.label.clone(),
-        other: other.label.clone(),
+        base: base_id,
+        other: other_id,
         links: al
             .links
             .into_iter()
@@ -321,6 +357,8 @@ fn links_only(
         possible: al.possible,
         added: al.added,
         dropped: al.dropped,
+        shared_base: Vec::new(),
+        shared_other: Vec::new(),
         summary: model::Summary::default(),
         notes: al.notes,
     }
@@ -432,11 +470,12 @@ pub fn compare_with_progress(
         None => articles.par_iter().map(analyse_one).collect(),
     };
     let doc = |k: usize| analyse::Document::new(&articles[k], &analyses[k]);
+    let ids = |i: usize, j: usize| (model::ArticleId(i), model::ArticleId(j));
     progress.stage("comparing", pairs.len() as u64);
     let comparisons: Vec<Comparison> = pairs
         .par_iter()
         .map(|&(i, j)| {
-            let c = compare_documents(doc(i), doc(j), &opts.thresholds);
+            let c = compare_documents(doc(i), doc(j), ids(i, j), &opts.thresholds);
             progress.inc(1);
             c
         })
@@ -476,7 +515,7 @@ pub fn compare_with_progress(
         missing
             .par_iter()
             .map(|&(i, j)| {
-                let c = links_only(doc(i), doc(j), &opts.thresholds, graph_lexical);
+                let c = links_only(doc(i), doc(j), ids(i, j), &opts.thresholds, graph_lexical);
                 progress.inc(1);
                 c
             })
@@ -500,10 +539,17 @@ pub fn compare_with_progress(
     // Budgets that applied to the pairs only the graph sees are said too.
     for c in &extra {
         for n in &c.notes {
-            notes.push(format!("claim graph, {} against {}: {n}", c.other, c.base));
+            let (o, b) = (&articles[c.other.0].label, &articles[c.base.0].label);
+            notes.push(format!("claim graph, {o} against {b}: {n}"));
         }
     }
+    let base = model::ArticleId(base);
     let claims = claims::graph(&articles, &comparisons, &extra, base, !opts.all_pairs);
+    // Every view is a projection of the graph.
+    let mut comparisons = comparisons;
+    for c in &mut comparisons {
+        project(c, &claims, articles[c.base.0].sentences.len());
+    }
     progress.stage("findings", 1);
     // Many outlets: quotes are paired within the aligned pairs only, not every pair, and
     // over MAX_GRAPH_OUTLETS originals within the view's pairs (pairing the quotes of
@@ -528,6 +574,7 @@ pub fn compare_with_progress(
         articles,
         comparisons,
         copies: fold.map(|f| f.clusters).unwrap_or_default(),
+        base,
         claims,
         findings,
         dismissed: 0,

@@ -17,6 +17,22 @@ pub const SCHEMA_VERSION: u32 = 5;
 /// few outlets per claim and count the rest.
 pub const FOLD_OUTLETS: usize = 16;
 
+/// An article's place in [`Report::articles`] (input order): how every part of a report names
+/// an article. Labels are display strings (and keys on the JSON wire only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleId(pub usize);
+
+impl ArticleId {
+    /// The index into [`Report::articles`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// A claim's place in [`ClaimGraph::claims`]; its display id is [`Claim::id`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClaimId(pub usize);
+
 /// A half-open byte range `[start, end)` into one sentence's text (not the article's).
 ///
 /// Spans found while analysing a sentence are of this type, so they cannot be confused with
@@ -201,17 +217,18 @@ pub struct Summary {
     pub added: usize,
     /// Base sentences the other article lacks.
     pub dropped: usize,
-    /// Share of base sentences that are linked, in `[0, 1]`.
+    /// Share of base sentences the other article carries (linked, or in a claim it carries),
+    /// in `[0, 1]`.
     pub base_coverage: f64,
 }
 
-/// The alignment of one article (other) against another (base).
+/// The alignment of one article (other) against another (base): a view of the claim graph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
-    /// Label of the base article (labels are unique within a report).
-    pub base: String,
-    /// Label of the other article.
-    pub other: String,
+    /// The base article.
+    pub base: ArticleId,
+    /// The other article.
+    pub other: ArticleId,
     /// Links in base order.
     pub links: Vec<Link>,
     /// Sentence pairs that share a claim without being one link (many-to-many).
@@ -219,10 +236,15 @@ pub struct Comparison {
     /// Possibly covered: for a sentence with no link and no related pair, its best close
     /// pair, for the editor to decide (semantic scorer only).
     pub possible: Vec<Related>,
-    /// Other-article sentences with no link.
+    /// Other-article sentences with no link whose claim the base does not carry.
     pub added: Vec<usize>,
-    /// Base sentences with no link.
+    /// Base sentences with no link whose claim the other article does not carry.
     pub dropped: Vec<usize>,
+    /// Base sentences with no link in this pair whose claim the other article carries all the
+    /// same (the claim graph joined them through other pairs): shared, never "only in" the base.
+    pub shared_base: Vec<usize>,
+    /// Other-article sentences with no link in this pair whose claim the base carries.
+    pub shared_other: Vec<usize>,
     /// Counts for the summary line.
     pub summary: Summary,
     /// Budgets that applied while aligning, one line each; absent when none did.
@@ -279,11 +301,11 @@ pub enum Severity {
     Low,
 }
 
-/// A sentence of an article, by label and index.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A sentence of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SentenceRef {
-    /// Article label.
-    pub article: String,
+    /// The article.
+    pub article: ArticleId,
     /// Sentence index in that article.
     pub index: usize,
 }
@@ -291,8 +313,8 @@ pub struct SentenceRef {
 /// The exact text a finding rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
-    /// Article label.
-    pub article: String,
+    /// The article.
+    pub article: ArticleId,
     /// Sentence index the text is in: the evidence always lies inside this one sentence.
     pub sentence: usize,
     /// First byte in the article text.
@@ -314,7 +336,7 @@ pub struct Finding {
     /// How urgent.
     pub severity: Severity,
     /// Outlets involved, in input order.
-    pub articles: Vec<String>,
+    pub articles: Vec<ArticleId>,
     /// Sentences involved.
     pub sentences: Vec<SentenceRef>,
     /// The exact evidence, one or more spans per outlet.
@@ -326,10 +348,10 @@ pub struct Finding {
 }
 
 /// One sentence's place in a claim.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimMember {
-    /// Article label.
-    pub article: String,
+    /// The article.
+    pub article: ArticleId,
     /// Sentence index in that article.
     pub sentence: usize,
     /// The closest link that put this sentence in the claim (identical, reworded, partial);
@@ -347,16 +369,149 @@ pub struct Claim {
     pub members: Vec<ClaimMember>,
 }
 
-impl Claim {
-    /// Labels of the outlets that carry the claim, in member order, each once.
-    pub fn outlets(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for m in &self.members {
-            if !out.contains(&m.article.as_str()) {
-                out.push(&m.article);
+/// How a sentence stands in the claim graph, from every aligned pair of outlets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Standing {
+    /// Linked to another outlet's sentence (the closest link kind that put it in its claim).
+    Linked(LinkKind),
+    /// In a claim of its outlet alone, but some aligned pair gives it a sentence of another
+    /// outlet that shares a claim with it (a related pair).
+    Related,
+    /// In a claim of its outlet alone, but some aligned pair gives it a sentence of another
+    /// outlet that possibly covers it (semantic scorer), for the editor to decide.
+    Possible,
+    /// Nothing in any other outlet.
+    Alone,
+}
+
+/// The claim graph: every sentence of every outlet in exactly one claim, with the questions
+/// every reader asks (findings, the views, the matrix, the JSON). Built once by the engine
+/// (or from a report read back); read-only after.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimGraph {
+    claims: Vec<Claim>,
+    /// Per article, per sentence: its claim.
+    claim_of: Vec<Vec<ClaimId>>,
+    /// Per claim: the outlets that carry it, in input order, each once.
+    outlets: Vec<Vec<ArticleId>>,
+    /// Per article, per sentence: a related or possibly-covering sentence of another outlet
+    /// in some aligned pair ([`Standing::Related`] over [`Standing::Possible`]).
+    tier: Vec<Vec<Option<Standing>>>,
+}
+
+impl ClaimGraph {
+    /// The graph of `claims` over articles of `sentences[k]` sentences each, with the
+    /// related/possible `tiers` of (article, sentence); `None` when a member names an article or
+    /// sentence that does not exist, or a sentence is in no claim or in two.
+    pub fn new(
+        claims: Vec<Claim>,
+        sentences: &[usize],
+        tiers: &[(ArticleId, usize, Standing)],
+    ) -> Option<ClaimGraph> {
+        const NONE: ClaimId = ClaimId(usize::MAX);
+        let mut claim_of: Vec<Vec<ClaimId>> = sentences.iter().map(|&n| vec![NONE; n]).collect();
+        let mut outlets = Vec::with_capacity(claims.len());
+        for (k, c) in claims.iter().enumerate() {
+            let mut o: Vec<ArticleId> = Vec::new();
+            for m in &c.members {
+                let slot = claim_of.get_mut(m.article.0)?.get_mut(m.sentence)?;
+                if *slot != NONE {
+                    return None;
+                }
+                *slot = ClaimId(k);
+                o.push(m.article);
             }
+            o.sort_unstable();
+            o.dedup();
+            outlets.push(o);
         }
-        out
+        if claim_of.iter().flatten().any(|&c| c == NONE) {
+            return None;
+        }
+        let mut tier: Vec<Vec<Option<Standing>>> =
+            sentences.iter().map(|&n| vec![None; n]).collect();
+        for &(a, s, t) in tiers {
+            let slot = tier.get_mut(a.0)?.get_mut(s)?;
+            *slot = Some(slot.map_or(t, |x: Standing| x.min(t)));
+        }
+        Some(ClaimGraph {
+            claims,
+            claim_of,
+            outlets,
+            tier,
+        })
+    }
+
+    /// The claims, in id order (`c1`, `c2`, …).
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
+    /// One claim.
+    pub fn claim(&self, c: ClaimId) -> &Claim {
+        &self.claims[c.0]
+    }
+
+    /// Number of claims.
+    pub fn len(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// Whether there is no claim (a report with no article).
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty()
+    }
+
+    /// The claim of sentence `sentence` of `article`; `None` for a sentence that does not
+    /// exist.
+    pub fn claim_of(&self, article: ArticleId, sentence: usize) -> Option<ClaimId> {
+        self.claim_of.get(article.0)?.get(sentence).copied()
+    }
+
+    /// The outlets that carry claim `c`, in input order.
+    pub fn outlets(&self, c: ClaimId) -> &[ArticleId] {
+        &self.outlets[c.0]
+    }
+
+    /// Whether `other` carries the claim of sentence `sentence` of `article`.
+    pub fn carries(&self, other: ArticleId, article: ArticleId, sentence: usize) -> bool {
+        self.claim_of(article, sentence)
+            .is_some_and(|c| self.outlets(c).binary_search(&other).is_ok())
+    }
+
+    /// The outlets other than `article` that carry the claim of its sentence `sentence`.
+    pub fn carriers(&self, article: ArticleId, sentence: usize) -> &[ArticleId] {
+        match self.claim_of(article, sentence) {
+            Some(c) if self.outlets(c).len() > 1 => self.outlets(c),
+            _ => &[],
+        }
+    }
+
+    /// How sentence `sentence` of `article` stands: linked (how), related or possibly
+    /// covered in some aligned pair, or alone.
+    pub fn kind_of(&self, article: ArticleId, sentence: usize) -> Standing {
+        let Some(c) = self.claim_of(article, sentence) else {
+            return Standing::Alone;
+        };
+        let linked = self.claims[c.0]
+            .members
+            .iter()
+            .find(|m| m.article == article && m.sentence == sentence)
+            .and_then(|m| m.kind);
+        match linked {
+            Some(k) => Standing::Linked(k),
+            None => self.tier[article.0][sentence].unwrap_or(Standing::Alone),
+        }
+    }
+
+    /// The sentences of `article` in claim `c`, ascending.
+    pub fn sentences_in(&self, c: ClaimId, article: ArticleId) -> Vec<usize> {
+        self.claims[c.0]
+            .members
+            .iter()
+            .filter(|m| m.article == article)
+            .map(|m| m.sentence)
+            .collect()
     }
 }
 
@@ -374,8 +529,12 @@ pub struct Report {
     /// (the fold stage): each copy is then compared with its original instead of the base
     /// (its comparison is in `comparisons`, with the original as its base). Empty otherwise.
     pub copies: Vec<CopyCluster>,
-    /// The claim graph over all outlets (every pair aligned, whatever the view).
-    pub claims: Vec<Claim>,
+    /// The base article: the one each other article is compared with (with `--all-pairs`,
+    /// the one claims are ordered by).
+    pub base: ArticleId,
+    /// The claim graph over all outlets (every pair aligned, whatever the view): the one
+    /// read model every view, finding and renderer reads.
+    pub claims: ClaimGraph,
     /// Editorial findings, most severe first, without those dismissed with `--accept`.
     pub findings: Vec<Finding>,
     /// How many findings `--accept` dismissed.
@@ -388,9 +547,28 @@ pub struct Report {
 }
 
 impl Report {
-    /// The article with this label, if any.
-    pub fn article(&self, label: &str) -> Option<&Article> {
-        self.articles.iter().find(|a| a.label == label)
+    /// The article `id` names.
+    pub fn article(&self, id: ArticleId) -> &Article {
+        &self.articles[id.0]
+    }
+
+    /// The display label of article `id`.
+    pub fn label(&self, id: ArticleId) -> &str {
+        &self.articles[id.0].label
+    }
+
+    /// The display labels of `ids`, in order.
+    pub fn labels(&self, ids: &[ArticleId]) -> Vec<&str> {
+        ids.iter().map(|&id| self.label(id)).collect()
+    }
+
+    /// The id of the article labelled `label` (labels are unique in a report), if any: for a
+    /// caller holding a label a person typed, never for report data.
+    pub fn find(&self, label: &str) -> Option<ArticleId> {
+        self.articles
+            .iter()
+            .position(|a| a.label == label)
+            .map(ArticleId)
     }
 
     /// Every note a reader should see, one line each, in a fixed order: the articles' (ingest),
@@ -404,16 +582,18 @@ impl Report {
             .collect();
         for c in &self.comparisons {
             for n in &c.notes {
-                out.push(format!("{} against {}: {n}", c.other, c.base));
+                out.push(format!(
+                    "{} against {}: {n}",
+                    self.label(c.other),
+                    self.label(c.base)
+                ));
             }
             for l in &c.links {
                 if let Some(why) = &l.fallback {
                     // Sentences are numbered from 1 for a reader, as in the checklist.
                     let first = l.base.first().map_or(1, |i| i + 1);
-                    out.push(format!(
-                        "{} against {}, {} sentence {first}: {why}",
-                        c.other, c.base, c.base
-                    ));
+                    let (o, b) = (self.label(c.other), self.label(c.base));
+                    out.push(format!("{o} against {b}, {b} sentence {first}: {why}"));
                 }
             }
         }

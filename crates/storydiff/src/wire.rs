@@ -10,9 +10,9 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Article, Boilerplate, BoilerplateKind, Claim, ClaimMember, Comparison, CopyCluster, DiffChunk,
-    DiffOp, Evidence, Finding, FindingKind, Link, LinkKind, Related, Report, Sentence, SentenceRef,
-    Severity, Summary,
+    Article, ArticleId, Boilerplate, BoilerplateKind, Claim, ClaimGraph, ClaimMember, Comparison,
+    CopyCluster, DiffChunk, DiffOp, Evidence, Finding, FindingKind, Link, LinkKind, Related,
+    Report, Sentence, SentenceRef, Severity, Standing, Summary,
 };
 
 /// Bidirectional marks, embeddings, overrides and isolates, and the line and paragraph
@@ -78,6 +78,9 @@ pub struct ReportJson<'a> {
     comparisons: Vec<ComparisonJson<'a>>,
     #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     copies: Cow<'a, [CopyCluster]>,
+    /// The base article's label (absent in reports written before it was named: article 0).
+    #[serde(default)]
+    base: Option<Cow<'a, str>>,
     claims: Vec<ClaimJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     dismissed: usize,
@@ -125,6 +128,10 @@ struct ComparisonJson<'a> {
     possible: Vec<RelatedJson>,
     added: Cow<'a, [usize]>,
     dropped: Cow<'a, [usize]>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    shared_base: Cow<'a, [usize]>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    shared_other: Cow<'a, [usize]>,
     summary: SummaryJson,
     #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     notes: Cow<'a, [String]>,
@@ -203,6 +210,26 @@ struct ClaimMemberJson<'a> {
     sentence: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     kind: Option<LinkKind>,
+    /// For a sentence of a one-outlet claim: an aligned pair gives it a related or a
+    /// possibly-covering sentence of another outlet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tier: Option<TierJson>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TierJson {
+    Related,
+    Possible,
+}
+
+impl TierJson {
+    fn standing(self) -> Standing {
+        match self {
+            TierJson::Related => Standing::Related,
+            TierJson::Possible => Standing::Possible,
+        }
+    }
 }
 
 fn s(x: &str) -> Cow<'_, str> {
@@ -267,8 +294,8 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                 .comparisons
                 .iter()
                 .map(|c| ComparisonJson {
-                    base: s(&c.base),
-                    other: s(&c.other),
+                    base: s(r.label(c.base)),
+                    other: s(r.label(c.other)),
                     links: c
                         .links
                         .iter()
@@ -285,6 +312,8 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                     possible: related(&c.possible),
                     added: Cow::Borrowed(&c.added),
                     dropped: Cow::Borrowed(&c.dropped),
+                    shared_base: Cow::Borrowed(&c.shared_base),
+                    shared_other: Cow::Borrowed(&c.shared_other),
                     summary: SummaryJson {
                         identical: c.summary.identical,
                         reworded: c.summary.reworded,
@@ -297,8 +326,10 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                 })
                 .collect(),
             copies: Cow::Borrowed(&r.copies),
+            base: Some(s(r.label(r.base))),
             claims: r
                 .claims
+                .claims()
                 .iter()
                 .map(|c| ClaimJson {
                     id: s(&c.id),
@@ -306,9 +337,14 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                         .members
                         .iter()
                         .map(|m| ClaimMemberJson {
-                            article: s(&m.article),
+                            article: s(r.label(m.article)),
                             sentence: m.sentence,
                             kind: m.kind,
+                            tier: match r.claims.kind_of(m.article, m.sentence) {
+                                Standing::Related => Some(TierJson::Related),
+                                Standing::Possible => Some(TierJson::Possible),
+                                Standing::Linked(_) | Standing::Alone => None,
+                            },
                         })
                         .collect(),
                 })
@@ -320,12 +356,14 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                     id: s(&f.id),
                     kind: f.kind,
                     severity: f.severity,
-                    articles: Cow::Borrowed(&f.articles),
+                    articles: Cow::Owned(
+                        f.articles.iter().map(|&a| r.label(a).to_string()).collect(),
+                    ),
                     sentences: f
                         .sentences
                         .iter()
                         .map(|x| SentenceRefJson {
-                            article: s(&x.article),
+                            article: s(r.label(x.article)),
                             index: x.index,
                         })
                         .collect(),
@@ -333,7 +371,7 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                         .evidence
                         .iter()
                         .map(|e| EvidenceJson {
-                            article: s(&e.article),
+                            article: s(r.label(e.article)),
                             sentence: e.sentence,
                             start: e.start,
                             end: e.end,
@@ -370,126 +408,190 @@ fn owned_related(r: Vec<RelatedJson>) -> Vec<Related> {
         .collect()
 }
 
-impl From<ReportJson<'_>> for Report {
-    fn from(r: ReportJson<'_>) -> Self {
-        Report {
-            version: r.version,
-            articles: r
+/// Resolves the labels a report read back names into article ids: labels are keys on the
+/// wire only.
+struct Labels<'a>(std::collections::HashMap<&'a str, usize>);
+
+impl Labels<'_> {
+    fn id(&self, label: &str, at: impl FnOnce() -> String) -> Result<ArticleId, ReadError> {
+        match self.0.get(label) {
+            Some(&k) => Ok(ArticleId(k)),
+            None => Err(ReadError {
+                path: at(),
+                problem: format!("names no article: {label:?}"),
+            }),
+        }
+    }
+}
+
+impl ReportJson<'_> {
+    /// The report this wire document describes: labels resolved into article ids (an unknown
+    /// or repeated label is an error at its path), the claim graph rebuilt from its claims.
+    fn into_report(self) -> Result<Report, ReadError> {
+        let r = self;
+        let mut labels = Labels(std::collections::HashMap::new());
+        for (k, a) in r.articles.iter().enumerate() {
+            if labels.0.insert(&a.label, k).is_some() {
+                return Err(ReadError {
+                    path: format!("articles[{k}].label"),
+                    problem: format!("label {:?} is used by an earlier article", a.label),
+                });
+            }
+        }
+        let base = match &r.base {
+            Some(label) => labels.id(label, || "base".into())?,
+            None => ArticleId(0),
+        };
+        let mut comparisons = Vec::with_capacity(r.comparisons.len());
+        for (k, c) in r.comparisons.into_iter().enumerate() {
+            comparisons.push(Comparison {
+                base: labels.id(&c.base, || format!("comparisons[{k}].base"))?,
+                other: labels.id(&c.other, || format!("comparisons[{k}].other"))?,
+                links: c
+                    .links
+                    .into_iter()
+                    .map(|l| Link {
+                        kind: l.kind,
+                        base: l.base.into_owned(),
+                        other: l.other.into_owned(),
+                        score: l.score,
+                        diff: owned_chunks(l.diff),
+                        fallback: l.fallback.map(Cow::into_owned),
+                    })
+                    .collect(),
+                related: owned_related(c.related),
+                possible: owned_related(c.possible),
+                added: c.added.into_owned(),
+                dropped: c.dropped.into_owned(),
+                shared_base: c.shared_base.into_owned(),
+                shared_other: c.shared_other.into_owned(),
+                summary: Summary {
+                    identical: c.summary.identical,
+                    reworded: c.summary.reworded,
+                    partial: c.summary.partial,
+                    added: c.summary.added,
+                    dropped: c.summary.dropped,
+                    base_coverage: c.summary.base_coverage,
+                },
+                notes: c.notes.into_owned(),
+            });
+        }
+        let mut claims = Vec::with_capacity(r.claims.len());
+        let mut tiers = Vec::new();
+        for (k, c) in r.claims.into_iter().enumerate() {
+            let mut members = Vec::with_capacity(c.members.len());
+            for (x, m) in c.members.into_iter().enumerate() {
+                let at = format!("claims[{k}].members[{x}]");
+                let article = labels.id(&m.article, || format!("{at}.article"))?;
+                let sentences = r.articles[article.0].sentences.len();
+                if m.sentence >= sentences {
+                    return Err(ReadError {
+                        path: format!("{at}.sentence"),
+                        problem: format!(
+                            "sentence {} of {:?} does not exist (it has {sentences})",
+                            m.sentence, m.article
+                        ),
+                    });
+                }
+                if let Some(t) = m.tier {
+                    tiers.push((article, m.sentence, t.standing()));
+                }
+                members.push(ClaimMember {
+                    article,
+                    sentence: m.sentence,
+                    kind: m.kind,
+                });
+            }
+            claims.push(Claim {
+                id: c.id.into_owned(),
+                members,
+            });
+        }
+        let counts: Vec<usize> = r.articles.iter().map(|a| a.sentences.len()).collect();
+        let claims = ClaimGraph::new(claims, &counts, &tiers).ok_or_else(|| ReadError {
+            path: "claims".into(),
+            problem: "every sentence must be in exactly one claim".into(),
+        })?;
+        let mut findings = Vec::with_capacity(r.findings.len());
+        for (k, f) in r.findings.into_iter().enumerate() {
+            let at = format!("findings[{k}]");
+            let articles = f
                 .articles
-                .into_iter()
-                .map(|a| Article {
-                    label: a.label.into_owned(),
-                    path: a.path.into_owned(),
-                    text: a.text.into_owned(),
-                    sentences: a
-                        .sentences
-                        .into_iter()
-                        .map(|x| Sentence {
-                            index: x.index,
-                            paragraph: x.paragraph,
-                            start: x.start,
-                            end: x.end,
-                            text: x.text.into_owned(),
-                        })
-                        .collect(),
-                    boilerplate: a
-                        .boilerplate
-                        .into_iter()
-                        .map(|b| Boilerplate {
-                            start: b.start,
-                            end: b.end,
-                            kind: b.kind,
-                            text: b.text.into_owned(),
-                        })
-                        .collect(),
-                    notes: a.notes.into_owned(),
-                })
-                .collect(),
-            comparisons: r
-                .comparisons
-                .into_iter()
-                .map(|c| Comparison {
-                    base: c.base.into_owned(),
-                    other: c.other.into_owned(),
-                    links: c
-                        .links
-                        .into_iter()
-                        .map(|l| Link {
-                            kind: l.kind,
-                            base: l.base.into_owned(),
-                            other: l.other.into_owned(),
-                            score: l.score,
-                            diff: owned_chunks(l.diff),
-                            fallback: l.fallback.map(Cow::into_owned),
-                        })
-                        .collect(),
-                    related: owned_related(c.related),
-                    possible: owned_related(c.possible),
-                    added: c.added.into_owned(),
-                    dropped: c.dropped.into_owned(),
-                    summary: Summary {
-                        identical: c.summary.identical,
-                        reworded: c.summary.reworded,
-                        partial: c.summary.partial,
-                        added: c.summary.added,
-                        dropped: c.summary.dropped,
-                        base_coverage: c.summary.base_coverage,
-                    },
-                    notes: c.notes.into_owned(),
-                })
-                .collect(),
+                .iter()
+                .enumerate()
+                .map(|(x, l)| labels.id(l, || format!("{at}.articles[{x}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut sentences = Vec::with_capacity(f.sentences.len());
+            for (x, s) in f.sentences.into_iter().enumerate() {
+                sentences.push(SentenceRef {
+                    article: labels.id(&s.article, || format!("{at}.sentences[{x}].article"))?,
+                    index: s.index,
+                });
+            }
+            let mut evidence = Vec::with_capacity(f.evidence.len());
+            for (x, e) in f.evidence.into_iter().enumerate() {
+                evidence.push(Evidence {
+                    article: labels.id(&e.article, || format!("{at}.evidence[{x}].article"))?,
+                    sentence: e.sentence,
+                    start: e.start,
+                    end: e.end,
+                    text: e.text.into_owned(),
+                });
+            }
+            findings.push(Finding {
+                id: f.id.into_owned(),
+                kind: f.kind,
+                severity: f.severity,
+                articles,
+                sentences,
+                evidence,
+                explanation: f.explanation.into_owned(),
+                diff: owned_chunks(f.diff),
+            });
+        }
+        let articles = r
+            .articles
+            .into_iter()
+            .map(|a| Article {
+                label: a.label.into_owned(),
+                path: a.path.into_owned(),
+                text: a.text.into_owned(),
+                sentences: a
+                    .sentences
+                    .into_iter()
+                    .map(|x| Sentence {
+                        index: x.index,
+                        paragraph: x.paragraph,
+                        start: x.start,
+                        end: x.end,
+                        text: x.text.into_owned(),
+                    })
+                    .collect(),
+                boilerplate: a
+                    .boilerplate
+                    .into_iter()
+                    .map(|b| Boilerplate {
+                        start: b.start,
+                        end: b.end,
+                        kind: b.kind,
+                        text: b.text.into_owned(),
+                    })
+                    .collect(),
+                notes: a.notes.into_owned(),
+            })
+            .collect();
+        Ok(Report {
+            version: r.version,
+            articles,
+            comparisons,
             copies: r.copies.into_owned(),
-            claims: r
-                .claims
-                .into_iter()
-                .map(|c| Claim {
-                    id: c.id.into_owned(),
-                    members: c
-                        .members
-                        .into_iter()
-                        .map(|m| ClaimMember {
-                            article: m.article.into_owned(),
-                            sentence: m.sentence,
-                            kind: m.kind,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            findings: r
-                .findings
-                .into_iter()
-                .map(|f| Finding {
-                    id: f.id.into_owned(),
-                    kind: f.kind,
-                    severity: f.severity,
-                    articles: f.articles.into_owned(),
-                    sentences: f
-                        .sentences
-                        .into_iter()
-                        .map(|x| SentenceRef {
-                            article: x.article.into_owned(),
-                            index: x.index,
-                        })
-                        .collect(),
-                    evidence: f
-                        .evidence
-                        .into_iter()
-                        .map(|e| Evidence {
-                            article: e.article.into_owned(),
-                            sentence: e.sentence,
-                            start: e.start,
-                            end: e.end,
-                            text: e.text.into_owned(),
-                        })
-                        .collect(),
-                    explanation: f.explanation.into_owned(),
-                    diff: owned_chunks(f.diff),
-                })
-                .collect(),
+            base,
+            claims,
+            findings,
             dismissed: r.dismissed,
             scorer: r.scorer.into_owned(),
             notes: r.notes.into_owned(),
-        }
+        })
     }
 }
 
@@ -549,7 +651,7 @@ fn finish<'de, R: serde_json::de::Read<'de>>(
             ),
         });
     }
-    let report: Report = wire.into();
+    let report = wire.into_report()?;
     check(&report)?;
     Ok(report)
 }
@@ -561,9 +663,9 @@ fn finish<'de, R: serde_json::de::Read<'de>>(
 /// articles. The first fault is returned with its JSON path.
 pub fn check(r: &Report) -> Result<(), ReadError> {
     let fail = |path: String, problem: String| Err(ReadError { path, problem });
-    let mut labels = std::collections::HashMap::new();
+    let mut labels = std::collections::HashSet::new();
     for (k, a) in r.articles.iter().enumerate() {
-        if labels.insert(a.label.as_str(), k).is_some() {
+        if !labels.insert(a.label.as_str()) {
             return fail(
                 format!("articles[{k}].label"),
                 format!("label {:?} is used by an earlier article", a.label),
@@ -609,12 +711,12 @@ pub fn check(r: &Report) -> Result<(), ReadError> {
             }
         }
     }
-    let article = |label: &str, at: &str| -> Result<&Article, ReadError> {
-        match labels.get(label) {
-            Some(&k) => Ok(&r.articles[k]),
+    let article = |id: ArticleId, at: &str| -> Result<&Article, ReadError> {
+        match r.articles.get(id.0) {
+            Some(a) => Ok(a),
             None => Err(ReadError {
                 path: at.to_string(),
-                problem: format!("names no article: {label:?}"),
+                problem: format!("names no article: {}", id.0),
             }),
         }
     };
@@ -634,8 +736,8 @@ pub fn check(r: &Report) -> Result<(), ReadError> {
     };
     for (k, c) in r.comparisons.iter().enumerate() {
         let at = format!("comparisons[{k}]");
-        let base = article(&c.base, &format!("{at}.base"))?;
-        let other = article(&c.other, &format!("{at}.other"))?;
+        let base = article(c.base, &format!("{at}.base"))?;
+        let other = article(c.other, &format!("{at}.other"))?;
         for (l, link) in c.links.iter().enumerate() {
             if link.base.is_empty() || link.other.is_empty() {
                 return fail(
@@ -662,26 +764,32 @@ pub fn check(r: &Report) -> Result<(), ReadError> {
         for (x, &i) in c.dropped.iter().enumerate() {
             sentence(base, i, format!("{at}.dropped[{x}]"))?;
         }
+        for (x, &i) in c.shared_base.iter().enumerate() {
+            sentence(base, i, format!("{at}.shared_base[{x}]"))?;
+        }
+        for (x, &j) in c.shared_other.iter().enumerate() {
+            sentence(other, j, format!("{at}.shared_other[{x}]"))?;
+        }
     }
-    for (k, c) in r.claims.iter().enumerate() {
+    for (k, c) in r.claims.claims().iter().enumerate() {
         for (m, member) in c.members.iter().enumerate() {
             let at = format!("claims[{k}].members[{m}]");
-            let a = article(&member.article, &format!("{at}.article"))?;
+            let a = article(member.article, &format!("{at}.article"))?;
             sentence(a, member.sentence, format!("{at}.sentence"))?;
         }
     }
     for (k, f) in r.findings.iter().enumerate() {
         let at = format!("findings[{k}]");
-        for (x, label) in f.articles.iter().enumerate() {
-            article(label, &format!("{at}.articles[{x}]"))?;
+        for (x, &id) in f.articles.iter().enumerate() {
+            article(id, &format!("{at}.articles[{x}]"))?;
         }
         for (x, s) in f.sentences.iter().enumerate() {
-            let a = article(&s.article, &format!("{at}.sentences[{x}].article"))?;
+            let a = article(s.article, &format!("{at}.sentences[{x}].article"))?;
             sentence(a, s.index, format!("{at}.sentences[{x}].index"))?;
         }
         for (x, e) in f.evidence.iter().enumerate() {
             let here = format!("{at}.evidence[{x}]");
-            let a = article(&e.article, &format!("{here}.article"))?;
+            let a = article(e.article, &format!("{here}.article"))?;
             sentence(a, e.sentence, format!("{here}.sentence"))?;
             let s = &a.sentences[e.sentence];
             let inside = s.start <= e.start
@@ -701,6 +809,12 @@ pub fn check(r: &Report) -> Result<(), ReadError> {
         }
     }
     let n = r.articles.len();
+    if r.base.0 >= n {
+        return fail(
+            "base".into(),
+            format!("article {} does not exist (there are {n})", r.base.0),
+        );
+    }
     for (k, c) in r.copies.iter().enumerate() {
         let at = format!("copies[{k}]");
         if c.original >= n {

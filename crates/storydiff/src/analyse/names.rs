@@ -8,8 +8,6 @@ use crate::normalize::{Token, TokenClass};
 /// One occurrence of a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occurrence {
-    /// Article label.
-    pub article: String,
     /// Sentence index.
     pub sentence: usize,
     /// Byte span in the article text.
@@ -34,7 +32,6 @@ pub fn occurrences(article: &Article, tokens: &[Vec<Token>]) -> Vec<Occurrence> 
                 continue;
             }
             out.push(Occurrence {
-                article: article.label.clone(),
                 sentence: s.index,
                 start: s.start + t.start,
                 end: s.start + t.end,

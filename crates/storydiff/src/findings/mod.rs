@@ -21,103 +21,46 @@
 pub mod names;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Deref;
 
 use rustc_hash::FxHashMap;
 
 use crate::analyse::{facts, quotes, Analysis};
 use crate::diff;
 use crate::model::{
-    Article, Claim, Comparison, Evidence, Finding, FindingKind, LinkKind, SentenceRef,
-    SentenceSpan, Severity,
+    Article, ArticleId, Claim, ClaimGraph, Comparison, Evidence, Finding, FindingKind, LinkKind,
+    SentenceRef, SentenceSpan, Severity, Standing,
 };
 
-/// Which other outlets carry each sentence's claim, read off the claim graph once.
-struct Carriers {
-    /// Per claim: the outlets (article indices) that carry it, in input order.
-    outlets: Vec<Vec<usize>>,
-    /// Per article, per sentence: its claim (an index into `outlets`), if any.
-    claim_of: Vec<Vec<usize>>,
-    /// Labels of the articles.
-    labels: Vec<String>,
-    /// Per article, per sentence: whether a compared pair gives it a partner that shares a
-    /// claim or possibly covers it (then it is not "only" in its outlet either).
-    partnered: Vec<Vec<bool>>,
+/// An article with its id: what evidence names.
+#[derive(Clone, Copy)]
+struct Art<'a> {
+    id: ArticleId,
+    article: &'a Article,
 }
 
-impl Carriers {
-    fn new(
-        articles: &[Article],
-        index_of: &BTreeMap<&str, usize>,
-        comparisons: &[Comparison],
-        claims: &[Claim],
-    ) -> Self {
-        // One outlet list per claim, shared by its members: a claim of many outlets would
-        // otherwise cost the square of their number.
-        let mut claim_of: Vec<Vec<usize>> = articles
-            .iter()
-            .map(|a| vec![usize::MAX; a.sentences.len()])
-            .collect();
-        let mut all_outlets = Vec::with_capacity(claims.len());
-        for (k, c) in claims.iter().enumerate() {
-            let mut outlets: Vec<usize> = c
-                .members
-                .iter()
-                .filter_map(|m| index_of.get(m.article.as_str()).copied())
-                .collect();
-            outlets.sort_unstable();
-            outlets.dedup();
-            for m in &c.members {
-                let Some(&a) = index_of.get(m.article.as_str()) else {
-                    continue;
-                };
-                if let Some(slot) = claim_of[a].get_mut(m.sentence) {
-                    *slot = k;
-                }
-            }
-            all_outlets.push(outlets);
-        }
-        let mut partnered: Vec<Vec<bool>> = articles
-            .iter()
-            .map(|a| vec![false; a.sentences.len()])
-            .collect();
-        for c in comparisons {
-            let (Some(&ab), Some(&ao)) = (
-                index_of.get(c.base.as_str()),
-                index_of.get(c.other.as_str()),
-            ) else {
-                continue;
-            };
-            for r in c.related.iter().chain(&c.possible) {
-                if let Some(x) = partnered[ab].get_mut(r.base) {
-                    *x = true;
-                }
-                if let Some(x) = partnered[ao].get_mut(r.other) {
-                    *x = true;
-                }
-            }
-        }
-        Carriers {
-            outlets: all_outlets,
-            claim_of,
-            labels: articles.iter().map(|a| a.label.clone()).collect(),
-            partnered,
-        }
-    }
-
-    /// The other outlets that carry the claim of sentence `s` of article `a`, in input order.
-    fn of(&self, a: usize, s: usize) -> impl Iterator<Item = &str> {
-        let claim = self
-            .claim_of
-            .get(a)
-            .and_then(|v| v.get(s))
-            .and_then(|&k| self.outlets.get(k));
-        claim
-            .into_iter()
-            .flatten()
-            .filter(move |&&o| o != a)
-            .map(|&o| self.labels[o].as_str())
+impl Deref for Art<'_> {
+    type Target = Article;
+    fn deref(&self) -> &Article {
+        self.article
     }
 }
+
+/// Article `k` of `articles` with its id.
+fn art(articles: &[Article], k: usize) -> Art<'_> {
+    Art {
+        id: ArticleId(k),
+        article: &articles[k],
+    }
+}
+
+/// Whether sentence `s` of `a` shares its claim with another outlet, or some aligned pair
+/// gives it a related or possibly-covering sentence of another outlet: then it is not "only"
+/// in its outlet.
+fn partnered(graph: &ClaimGraph, a: ArticleId, s: usize) -> bool {
+    !graph.carriers(a, s).is_empty() || graph.kind_of(a, s) != Standing::Alone
+}
+
 use crate::normalize::{self, fnv1a};
 use facts::{DateKind, Facts};
 
@@ -161,10 +104,13 @@ fn id_prefix(kind: FindingKind) -> &'static str {
 }
 
 /// A finding's id: kind and the sorted, normalised (label, text) evidence.
-fn finding_id(kind: FindingKind, evidence: &[Evidence]) -> String {
+fn finding_id(kind: FindingKind, evidence: &[Evidence], articles: &[Article]) -> String {
     let mut parts: Vec<String> = evidence
         .iter()
-        .map(|e| format!("{}\u{1f}{}", e.article, normalize::fold(&e.text)))
+        .map(|e| {
+            let label = articles.get(e.article.0).map_or("", |a| a.label.as_str());
+            format!("{label}\u{1f}{}", normalize::fold(&e.text))
+        })
         .collect();
     parts.sort();
     parts.dedup();
@@ -176,18 +122,9 @@ fn finding_id(kind: FindingKind, evidence: &[Evidence]) -> String {
     )
 }
 
-/// Each label's article index (the first article with it, as `position` finds it).
-fn label_index(articles: &[Article]) -> BTreeMap<&str, usize> {
-    let mut index = BTreeMap::new();
-    for (k, a) in articles.iter().enumerate() {
-        index.entry(a.label.as_str()).or_insert(k);
-    }
-    index
-}
-
 struct Builder<'a> {
-    /// Each label's article index ([`label_index`]): findings list outlets in input order.
-    index_of: &'a BTreeMap<&'a str, usize>,
+    /// The articles (labels for finding ids).
+    articles: &'a [Article],
     out: Vec<Finding>,
     seen: HashSet<String>,
     /// Budgets that applied, for the report's notes.
@@ -205,10 +142,6 @@ impl Builder<'_> {
         self.notes.extend(other.notes);
     }
 
-    fn order(&self, label: &str) -> usize {
-        self.index_of.get(label).copied().unwrap_or(usize::MAX)
-    }
-
     fn push(
         &mut self,
         kind: FindingKind,
@@ -220,21 +153,21 @@ impl Builder<'_> {
         if evidence.is_empty() {
             return;
         }
-        let id = finding_id(kind, &evidence);
+        let id = finding_id(kind, &evidence, self.articles);
         if !self.seen.insert(id.clone()) {
             return;
         }
-        let mut articles: Vec<String> = evidence.iter().map(|e| e.article.clone()).collect();
-        articles.sort_by_key(|l| self.order(l));
+        let mut articles: Vec<ArticleId> = evidence.iter().map(|e| e.article).collect();
+        articles.sort_unstable();
         articles.dedup();
         let mut sentences: Vec<SentenceRef> = evidence
             .iter()
             .map(|e| SentenceRef {
-                article: e.article.clone(),
+                article: e.article,
                 index: e.sentence,
             })
             .collect();
-        sentences.sort_by_key(|s| (self.order(&s.article), s.index));
+        sentences.sort_unstable();
         sentences.dedup();
         self.out.push(Finding {
             id,
@@ -251,11 +184,11 @@ impl Builder<'_> {
 
 /// The evidence `span` names in sentence `sentence` of `a`: exactly those bytes of that
 /// sentence, or `None` when the span does not lie inside it (never another sentence's words).
-fn evidence(a: &Article, sentence: usize, span: SentenceSpan) -> Option<Evidence> {
+fn evidence(a: Art, sentence: usize, span: SentenceSpan) -> Option<Evidence> {
     let s = a.sentences.get(sentence)?;
     let (text, start, end) = span.in_sentence(s)?;
     Some(Evidence {
-        article: a.label.clone(),
+        article: a.id,
         sentence,
         start,
         end,
@@ -263,14 +196,14 @@ fn evidence(a: &Article, sentence: usize, span: SentenceSpan) -> Option<Evidence
     })
 }
 
-fn whole_sentence(a: &Article, sentence: usize) -> Option<Evidence> {
+fn whole_sentence(a: Art, sentence: usize) -> Option<Evidence> {
     let s = a.sentences.get(sentence)?;
     evidence(a, sentence, SentenceSpan::new(0, s.text.len()))
 }
 
 /// Compute the findings of a report's articles, comparisons and claim graph (e.g. of a report
 /// read back from JSON), analysing each article first.
-pub fn find(articles: &[Article], comparisons: &[Comparison], claims: &[Claim]) -> Vec<Finding> {
+pub fn find(articles: &[Article], comparisons: &[Comparison], claims: &ClaimGraph) -> Vec<Finding> {
     let analyses: Vec<Analysis> = articles.iter().map(crate::analyse::analyse).collect();
     find_with_notes(articles, &analyses, comparisons, claims).0
 }
@@ -281,7 +214,7 @@ pub fn find_with_notes(
     articles: &[Article],
     analyses: &[Analysis],
     comparisons: &[Comparison],
-    claims: &[Claim],
+    claims: &ClaimGraph,
 ) -> (Vec<Finding>, Vec<String>) {
     find_with_pairs(articles, analyses, comparisons, claims, None, None)
 }
@@ -294,7 +227,7 @@ pub fn find_with_pairs(
     articles: &[Article],
     analyses: &[Analysis],
     comparisons: &[Comparison],
-    claims: &[Claim],
+    claims: &ClaimGraph,
     quote_pairs: Option<&[(usize, usize)]>,
     graph_pairs: Option<&[(usize, usize)]>,
 ) -> (Vec<Finding>, Vec<String>) {
@@ -312,16 +245,9 @@ pub fn find_with_pairs(
         &fresh
     };
 
-    let facts: BTreeMap<&str, &[Facts]> = articles
-        .iter()
-        .zip(analyses)
-        .map(|(a, an)| (a.label.as_str(), an.facts.as_slice()))
-        .collect();
-    let index_of = label_index(articles);
-    let carriers = Carriers::new(articles, &index_of, comparisons, claims);
-    let by_label = |l: &str| index_of.get(l).copied();
+    let facts: Vec<&[Facts]> = analyses.iter().map(|an| an.facts.as_slice()).collect();
     let builder = || Builder {
-        index_of: &index_of,
+        articles,
         out: Vec::new(),
         seen: HashSet::new(),
         notes: Vec::new(),
@@ -332,10 +258,11 @@ pub fn find_with_pairs(
     let per_link_and_claim = || {
         let mut b = builder();
         for c in comparisons {
-            let (Some(ib), Some(io)) = (by_label(&c.base), by_label(&c.other)) else {
+            let (ib, io) = (c.base.0, c.other.0);
+            if ib >= articles.len() || io >= articles.len() {
                 continue;
-            };
-            let (base, other) = (&articles[ib], &articles[io]);
+            }
+            let (base, other) = (art(articles, ib), art(articles, io));
             let (fa, fo) = (&analyses[ib].facts, &analyses[io].facts);
             for link in &c.links {
                 if link.kind == LinkKind::Identical {
@@ -354,8 +281,8 @@ pub fn find_with_pairs(
                 );
             }
         }
-        for claim in claims {
-            let sides = claim_sides(articles, &index_of, claim, &facts);
+        for claim in claims.claims() {
+            let sides = claim_sides(articles, claim, &facts);
             if sides.len() >= 2 {
                 claim_numbers(&mut b, &sides);
                 claim_dates(&mut b, &sides);
@@ -386,7 +313,7 @@ pub fn find_with_pairs(
                     &mut q,
                     articles,
                     analyses,
-                    &carriers,
+                    claims,
                     &quote_pairs,
                     graph_pairs.is_some(),
                 );
@@ -401,16 +328,15 @@ pub fn find_with_pairs(
     );
     b.absorb(by_quotes);
     b.absorb(by_names);
-    only_in_findings(&mut b, articles, &carriers, &facts, graph_pairs);
+    only_in_findings(&mut b, articles, claims, &facts, graph_pairs);
     let mut out = std::mem::take(&mut b.out);
-    let order = |l: &str| index_of.get(l).copied().unwrap_or(usize::MAX);
     out.sort_by(|x, y| {
         let key = |f: &Finding| {
             let first = f.sentences.first();
             (
                 f.severity,
                 f.kind,
-                first.map_or(usize::MAX, |s| order(&s.article)),
+                first.map_or(usize::MAX, |s| s.article.0),
                 first.map_or(0, |s| s.index),
             )
         };
@@ -421,28 +347,18 @@ pub fn find_with_pairs(
 
 /// One outlet's part in a claim: its article and its sentences' facts.
 struct Side<'a> {
-    article: &'a Article,
+    article: Art<'a>,
     sentences: Vec<(usize, &'a Facts)>,
 }
 
 /// The outlets carrying `claim`, in input order, each with its sentences' facts.
-fn claim_sides<'a>(
-    articles: &'a [Article],
-    index_of: &BTreeMap<&str, usize>,
-    claim: &Claim,
-    facts: &BTreeMap<&str, &'a [Facts]>,
-) -> Vec<Side<'a>> {
+fn claim_sides<'a>(articles: &'a [Article], claim: &Claim, facts: &[&'a [Facts]]) -> Vec<Side<'a>> {
     // The members by article, in input order (a claim's members are few next to the
     // articles of a big comparison: look them up, do not scan every article per claim).
     let mut by_article: BTreeMap<usize, Vec<(usize, &'a Facts)>> = BTreeMap::new();
     for m in &claim.members {
-        let Some(a) = index_of.get(m.article.as_str()).copied() else {
-            continue;
-        };
-        let Some(f) = facts
-            .get(articles[a].label.as_str())
-            .and_then(|fa| fa.get(m.sentence))
-        else {
+        let a = m.article.0;
+        let Some(f) = facts.get(a).and_then(|fa| fa.get(m.sentence)) else {
             continue;
         };
         by_article.entry(a).or_default().push((m.sentence, f));
@@ -450,7 +366,7 @@ fn claim_sides<'a>(
     by_article
         .into_iter()
         .map(|(a, sentences)| Side {
-            article: &articles[a],
+            article: art(articles, a),
             sentences,
         })
         .collect()
@@ -464,7 +380,7 @@ fn says(sides: &[&Side], ev: &[Evidence]) -> String {
         .map(|s| {
             let texts: Vec<String> = ev
                 .iter()
-                .filter(|e| e.article == s.article.label)
+                .filter(|e| e.article == s.article.id)
                 .map(|e| format!("\"{}\"", e.text))
                 .collect();
             format!("{} says {}", s.article.label, texts.join(", "))
@@ -599,8 +515,8 @@ fn claim_dates(b: &mut Builder, sides: &[Side]) {
 
 fn compare_hedges(
     b: &mut Builder,
-    base: &Article,
-    other: &Article,
+    base: Art,
+    other: Art,
     side_a: &[(usize, &Facts)],
     side_b: &[(usize, &Facts)],
 ) {
@@ -710,7 +626,7 @@ fn quoted(words: &[&String]) -> String {
 /// tokens.
 fn compare_sources(
     b: &mut Builder,
-    articles: [(&Article, &[Vec<normalize::Token>]); 2],
+    articles: [(Art, &[Vec<normalize::Token>]); 2],
     side_a: &[(usize, &Facts)],
     side_b: &[(usize, &Facts)],
     kind: LinkKind,
@@ -872,7 +788,7 @@ fn quote_findings(
     b: &mut Builder,
     articles: &[Article],
     analyses: &[Analysis],
-    carriers: &Carriers,
+    graph: &ClaimGraph,
     pairs: &[(usize, usize)],
     graph_partial: bool,
 ) {
@@ -973,8 +889,8 @@ fn quote_findings(
                     None
                 };
                 let d = diff::word_diff(&qa.text, &qb.text);
-                let mut ev = quote_evidence(&articles[x], qa);
-                ev.extend(quote_evidence(&articles[y], qb));
+                let mut ev = quote_evidence(art(articles, x), qa);
+                ev.extend(quote_evidence(art(articles, y), qb));
                 let changed_numbers = {
                     let nums = |q: &quotes::Quote| -> BTreeSet<String> {
                         normalize::tokens(&q.text)
@@ -1017,11 +933,11 @@ fn quote_findings(
     // of articles only, an outlet not paired with this one is not said to lack the quote.
     let n = articles.len();
     let every_pair = pairs.len() >= n * n.saturating_sub(1) / 2;
-    let mut partners: Vec<HashSet<&str>> = vec![HashSet::new(); n];
+    let mut partners: Vec<HashSet<ArticleId>> = vec![HashSet::new(); n];
     if !every_pair {
         for &(x, y) in pairs {
-            partners[x].insert(articles[y].label.as_str());
-            partners[y].insert(articles[x].label.as_str());
+            partners[x].insert(ArticleId(y));
+            partners[y].insert(ArticleId(x));
         }
     }
     let mut unchecked = 0usize;
@@ -1034,12 +950,15 @@ fn quote_findings(
                 continue;
             }
             let label = &articles[x].label;
-            let mut linked_to: Vec<&str> = Vec::new();
+            let mut linked_to: Vec<ArticleId> = Vec::new();
             let mut elsewhere = false;
             for &s in &q.sentences {
-                for o in carriers.of(x, s) {
+                for &o in graph.carriers(ArticleId(x), s) {
+                    if o.0 == x {
+                        continue;
+                    }
                     elsewhere = true;
-                    if (every_pair || partners[x].contains(o)) && !linked_to.contains(&o) {
+                    if (every_pair || partners[x].contains(&o)) && !linked_to.contains(&o) {
                         linked_to.push(o);
                     }
                 }
@@ -1049,8 +968,12 @@ fn quote_findings(
                 unchecked += 1;
                 continue;
             }
-            linked_to.sort_by_key(|l| b.order(l));
-            let ev = quote_evidence(&articles[x], q);
+            linked_to.sort_unstable();
+            let linked_to: Vec<&str> = linked_to
+                .iter()
+                .map(|o| articles[o.0].label.as_str())
+                .collect();
+            let ev = quote_evidence(art(articles, x), q);
             if linked_to.is_empty() {
                 b.push(
                     FindingKind::QuoteOnlyIn,
@@ -1087,7 +1010,7 @@ fn quote_findings(
 /// A quote's evidence: its words in each sentence it touches, cut at the sentence edges, so
 /// every piece lies inside the sentence it names and none runs through boilerplate set aside
 /// between two sentences.
-fn quote_evidence(a: &Article, q: &quotes::Quote) -> Vec<Evidence> {
+fn quote_evidence(a: Art, q: &quotes::Quote) -> Vec<Evidence> {
     q.sentences
         .iter()
         .filter_map(|&i| {
@@ -1113,12 +1036,12 @@ fn name_findings(b: &mut Builder, articles: &[Article], analyses: &[Analysis]) {
         let mut inside_one = false;
         for occs in group.spellings.values() {
             let mut per_article: BTreeMap<usize, usize> = BTreeMap::new();
-            for o in occs {
-                *per_article.entry(b.order(&o.article)).or_default() += 1;
+            for (a, _) in occs {
+                *per_article.entry(a.0).or_default() += 1;
             }
-            let first = &occs[0];
+            let (first_article, first) = &occs[0];
             ev.push(Evidence {
-                article: first.article.clone(),
+                article: *first_article,
                 sentence: first.sentence,
                 start: first.start,
                 end: first.end,
@@ -1131,11 +1054,11 @@ fn name_findings(b: &mut Builder, articles: &[Article], analyses: &[Analysis]) {
             parts.push(format!("{} ({})", first.text, wheres.join(", ")));
         }
         // The same article using two spellings is an inconsistency, not house style.
-        for a in articles {
+        for k in 0..articles.len() {
             let spellings = group
                 .spellings
                 .values()
-                .filter(|o| o.iter().any(|x| x.article == a.label))
+                .filter(|o| o.iter().any(|(a, _)| a.0 == k))
                 .count();
             inside_one |= spellings > 1;
         }
@@ -1161,8 +1084,8 @@ fn name_findings(b: &mut Builder, articles: &[Article], analyses: &[Analysis]) {
 fn only_in_findings(
     b: &mut Builder,
     articles: &[Article],
-    carriers: &Carriers,
-    facts: &BTreeMap<&str, &[Facts]>,
+    graph: &ClaimGraph,
+    facts: &[&[Facts]],
     graph_pairs: Option<&[(usize, usize)]>,
 ) {
     // With a claim graph of some pairs only, "not in" names the outlets aligned with each.
@@ -1181,16 +1104,18 @@ fn only_in_findings(
         w
     });
     // A sentence is only in its outlet when its claim has no other outlet's sentence.
-    for (ai, a) in articles.iter().enumerate() {
+    for ai in 0..articles.len() {
         if articles.len() < 2 {
             break;
         }
+        let a = art(articles, ai);
         let mut others: Vec<&str> = match &aligned_with {
             Some(w) => w[ai].iter().map(|&k| articles[k].label.as_str()).collect(),
             None => articles
                 .iter()
-                .filter(|x| x.label != a.label)
-                .map(|x| x.label.as_str())
+                .enumerate()
+                .filter(|&(k, _)| k != ai)
+                .map(|(_, x)| x.label.as_str())
                 .collect(),
         };
         if others.is_empty() {
@@ -1211,7 +1136,7 @@ fn only_in_findings(
         };
         for si in 0..a.sentences.len() {
             // No partner in any tier: no link, no shared claim, not possibly covered.
-            if carriers.of(ai, si).next().is_some() || carriers.partnered[ai][si] {
+            if partnered(graph, a.id, si) {
                 continue;
             }
             only_in_sentence(b, a, si, &others, scope, facts);
@@ -1225,13 +1150,13 @@ const ONLY_IN_NAMED: usize = 5;
 
 fn only_in_sentence(
     b: &mut Builder,
-    a: &Article,
+    a: Art,
     si: usize,
     others: &[&str],
     scope: &str,
-    facts: &BTreeMap<&str, &[Facts]>,
+    facts: &[&[Facts]],
 ) {
-    let Some(f) = facts.get(a.label.as_str()).and_then(|v| v.get(si)) else {
+    let Some(f) = facts.get(a.id.0).and_then(|v| v.get(si)) else {
         return;
     };
     let specific = f.quantities.iter().any(|q| !q.unit.is_empty())
@@ -1351,7 +1276,7 @@ mod tests {
             f[0].explanation,
             "number differs: kuna says \"two rounds\", epa says \"two rounds\", brasov says \"three rounds\""
         );
-        assert_eq!(f[0].articles, vec!["kuna", "epa", "brasov"]);
+        assert_eq!(r.labels(&f[0].articles), vec!["kuna", "epa", "brasov"]);
     }
 
     #[test]
@@ -1465,7 +1390,7 @@ mod tests {
         );
         assert!(
             f.iter()
-                .any(|x| x.kind == FindingKind::QuoteOnlyIn && x.articles == vec!["a"]),
+                .any(|x| x.kind == FindingKind::QuoteOnlyIn && x.articles == [ArticleId(0)]),
             "{f:?}"
         );
         // A scare quote of one word is not a quote finding.

@@ -6,21 +6,27 @@
 use std::collections::BTreeMap;
 
 use crate::analyse::names::Occurrence;
+use crate::model::ArticleId;
 use crate::normalize;
 
 /// A name written in two or more ways.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variants {
-    /// Spelling (folded: case, quotes, diacritics, possessive) → its occurrences.
-    pub spellings: BTreeMap<String, Vec<Occurrence>>,
+    /// Spelling (folded: case, quotes, diacritics, possessive) → its occurrences, each with
+    /// its article.
+    pub spellings: BTreeMap<String, Vec<(ArticleId, Occurrence)>>,
 }
 
 /// Groups of name spellings across articles (each article's [`Occurrence`]s, from its
-/// analysis), each with two or more spellings.
+/// analysis, in report order), each with two or more spellings.
 pub fn variants<'a>(occurrences: impl IntoIterator<Item = &'a [Occurrence]>) -> Vec<Variants> {
-    let mut all: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-    for occ in occurrences.into_iter().flatten() {
-        all.entry(occ.norm.clone()).or_default().push(occ.clone());
+    let mut all: BTreeMap<String, Vec<(ArticleId, Occurrence)>> = BTreeMap::new();
+    for (k, occs) in occurrences.into_iter().enumerate() {
+        for occ in occs {
+            all.entry(occ.norm.clone())
+                .or_default()
+                .push((ArticleId(k), occ.clone()));
+        }
     }
     // Spellings whose name keys cluster together are one name.
     let keys: Vec<String> = all.keys().map(|sp| normalize::name_key(sp)).collect();
