@@ -640,18 +640,15 @@ fn copies(h: &mut String, report: &Report, fold: &super::Folding, prefix: &str) 
                             text(&copy.sentences[j].text)
                         );
                     }
-                    Row::SharedBase(i) => {
+                    Row::SharedBase(_) | Row::SharedOther(_) => {
+                        let Some((base_side, i)) = row.sentence() else {
+                            continue;
+                        };
+                        let a = if base_side { orig } else { copy };
                         let _ = write!(
                             h,
                             "<li class=\"shared\">^ {}</li>",
-                            text(&orig.sentences[i].text)
-                        );
-                    }
-                    Row::SharedOther(j) => {
-                        let _ = write!(
-                            h,
-                            "<li class=\"shared\">^ {}</li>",
-                            text(&copy.sentences[j].text)
+                            text(&a.sentences[i].text)
                         );
                     }
                 }
