@@ -36,10 +36,7 @@ fn shared() -> Result<PathBuf, String> {
     }
 }
 
-fn kuna_epa(
-    t: &Thresholds,
-    encoder: Option<&storydiff::encoder::Encoder>,
-) -> Result<eval::Scores, String> {
+fn kuna_epa(t: &Thresholds, scoring: storydiff::Scoring) -> Result<eval::Scores, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("fixtures/gold/kuna-epa.json"))
         .map_err(|e| e.to_string())?;
@@ -51,7 +48,11 @@ fn kuna_epa(
         storydiff::build_article(raw, false).map_err(|e| e.to_string())
     };
     let (a, b) = (load("kuna", "kuna")?, load("epa", "epa")?);
-    let cmp = storydiff::compare_pair_with(&a, &b, t, encoder)?;
+    let engine = storydiff::Engine::builder()
+        .scoring(scoring)
+        .thresholds(*t)
+        .build();
+    let cmp = engine.pair(&a, &b).map_err(|e| e.to_string())?;
     eval::score(&a, &b, &cmp, &gold.pairs)
 }
 
@@ -91,7 +92,7 @@ fn run(assert: bool) -> Result<bool, String> {
         });
     };
 
-    let k = kuna_epa(&t, None)?;
+    let k = kuna_epa(&t, storydiff::Scoring::Lexical)?;
     push(
         "kuna-epa gold: link precision",
         k.precision,
@@ -132,8 +133,8 @@ fn run(assert: bool) -> Result<bool, String> {
 
     // The semantic scorer, with the installed model (scripts/install-model; missing fails).
     let at = storydiff::encoder::locate(None).ok_or("no data directory for the model")?;
-    let enc = storydiff::encoder::Encoder::load(&at.dir)?;
-    let ks = kuna_epa(&t, Some(&enc))?;
+    let enc = std::sync::Arc::new(storydiff::encoder::Encoder::load(&at.dir)?);
+    let ks = kuna_epa(&t, storydiff::Scoring::Semantic(enc.clone()))?;
     push(
         "kuna-epa gold, semantic scorer: link precision",
         ks.precision,
@@ -208,7 +209,7 @@ fn run(assert: bool) -> Result<bool, String> {
     );
     push("MRPC test: F1", m.test.f1, ".795", 0.81, 0.815);
     let mrpc_dir = dir.join("mrpc");
-    for (name, encoder) in [("lexical", None), ("semantic", Some(&enc))] {
+    for (name, encoder) in [("lexical", None), ("semantic", Some(enc.as_ref()))] {
         let c = eval::mrpc_compare(&mrpc_dir, "test", &t, encoder)?;
         push(
             &format!("MRPC test, compare's decision ({name} scorer): accuracy"),

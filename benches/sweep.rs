@@ -13,7 +13,7 @@
 //!   against its article `text`, the file with markup blanked in place (as long as the file).
 //! - **diff**: for every link, the `equal` and `delete` chunks give back the base side and
 //!   the `equal` and `insert` chunks the other side, a side being its sentences' texts joined
-//!   by one space (`storydiff::join`, as `compare_pair` diffs them).
+//!   by one space (`Article::join`, as the engine diffs them).
 //! - **evidence**: each finding's evidence `text` is the file's bytes `[start, end)` and lies
 //!   inside the sentence it names (a quote over several sentences has one piece per sentence).
 //! - **determinism**: the JSON of every job twice, and terminal, checklist and HTML twice for
@@ -960,7 +960,7 @@ fn indices(v: &Value) -> Option<Vec<usize>> {
         .collect()
 }
 
-/// A link side as `compare_pair` diffs it: its sentences' texts joined by one space.
+/// A link side as the engine diffs it: its sentences' texts joined by one space.
 fn side_text(view: &View, idx: &[usize]) -> Option<String> {
     let parts: Option<Vec<&str>> = idx
         .iter()

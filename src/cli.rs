@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 mod base;
 
 use storydiff::model::Severity;
-use storydiff::{build_article, compare, ingest, CompareOptions, Error};
+use storydiff::{build_article, ingest, Engine, Error, Scoring};
 use storydiff_render::{self as render, Format, RenderOptions};
 
 /// Exit code: the command ran.
@@ -90,18 +90,19 @@ pub enum ScorerArg {
 }
 
 impl ScorerArgs {
-    /// The encoder to align with, or `None` for the lexical scorer.
-    pub fn load(&self) -> Result<Option<std::sync::Arc<storydiff::encoder::Encoder>>, RunError> {
+    /// The scoring to align with, decided once: the semantic scorer with its model loaded, or
+    /// the lexical one.
+    pub fn load(&self) -> Result<Scoring, RunError> {
         use storydiff::encoder::{is_installed, locate, Encoder};
         if self.scorer == ScorerArg::Lexical {
-            return Ok(None);
+            return Ok(Scoring::Lexical);
         }
         let Some(at) = locate(self.model.as_deref()) else {
             return match self.scorer {
                 ScorerArg::Semantic => Err(RunError::Fail(
                     "model: no --model, STORYDIFF_MODEL or home directory to find it in".into(),
                 )),
-                _ => Ok(None),
+                _ => Ok(Scoring::Lexical),
             };
         };
         if self.scorer == ScorerArg::Auto && !is_installed(&at.dir) {
@@ -111,10 +112,10 @@ impl ScorerArgs {
                 storydiff_render::sanitize_for_terminal(&at.dir.display().to_string()),
                 at.source
             );
-            return Ok(None);
+            return Ok(Scoring::Lexical);
         }
         Encoder::load(&at.dir)
-            .map(|e| Some(std::sync::Arc::new(e)))
+            .map(|e| Scoring::Semantic(std::sync::Arc::new(e)))
             .map_err(|e| RunError::Fail(format!("model: {e}")))
     }
 }
@@ -701,7 +702,7 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     if args.by_event {
         return run_compare_by_event(args);
     }
-    let bar = StageBar::new();
+    let bar = std::sync::Arc::new(StageBar::new());
     {
         use storydiff::group::Progress;
         bar.stage("reading", args.inputs.len() as u64);
@@ -724,14 +725,17 @@ fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
             args.keep_boilerplate,
             note.into_iter().collect(),
         )?);
-        storydiff::group::Progress::inc(&bar, 1);
+        storydiff::group::Progress::inc(bar.as_ref(), 1);
     }
-    let mut opts = CompareOptions::default();
-    opts.base = args.base.clone();
-    opts.all_pairs = args.all_pairs;
-    opts.keep_boilerplate = args.keep_boilerplate;
-    opts.encoder = args.scorer.load()?;
-    let report = storydiff::compare_with_progress(articles, &opts, &bar)?;
+    let engine = Engine::builder()
+        .scoring(args.scorer.load()?)
+        .base(args.base.clone())
+        .all_pairs(args.all_pairs)
+        .keep_boilerplate(args.keep_boilerplate)
+        .progress(bar.clone())
+        .build();
+    let report = engine.compare(articles)?;
+    drop(engine);
     drop(bar);
     show(report, args.format(), &args.out)
 }
@@ -1179,7 +1183,7 @@ fn read_pile(
         }
     }
     // Same stem in same-named folders (a/x/k.txt, b/x/k.txt): number the repeats.
-    storydiff::dedupe_labels(&mut articles);
+    ingest::dedupe_labels(&mut articles);
     Ok(articles)
 }
 
@@ -1383,20 +1387,23 @@ fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
     };
     let events = storydiff::group::run(&articles, &[], &params, &bar).events;
     drop(bar);
-    let mut opts = CompareOptions::default();
-    opts.all_pairs = args.all_pairs;
-    opts.keep_boilerplate = args.keep_boilerplate;
-    opts.encoder = args.scorer.load()?;
+    let builder = Engine::builder()
+        .scoring(args.scorer.load()?)
+        .all_pairs(args.all_pairs)
+        .keep_boilerplate(args.keep_boilerplate);
+    let thresholds = storydiff::align::Thresholds::default();
     let accepted = accepted_ids(&args.out)?;
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<storydiff::Article> =
             e.members.iter().map(|&m| articles[m].clone()).collect();
-        let choice = base::choose(&members, args.base.as_deref(), &opts.thresholds);
-        let mut o = opts.clone();
+        let choice = base::choose(&members, args.base.as_deref(), &thresholds);
         // With --all-pairs every pair is compared: there is no base to choose.
-        o.base = (!args.all_pairs).then(|| choice.label.clone());
-        let mut r = compare(members, &o)?;
+        let engine = builder
+            .clone()
+            .base((!args.all_pairs).then(|| choice.label.clone()))
+            .build();
+        let mut r = engine.compare(members)?;
         dismiss(&mut r, &accepted);
         reports.push((e.clone(), r, (!args.all_pairs).then_some(choice)));
     }
@@ -1572,13 +1579,18 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             .set(k.trim(), v)
             .map_err(|e| RunError::Fail(format!("--set: {e}")))?;
     }
-    let encoder = args.scorer.load()?;
-    let scorer_name = storydiff::scorer_name(encoder.as_deref());
+    let scoring = args.scorer.load()?;
+    let scorer_name = scoring.used().name();
+    let encoder = scoring.encoder();
+    let engine = Engine::builder()
+        .scoring(scoring.clone())
+        .thresholds(thresholds)
+        .build();
     if let Some(dir) = &args.news_he {
         let r = storydiff_eval::news_he::news_he(
             std::path::Path::new(dir),
             &thresholds,
-            encoder.as_deref(),
+            encoder,
         )
         .map_err(RunError::Fail)?;
         let text = match args.format {
@@ -1621,7 +1633,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let dir = std::path::Path::new(dir);
         let m = storydiff_eval::mrpc(dir, &thresholds).map_err(RunError::Fail)?;
         let compare = |split| {
-            storydiff_eval::mrpc_compare(dir, split, &thresholds, encoder.as_deref())
+            storydiff_eval::mrpc_compare(dir, split, &thresholds, encoder)
                 .map_err(RunError::Fail)
         };
         let (ctrain, ctest) = (compare("train")?, compare("test")?);
@@ -1658,7 +1670,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
             std::path::Path::new(dir),
             topics,
             &thresholds,
-            encoder.as_deref(),
+            encoder,
         )
         .map_err(RunError::Fail)?;
         let (s, pairs) = (&r.overall, r.pairs.len());
@@ -1719,8 +1731,7 @@ fn run_eval(args: EvalArgs) -> Result<(), RunError> {
         let pb = resolve_gold_article(&gold_path, &b, gold.articles.get(&b), &args.articles)?;
         let base = build_article(ingest::read_input(&pa, Some(&a))?, false)?;
         let other = build_article(ingest::read_input(&pb, Some(&b))?, false)?;
-        let cmp = storydiff::compare_pair_with(&base, &other, &thresholds, encoder.as_deref())
-            .map_err(RunError::Fail)?;
+        let cmp = engine.pair(&base, &other)?;
         let s = storydiff_eval::score(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         let c = storydiff_eval::confusion(&base, &other, &cmp, &pairs).map_err(RunError::Fail)?;
         results.push((a, b, s, c));

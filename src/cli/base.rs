@@ -67,10 +67,14 @@ pub fn choose(
     }
     // How much of each member's text every other member carries.
     let n = members.len();
+    let engine = storydiff::Engine::builder().thresholds(*thresholds).build();
     let mut carried = vec![vec![0.0f64; n]; n];
     for i in 0..n {
         for j in i + 1..n {
-            let c = storydiff::compare_pair(&members[i], &members[j], thresholds);
+            // The lexical engine cannot fail on built articles: no model to run.
+            let Ok(c) = engine.pair(&members[i], &members[j]) else {
+                continue;
+            };
             let share = |linked: usize, of: &Article| {
                 if of.sentences.is_empty() {
                     0.0

@@ -404,7 +404,8 @@ fn budgets_are_said_in_the_output() {
     let long: String = (0..7_000).map(|i| format!("w{i} ")).collect();
     let a = format!("{long}end.\n");
     let b = format!("{long}finish.\n");
-    let r = storydiff::compare_texts(&[("a", &a), ("b", &b)], &Default::default())
+    let r = storydiff::Engine::default()
+        .compare_texts(&[("a", &a), ("b", &b)])
         .unwrap_or_else(|e| panic!("{e}"));
     let link = &r.comparisons[0].links[0];
     assert!(link.fallback.is_some());

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use proptest::strategy::ValueTree;
 use storydiff::model::{Article, Report};
-use storydiff::{build_article, diff, ingest, CompareOptions, Error};
+use storydiff::{build_article, diff, ingest, Engine, Error};
 use storydiff_render::{self as render, Format, RenderOptions};
 
 use crate::gen::Case;
@@ -252,10 +252,7 @@ fn check_comparisons(r: &Report) -> Result<(), Violation> {
                     format!("{pair}: link {:?} / {:?} not ascending", l.base, l.other),
                 ));
             }
-            let (old, new) = (
-                storydiff::join(base, &l.base),
-                storydiff::join(other, &l.other),
-            );
+            let (old, new) = (base.join(&l.base), other.join(&l.other));
             let (got_old, got_new) = (diff::old_side(&l.diff), diff::new_side(&l.diff));
             if got_old != old || got_new != new {
                 let side = if got_old != old { "old" } else { "new" };
@@ -483,14 +480,15 @@ const FORMATS: &[(&str, Format, bool)] = &[
     ("html", Format::Html, false),
 ];
 
-fn options(case: &Case, built: &[Article]) -> CompareOptions {
-    let mut opts = CompareOptions::default();
-    opts.base = case
+fn engine(case: &Case, built: &[Article]) -> Engine {
+    let base = case
         .base
         .map(Case::label)
         .filter(|l| built.iter().any(|a| &a.label == l));
-    opts.all_pairs = case.all_pairs;
-    opts
+    Engine::builder()
+        .base(base)
+        .all_pairs(case.all_pairs)
+        .build()
 }
 
 /// Read, segment (also with boilerplate kept), compare and render every format.
@@ -538,8 +536,9 @@ fn pipeline(case: &Case) -> Result<Run, Violation> {
             bodies,
         });
     }
-    let opts = options(case, &built);
-    let report = storydiff::compare(built, &opts)
+    let engine = engine(case, &built);
+    let report = engine
+        .compare(built)
         .map_err(|e| Violation::new("error", "compare", e.to_string()))?;
     let mut outputs = Vec::new();
     for &(name, format, color) in FORMATS {

@@ -397,18 +397,17 @@ fn html_report_is_escaped_self_contained_and_timestamped_only_on_request() {
 fn a_changed_symbol_or_punctuation_is_not_identical() {
     let a = "The fund paid $5 million to the victims in Geneva on Friday.";
     let b = "The fund paid \u{20ac}5 million to the victims in Geneva on Friday.";
-    let r = storydiff::compare_texts(&[("a", a), ("b", b)], &Default::default())
+    let r = storydiff::Engine::default()
+        .compare_texts(&[("a", a), ("b", b)])
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.comparisons[0].links.len(), 1);
     assert_eq!(
         r.comparisons[0].links[0].kind,
         storydiff::model::LinkKind::Reworded
     );
-    let r = storydiff::compare_texts(
-        &[("a", a), ("b", &a.replace(' ', "  "))],
-        &Default::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let r = storydiff::Engine::default()
+        .compare_texts(&[("a", a), ("b", &a.replace(' ', "  "))])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         r.comparisons[0].links[0].kind,
         storydiff::model::LinkKind::Identical

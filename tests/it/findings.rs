@@ -257,7 +257,8 @@ fn a_pronoun_after_a_named_source_is_evidence_in_its_own_sentence() {
             PRONOUN_AFTER_SOURCE,
         ),
     ] {
-        let r = storydiff::compare_texts(&[("a", x), ("b", y)], &Default::default())
+        let r = storydiff::Engine::default()
+            .compare_texts(&[("a", x), ("b", y)])
             .unwrap_or_else(|e| panic!("{e}"));
         assert_evidence_exact(&r);
     }
@@ -281,13 +282,10 @@ fn a_pronoun_after_a_named_source_is_evidence_in_its_own_sentence() {
 
 #[test]
 fn attribution_to_a_resolved_pronoun_names_both() {
-    let r = storydiff::compare_texts(
-        &[
+    let r = storydiff::Engine::default().compare_texts(&[
             ("a", "On Friday, Peskov told reporters in Moscow that the talks had ended.\nHe said NATO troops must leave the Baltic region by March.\n"),
             ("b", "On Friday, Peskov told reporters in Moscow that the talks had ended.\nStoltenberg said NATO troops must leave the Baltic region by March.\n"),
-        ],
-        &Default::default(),
-    )
+        ])
     .unwrap_or_else(|e| panic!("{e}"));
     assert_evidence_exact(&r);
     let f = r
@@ -334,17 +332,15 @@ fn a_report_read_back_from_json_gives_the_same_findings_and_renders() {
 #[test]
 fn quote_evidence_never_runs_through_boilerplate() {
     let text = "Lavrov said: \u{201c}We will not wait forever for the answers.\n\nPhoto: Reuters\n\nThe West must put its guarantees in writing,\u{201d} he added.\n";
-    let r = storydiff::compare_texts(
-        &[
+    let r = storydiff::Engine::default()
+        .compare_texts(&[
             ("a", text),
             (
                 "b",
                 "Talks on security guarantees ended in Geneva on Friday.\n",
             ),
-        ],
-        &Default::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_evidence_exact(&r);
     let quoted: Vec<&str> = r
         .findings

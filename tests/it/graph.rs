@@ -219,7 +219,8 @@ fn every_news_ecb_test_pile_agrees_with_its_claim_graph() {
             .iter()
             .map(|(id, t)| (id.as_str(), t.as_str()))
             .collect();
-        let r = storydiff::compare_texts(&texts, &storydiff::CompareOptions::default())
+        let r = storydiff::Engine::default()
+            .compare_texts(&texts)
             .unwrap_or_else(|e| panic!("topic {topic}: {e}"));
         let mut json = Vec::new();
         render::render(&r, render::Format::Json, &Default::default(), &mut json)

@@ -1,7 +1,7 @@
 //! Invariants: nothing is lost, diffs reconstruct, output is deterministic.
 
 use proptest::prelude::*;
-use storydiff::{build_article, compare_texts, diff, ingest, CompareOptions};
+use storydiff::{build_article, diff, ingest, Engine};
 
 use crate::{all_five, load, storydiff, trio};
 
@@ -67,13 +67,13 @@ proptest! {
 
     #[test]
     fn link_diffs_reconstruct_both_sides(a in article_text(), b in article_text()) {
-        let Ok(r) = compare_texts(&[("a", &a), ("b", &b)], &CompareOptions::default()) else {
+        let Ok(r) = Engine::default().compare_texts(&[("a", &a), ("b", &b)]) else {
             return Ok(());
         };
         let (base, other) = (&r.articles[0], &r.articles[1]);
         for l in &r.comparisons[0].links {
-            prop_assert_eq!(diff::old_side(&l.diff), storydiff::join(base, &l.base));
-            prop_assert_eq!(diff::new_side(&l.diff), storydiff::join(other, &l.other));
+            prop_assert_eq!(diff::old_side(&l.diff), base.join(&l.base));
+            prop_assert_eq!(diff::new_side(&l.diff), other.join(&l.other));
         }
     }
 }
@@ -82,15 +82,17 @@ proptest! {
 fn fixture_link_diffs_reconstruct_both_sides() {
     let paths = all_five();
     let articles: Vec<_> = paths.iter().map(|p| load(p)).collect();
-    let mut opts = CompareOptions::default();
-    opts.all_pairs = true;
-    let r = storydiff::compare(articles, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let r = Engine::builder()
+        .all_pairs(true)
+        .build()
+        .compare(articles)
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut n = 0;
     for c in &r.comparisons {
         let (base, other) = (r.article(c.base), r.article(c.other));
         for l in &c.links {
-            assert_eq!(diff::old_side(&l.diff), storydiff::join(base, &l.base));
-            assert_eq!(diff::new_side(&l.diff), storydiff::join(other, &l.other));
+            assert_eq!(diff::old_side(&l.diff), base.join(&l.base));
+            assert_eq!(diff::new_side(&l.diff), other.join(&l.other));
             n += 1;
         }
         // Every sentence is linked, added, dropped or shared, exactly once.

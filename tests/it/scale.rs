@@ -238,11 +238,13 @@ fn at_the_fold_limit_nothing_is_folded() {
 
 #[test]
 fn quotes_of_many_outlets_are_paired_within_the_aligned_pairs_only() {
-    use storydiff::{compare, CompareOptions};
+    use storydiff::Engine;
     let d = Dir::new("fold-quotes");
     let files = pile(&d, storydiff::FOLD_OUTLETS + 4);
     let articles: Vec<storydiff::Article> = files.iter().map(|f| crate::load(f)).collect();
-    let r = compare(articles, &CompareOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let r = Engine::default()
+        .compare(articles)
+        .unwrap_or_else(|e| panic!("{e}"));
     // The trio's quote-wording findings are between originals (aligned with one another);
     // no finding pairs two copies, which were never aligned with each other.
     for f in r
@@ -291,7 +293,8 @@ fn past_the_fold_limit_a_claim_two_non_base_outlets_share_is_one_claim() {
         .iter()
         .map(|(l, t)| (l.as_str(), t.as_str()))
         .collect();
-    let r = storydiff::compare_texts(&refs, &storydiff::CompareOptions::default())
+    let r = storydiff::Engine::default()
+        .compare_texts(&refs)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         r.copies.iter().all(|c| c.copies.is_empty()),

@@ -474,7 +474,8 @@ fn trio_json() -> &'static (serde_json::Value, Vec<Vec<String>>) {
         std::sync::OnceLock::new();
     CELL.get_or_init(|| {
         let articles = crate::trio().iter().map(|p| crate::load(p)).collect();
-        let report = storydiff::compare(articles, &storydiff::CompareOptions::default())
+        let report = storydiff::Engine::default()
+            .compare(articles)
             .unwrap_or_else(|e| panic!("{e}"));
         let json =
             storydiff::wire::to_safe_string(&storydiff::wire::ReportJson::from(&report), false)

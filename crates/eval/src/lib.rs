@@ -314,6 +314,7 @@ pub fn news_ecb(
         let ((a, na), (b, nb)) = (&cache[d1], &cache[d2]);
         let gold: HashSet<(usize, usize)> = gold_links(v).collect();
         let al = storydiff::align::align_documents(
+            kind_of(encoder),
             storydiff::analyse::Document::new(a, na),
             storydiff::analyse::Document::new(b, nb),
             t,
@@ -418,7 +419,7 @@ pub struct NewsEcb {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use storydiff::{compare_texts, CompareOptions};
+    use storydiff::Engine;
 
     #[test]
     fn annotated_sentences_are_both_ends_of_every_gold_link() {
@@ -445,8 +446,8 @@ mod tests {
 
     #[test]
     fn precision_and_recall_follow_the_overlap_rule() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 (
                     "a",
                     "Lavrov met Blinken in Geneva on Friday. Oil rose in Asia.",
@@ -455,10 +456,8 @@ mod tests {
                     "b",
                     "Lavrov met Blinken in Geneva on Friday. Gold fell in Europe.",
                 ),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         let gold = vec![
             GoldPair {
                 a: "a".into(),
@@ -606,6 +605,14 @@ pub fn mrpc(dir: &std::path::Path, t: &storydiff::align::Thresholds) -> Result<M
     })
 }
 
+/// The pair scorer the engine runs with `encoder` (the semantic one) or without it.
+fn kind_of(encoder: Option<&storydiff::encoder::Encoder>) -> storydiff::align::ScorerKind {
+    match encoder {
+        Some(_) => storydiff::align::ScorerKind::Semantic,
+        None => storydiff::align::ScorerKind::Lexical,
+    }
+}
+
 /// MRPC decided the way `compare` decides: each pair becomes two one-sentence articles,
 /// aligned by [`storydiff::align::align_documents`] with `t` (the semantic scorer when
 /// `encoder` is given, else the lexical one); a pair is called a paraphrase when the aligner
@@ -649,6 +656,7 @@ pub fn mrpc_compare(
     let mut decisions = Vec::with_capacity(rows.len());
     for (((gold, _, _), (aa, ab)), an) in rows.iter().zip(&articles).zip(analyses.chunks(2)) {
         let al = storydiff::align::align_documents(
+            kind_of(encoder),
             storydiff::analyse::Document::new(aa, &an[0]),
             storydiff::analyse::Document::new(ab, &an[1]),
             t,

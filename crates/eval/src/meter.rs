@@ -311,6 +311,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
         ));
     }
     let mut cache = BTreeMap::new();
+    let engine = storydiff::Engine::builder().thresholds(*t).build();
 
     // Sentences.
     let ann = root.join("newspapers/annotated");
@@ -328,7 +329,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
             continue;
         };
         articles += 1;
-        let cmp = storydiff::compare_pair(pa, &paper, t);
+        let cmp = engine.pair(pa, &paper).map_err(|e| e.to_string())?;
         let predicted = predicted_labels(&cmp, paper.sentences.len());
         for (j, s) in paper.sentences.iter().enumerate() {
             let mut counts = [0usize; 3];
@@ -395,7 +396,7 @@ pub fn meter(root: &Path, t: &Thresholds) -> Result<Meter, String> {
         ) else {
             continue;
         };
-        let cmp = storydiff::compare_pair(pa, &paper, t);
+        let cmp = engine.pair(pa, &paper).map_err(|e| e.to_string())?;
         let words = |s: &str| s.split_whitespace().count();
         let total: usize = paper.sentences.iter().map(|s| words(&s.text)).sum();
         let reused: usize = cmp

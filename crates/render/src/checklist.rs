@@ -46,8 +46,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# storydiff review checklist")?;
     writeln!(out)?;
     writeln!(out, "Outlets: {}.", labels.join(", "))?;
-    if !report.scorer.is_empty() {
-        writeln!(out, "Scorer: {}.", escape(&report.scorer))?;
+    if let Some(scorer) = report.scorer {
+        writeln!(out, "Scorer: {}.", escape(&scorer.name()))?;
     }
     if let Some(c) = report.comparisons.first() {
         let base_only = report.comparisons.iter().all(|x| x.base == c.base);

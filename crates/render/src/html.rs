@@ -205,8 +205,8 @@ fn header(h: &mut String, report: &Report, opts: &RenderOptions) {
         "<header>\n<h1>storydiff report</h1>\n<p class=\"meta\">storydiff {}",
         env!("CARGO_PKG_VERSION")
     );
-    if !report.scorer.is_empty() {
-        let _ = write!(h, " · {} scorer", text(&report.scorer));
+    if let Some(scorer) = report.scorer {
+        let _ = write!(h, " · {} scorer", text(&scorer.name()));
     }
     if let Some(ts) = &opts.timestamp {
         let _ = write!(h, " · generated {}", text(ts));

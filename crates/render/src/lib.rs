@@ -496,7 +496,7 @@ pub(crate) mod tests {
                 diff: Vec::new(),
             }],
             dismissed: 0,
-            scorer: "lexical".into(),
+            scorer: Some(storydiff::model::ScorerUsed::Lexical),
             notes: Vec::new(),
             articles: vec![wire, site],
         }
@@ -561,14 +561,11 @@ Compared with the base: wire.
     #[test]
     fn html_pair_views_link_only_the_findings_of_their_two_outlets() {
         // The base's first sentence is in both pairs' views; its number differs only in "b".
-        let report = storydiff::compare_texts(
-            &[
+        let report = storydiff::Engine::default().compare_texts(&[
                 ("base", "Officials said 12 people died in the fire on Monday. The mayor visited the site."),
                 ("b", "Officials said 15 people died in the fire on Monday. The mayor visited the site."),
                 ("c", "The mayor visited the site. Schools stayed closed."),
-            ],
-            &storydiff::CompareOptions::default(),
-        )
+            ])
         .unwrap_or_else(|e| panic!("{e}"));
         let number = report
             .findings

@@ -159,12 +159,12 @@ pub fn sparse(report: &Report) -> Vec<SparseClaim> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use storydiff::{compare_texts, CompareOptions};
+    use storydiff::Engine;
 
     #[test]
     fn the_matrix_kind_is_against_the_base() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 ("a", "Lavrov met Blinken in Geneva on Friday."),
                 (
                     "b",
@@ -174,10 +174,8 @@ mod tests {
                     "c",
                     "Lavrov met Blinken in Geneva on Friday, officials said.",
                 ),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         let cl = claims(&r);
         // b and c are identical to each other, reworded against the base.
         assert_eq!(cl[0].cells[1].1, Carry::Reworded);
@@ -186,8 +184,8 @@ mod tests {
 
     #[test]
     fn claims_cover_every_sentence_once_in_base_order() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 (
                     "a",
                     "Lavrov met Blinken in Geneva on Friday. Oil rose in Asia.",
@@ -200,10 +198,8 @@ mod tests {
                     "c",
                     "Lavrov met Blinken in Geneva on Friday, officials said.",
                 ),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         let cl = claims(&r);
         let carried: usize = cl
             .iter()

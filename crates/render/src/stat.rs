@@ -57,8 +57,8 @@ pub(super) fn write_stat(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    if !report.scorer.is_empty() {
-        let line = format!("scorer: {}", pal.text(&report.scorer));
+    if let Some(scorer) = report.scorer {
+        let line = format!("scorer: {}", pal.text(&scorer.name()));
         writeln!(out, "{}", pal.dim.style(line))?;
     }
     // Above the fold limit a copy's line is its cluster's, after the table.

@@ -820,7 +820,7 @@ mod tests {
             claims: alone(&[base, other]),
             findings: Vec::new(),
             dismissed: 0,
-            scorer: String::new(),
+            scorer: None,
             notes: Vec::new(),
         };
         let claims = crate::Claims::new(&report);

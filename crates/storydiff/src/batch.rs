@@ -554,11 +554,10 @@ fn event_line(
             .map(|&i| cx.reader.article(global(i)).into_owned())
             .collect();
         cx.reader.check()?;
-        let opts = crate::CompareOptions {
-            keep_boilerplate: cx.keep_boilerplate,
-            ..Default::default()
-        };
-        match crate::compare(docs, &opts) {
+        let engine = crate::Engine::builder()
+            .keep_boilerplate(cx.keep_boilerplate)
+            .build();
+        match engine.compare(docs) {
             Ok(r) => {
                 compared = true;
                 Some(r)

@@ -237,7 +237,7 @@ impl UnionFind {
 mod tests {
     use super::*;
     use crate::model::Link;
-    use crate::{compare_texts, CompareOptions};
+    use crate::Engine;
 
     /// Article `a`, `b` or `c` of the tests' reports.
     fn id(label: &str) -> ArticleId {
@@ -279,15 +279,13 @@ mod tests {
 
     #[test]
     fn a_claim_never_holds_two_unrelated_sentences_of_one_outlet() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 ("a", "A one. A two."),
                 ("b", "B one. B two."),
                 ("c", "C one. C two."),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         // a0-b0 and a0-c0 in the view; the other pair links c0 to b1, which would put b0 and
         // b1 in one claim: refused. A split sentence (b0+b1 on one side of one link) may.
         let view = [
@@ -317,15 +315,13 @@ mod tests {
 
     #[test]
     fn every_link_of_a_base_view_is_kept() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 ("a", "A one. A two."),
                 ("b", "B one. B two."),
                 ("c", "C one."),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         // b writes a's two sentences as two, c as one: c's link to both must be kept, though
         // it puts b0 and b1 in one claim.
         let view = [
@@ -346,18 +342,16 @@ mod tests {
 
     #[test]
     fn pairs_outside_the_view_join_outlets_the_base_lacks() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 ("a", "Oil rose in Asia on Monday."),
                 ("b", "Lavrov met Blinken in Geneva on Friday."),
                 (
                     "c",
                     "Lavrov met Blinken in Geneva on Friday, officials said.",
                 ),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         let shared: Vec<Vec<(&str, usize)>> = r
             .claims
             .claims()

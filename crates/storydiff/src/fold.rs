@@ -100,7 +100,7 @@ pub fn find(articles: &[Article], base: usize) -> Fold {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{compare_texts, CompareOptions};
+    use crate::Engine;
 
     use crate::copies::tests::STORY;
 
@@ -141,12 +141,15 @@ mod tests {
             .iter()
             .map(|(l, t)| (l.as_str(), t.as_str()))
             .collect();
-        let opts = CompareOptions::default();
-        let big = compare_texts(&refs, &opts).unwrap_or_else(|e| panic!("{e}"));
+        let engine = Engine::default();
+        let big = engine
+            .compare_texts(&refs)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(big.copies.len(), 1);
         assert_eq!(big.copies[0].copies.len(), crate::FOLD_OUTLETS);
-        let small =
-            compare_texts(&refs[..crate::FOLD_OUTLETS], &opts).unwrap_or_else(|e| panic!("{e}"));
+        let small = engine
+            .compare_texts(&refs[..crate::FOLD_OUTLETS])
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(small.copies.is_empty());
         assert!(small
             .comparisons

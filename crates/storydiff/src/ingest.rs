@@ -688,6 +688,22 @@ fn is_title_case_slogan(t: &str) -> bool {
     caps * 10 >= w.len() * 9
 }
 
+/// Make labels unique by suffixing repeats with `-2`, `-3`, … in input order.
+pub fn dedupe_labels(articles: &mut [crate::model::Article]) {
+    let mut seen = std::collections::HashSet::new();
+    for a in articles.iter_mut() {
+        if seen.insert(a.label.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        while seen.contains(&format!("{}-{n}", a.label)) {
+            n += 1;
+        }
+        a.label = format!("{}-{n}", a.label);
+        seen.insert(a.label.clone());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

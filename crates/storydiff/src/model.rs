@@ -7,6 +7,52 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The semantic scorer's model: the name reports give it, and its directory under the data
+/// directory.
+pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+
+/// The scorer that aligned a report's sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScorerUsed {
+    /// Shared terms, IDF-weighted.
+    Lexical,
+    /// The semantic scorer ([`MODEL_NAME`]).
+    Semantic,
+    /// The semantic scorer was asked for, but the sentences were over its budget: the lexical
+    /// scorer aligned them (a note says so).
+    LexicalOverBudget,
+}
+
+impl ScorerUsed {
+    /// Every scorer, in the order of [`ScorerUsed::name`]'s table.
+    pub const ALL: [ScorerUsed; 3] = [
+        ScorerUsed::Lexical,
+        ScorerUsed::Semantic,
+        ScorerUsed::LexicalOverBudget,
+    ];
+
+    /// The name reports give it: `lexical`, `semantic (all-MiniLM-L6-v2)` or
+    /// `lexical (semantic over budget)`.
+    pub fn name(self) -> String {
+        match self {
+            ScorerUsed::Lexical => "lexical".into(),
+            ScorerUsed::Semantic => format!("semantic ({MODEL_NAME})"),
+            ScorerUsed::LexicalOverBudget => "lexical (semantic over budget)".into(),
+        }
+    }
+
+    /// The scorer a report names, if it is one of [`ScorerUsed::ALL`].
+    pub fn from_name(name: &str) -> Option<ScorerUsed> {
+        ScorerUsed::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl std::fmt::Display for ScorerUsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
 /// Version of the JSON document produced by `--format json`; bumped on any breaking change.
 pub const SCHEMA_VERSION: u32 = 5;
 
@@ -143,6 +189,16 @@ pub struct Article {
 }
 
 impl Article {
+    /// The texts of sentences `idx` joined by one space: the side a link's diff is taken of.
+    pub fn join(&self, idx: &[usize]) -> String {
+        let parts: Vec<&str> = idx
+            .iter()
+            .filter_map(|&i| self.sentences.get(i))
+            .map(|s| s.text.as_str())
+            .collect();
+        parts.join(" ")
+    }
+
     /// Number of words in the body (for summaries).
     pub fn word_count(&self) -> usize {
         self.sentences
@@ -539,8 +595,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many findings `--accept` dismissed.
     pub dismissed: usize,
-    /// Which scorer aligned the sentences: `lexical`, or `semantic (all-MiniLM-L6-v2)`.
-    pub scorer: String,
+    /// Which scorer aligned the sentences; `None` for a report read back that does not say.
+    pub scorer: Option<ScorerUsed>,
     /// Budgets that applied to the claim graph and the findings, said rather than silent; empty
     /// for most reports.
     pub notes: Vec<String>,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{
     Article, ArticleId, Boilerplate, BoilerplateKind, Claim, ClaimGraph, ClaimMember, Comparison,
     CopyCluster, DiffChunk, DiffOp, Evidence, Finding, FindingKind, Link, LinkKind, Related,
-    Report, Sentence, SentenceRef, Severity, Standing, Summary,
+    Report, ScorerUsed, Sentence, SentenceRef, Severity, Standing, Summary,
 };
 
 /// Bidirectional marks, embeddings, overrides and isolates, and the line and paragraph
@@ -383,7 +383,7 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                 })
                 .collect(),
             dismissed: r.dismissed,
-            scorer: s(&r.scorer),
+            scorer: Cow::Owned(r.scorer.map(|x| x.name()).unwrap_or_default()),
             notes: Cow::Borrowed(&r.notes),
         }
     }
@@ -507,6 +507,13 @@ impl ReportJson<'_> {
                 members,
             });
         }
+        let scorer = match r.scorer.as_ref() {
+            "" => None,
+            name => Some(ScorerUsed::from_name(name).ok_or_else(|| ReadError {
+                path: "scorer".into(),
+                problem: format!("{name:?} is not a scorer this build knows"),
+            })?),
+        };
         let counts: Vec<usize> = r.articles.iter().map(|a| a.sentences.len()).collect();
         let claims = ClaimGraph::new(claims, &counts, &tiers).ok_or_else(|| ReadError {
             path: "claims".into(),
@@ -589,7 +596,7 @@ impl ReportJson<'_> {
             claims,
             findings,
             dismissed: r.dismissed,
-            scorer: r.scorer.into_owned(),
+            scorer,
             notes: r.notes.into_owned(),
         })
     }

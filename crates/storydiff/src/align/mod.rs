@@ -776,17 +776,36 @@ pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     )
 }
 
-/// Align two analysed articles with the scorer their analyses allow: [`semantic`]
-/// when both were encoded, else [`Lexical`].
-pub fn align_documents(base: Document, other: Document, t: &Thresholds) -> Alignment {
-    match (
+/// Which pair scorer aligns: decided once per run ([`crate::Scoring::kind`]), never inferred
+/// from what the analyses carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScorerKind {
+    /// [`Lexical`].
+    Lexical,
+    /// [`semantic::Semantic`], over the encoder's vectors in the analyses.
+    Semantic,
+}
+
+/// Align two analysed articles with the scorer of `kind`. The semantic scorer needs both
+/// analyses encoded; without, the pair is aligned by [`Lexical`] and a note says so.
+pub fn align_documents(
+    kind: ScorerKind,
+    base: Document,
+    other: Document,
+    t: &Thresholds,
+) -> Alignment {
+    let encoded = (
         base.analysis.encoded.is_some(),
         other.analysis.encoded.is_some(),
-    ) {
-        (true, true) => align_with(&semantic::Semantic::new(t), base, other, t),
-        (false, false) => align_with(&Lexical::new(t), base, other, t),
-        (has_base, _) => {
-            // One side was encoded and the other not: the pair falls back, and says so.
+    );
+    match (kind, encoded) {
+        (ScorerKind::Lexical, _) => align_with(&Lexical::new(t), base, other, t),
+        (ScorerKind::Semantic, (true, true)) => {
+            align_with(&semantic::Semantic::new(t), base, other, t)
+        }
+        (ScorerKind::Semantic, (has_base, _)) => {
+            // The semantic scorer without the vectors of a side: the pair falls back, and
+            // says so.
             let bare = if has_base { other } else { base };
             let mut a = align_with(&Lexical::new(t), base, other, t);
             a.notes.push(format!(

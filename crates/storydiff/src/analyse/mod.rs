@@ -70,6 +70,7 @@ pub fn analyse(article: &Article) -> Analysis {
 }
 
 /// Analyse `article` and, with an encoder, read every sentence with it (one pass each).
+#[cfg(feature = "semantic")]
 pub fn analyse_with(
     article: &Article,
     encoder: Option<&crate::encoder::Encoder>,
@@ -103,14 +104,12 @@ mod tests {
 
     #[test]
     fn one_token_list_per_sentence() {
-        let r = crate::compare_texts(
-            &[
+        let r = crate::Engine::default()
+            .compare_texts(&[
                 ("a", "Lavrov met Blinken. Talks ended."),
                 ("b", "Talks ended."),
-            ],
-            &Default::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         let an = analyse(&r.articles[0]);
         let norms: Vec<Vec<&str>> = an
             .tokens

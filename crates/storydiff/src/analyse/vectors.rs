@@ -3,10 +3,29 @@
 //! mean of its WordPiece vectors. Claim units (clauses) are ranges of those words. The
 //! semantic scorer ([`crate::align::semantic`]) reads nothing else.
 
+#[cfg(feature = "semantic")]
 use crate::analyse::Analysis;
-use crate::encoder::{normalise, Encoder};
+#[cfg(feature = "semantic")]
+use crate::encoder::Encoder;
+#[cfg(feature = "semantic")]
 use crate::model::Article;
+#[cfg(feature = "semantic")]
 use crate::normalize::TokenClass;
+
+/// Scale `v` to unit length (a zero vector stays zero).
+pub fn normalise(v: &mut [f32]) {
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        for x in v.iter_mut() {
+            *x /= n;
+        }
+    }
+}
+
+/// Dot product.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
 
 /// The content words of one sentence with their contextual vectors.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,6 +47,7 @@ pub struct Encoded {
     pub sentences: Vec<SentenceWords>,
 }
 
+#[cfg(feature = "semantic")]
 /// Encode every sentence of `article` in one pass each; content words are the analysis's
 /// non-stop tokens, each the mean of the vectors of its WordPiece tokens. (Leaving out the
 /// attribution frame, as the lexical scorer down-weights it, lowered news_he: AUC .829 →
@@ -38,6 +58,7 @@ pub fn encode(enc: &Encoder, article: &Article, analysis: &Analysis) -> Result<E
         .unwrap_or_default())
 }
 
+#[cfg(feature = "semantic")]
 /// [`encode`] for several articles in one run of the encoder, so its batches (run in
 /// parallel) mix sentences of every article.
 pub fn encode_all(enc: &Encoder, docs: &[(&Article, &Analysis)]) -> Result<Vec<Encoded>, String> {
@@ -61,6 +82,7 @@ pub fn encode_all(enc: &Encoder, docs: &[(&Article, &Analysis)]) -> Result<Vec<E
     Ok(out)
 }
 
+#[cfg(feature = "semantic")]
 /// The content words of one sentence with their vectors, read off its tokens' pieces.
 fn sentence_words(
     text: &str,
@@ -101,6 +123,7 @@ fn sentence_words(
 }
 
 /// Words that open a new clause after a comma.
+#[cfg(feature = "semantic")]
 const CONNECTIVES: &[&str] = &[
     "and",
     "but",
@@ -123,6 +146,7 @@ const CONNECTIVES: &[&str] = &[
     "stressing",
 ];
 
+#[cfg(feature = "semantic")]
 /// Claim units of a sentence whose content words start at `starts`: the whole sentence, then
 /// the clauses between ";", ": ", spaced dashes and a comma before a connective; a clause of
 /// fewer than 3 content words joins the one before it.
@@ -168,7 +192,7 @@ pub(crate) fn units(text: &str, starts: &[usize]) -> Vec<(usize, usize)> {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "semantic"))]
 mod tests {
     use super::*;
 

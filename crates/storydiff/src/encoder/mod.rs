@@ -17,8 +17,8 @@ use candle_transformers::models::bert::{BertModel, Config};
 
 pub use wordpiece::{Piece, WordPiece};
 
-/// The model's directory name under the data directory.
-pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+pub use crate::analyse::vectors::{dot, normalise};
+pub use crate::model::MODEL_NAME;
 
 /// The longest sequence the encoder reads at once, `[CLS]` and `[SEP]` included (the model's
 /// `max_seq_length`); a longer sentence is read in consecutive windows of this size.
@@ -274,21 +274,6 @@ impl Encoder {
             .map(|t| t.pooled)
             .unwrap_or_default())
     }
-}
-
-/// Scale `v` to unit length (left as is when it is zero).
-pub fn normalise(v: &mut [f32]) {
-    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if n > 0.0 {
-        for x in v.iter_mut() {
-            *x /= n;
-        }
-    }
-}
-
-/// Dot product.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]

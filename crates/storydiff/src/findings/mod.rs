@@ -1191,10 +1191,11 @@ fn contains_run(words: &[String], run: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{compare_texts, CompareOptions};
+    use crate::Engine;
 
     fn findings(a: &str, b: &str) -> Vec<Finding> {
-        compare_texts(&[("a", a), ("b", b)], &CompareOptions::default())
+        Engine::default()
+            .compare_texts(&[("a", a), ("b", b)])
             .unwrap_or_else(|e| panic!("{e}"))
             .findings
     }
@@ -1205,14 +1206,12 @@ mod tests {
 
     #[test]
     fn analyses_of_other_articles_are_not_trusted() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default()
+            .compare_texts(&[
                 ("a", "Two people were killed in Kharkiv on Monday."),
                 ("b", "Three people were killed in Kharkiv on Monday."),
-            ],
-            &CompareOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
         let right: Vec<Analysis> = r.articles.iter().map(crate::analyse::analyse).collect();
         let (want, _) = find_with_notes(&r.articles, &right, &r.comparisons, &r.claims);
         assert!(!want.is_empty());
@@ -1257,14 +1256,11 @@ mod tests {
 
     #[test]
     fn a_number_is_compared_across_every_outlet_that_carries_the_claim() {
-        let r = compare_texts(
-            &[
+        let r = Engine::default().compare_texts(&[
                 ("kuna", "The two rounds of negotiations between Russia and the US revealed differences."),
                 ("epa", "The two rounds of negotiations between Russia and the US revealed deep differences."),
                 ("brasov", "The three rounds of negotiations between Russia and the US revealed differences."),
-            ],
-            &CompareOptions::default(),
-        )
+            ])
         .unwrap_or_else(|e| panic!("{e}"));
         let f: Vec<&Finding> = r
             .findings

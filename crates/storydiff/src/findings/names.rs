@@ -105,13 +105,10 @@ mod tests {
 
     #[test]
     fn spellings_of_one_name_group_and_other_words_do_not() {
-        let r = crate::compare_texts(
-            &[
+        let r = crate::Engine::default().compare_texts(&[
                 ("a", "Minister Sergey Lavrov met deputy Ryabkov in Russia."),
                 ("b", "Minister Sergei Lavrov met deputy Riabkov and Ryakov in Russian Austria and Australia."),
-            ],
-            &crate::CompareOptions::default(),
-        )
+            ])
         .unwrap_or_else(|e| panic!("{e}"));
         let mut groups: Vec<Vec<String>> =
             variants(names_of(&r.articles).iter().map(Vec::as_slice))
