@@ -244,6 +244,7 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
     let s = stdout_of(
         &[
             "eval",
+            "gold",
             &gold,
             "--article",
             &kuna,
@@ -285,7 +286,10 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
         .sum();
     assert_eq!(missed, 16 - n("found"));
     // The text form names the pair and the three scores, then one confusion row per label.
-    let t = stdout_of(&["eval", &gold, "--article", &kuna, "--article", &epa], &[]);
+    let t = stdout_of(
+        &["eval", "gold", &gold, "--article", &kuna, "--article", &epa],
+        &[],
+    );
     assert!(t.starts_with("kuna-epa: precision ") && t.contains(" recall ") && t.contains(" F1 "));
     assert!(t.contains("\n  gold partial: identical "), "{t}");
 }
@@ -295,7 +299,15 @@ fn eval_set_overrides_a_threshold_and_refuses_unknown_names() {
     let gold = fixture("gold/kuna-epa.json");
     let kuna = format!("kuna={}", trio()[0]);
     let epa = format!("epa={}", trio()[1]);
-    let base = ["eval", gold.as_str(), "--article", &kuna, "--article", &epa];
+    let base = [
+        "eval",
+        "gold",
+        gold.as_str(),
+        "--article",
+        &kuna,
+        "--article",
+        &epa,
+    ];
     let predicted = |extra: &[&str]| {
         let mut args = base.to_vec();
         args.extend_from_slice(extra);
@@ -315,22 +327,20 @@ fn eval_set_overrides_a_threshold_and_refuses_unknown_names() {
 }
 
 #[test]
-fn per_pair_is_refused_without_news_ecb() {
+fn per_pair_is_refused_outside_news_ecb() {
+    // A flag of one benchmark is no flag of another: clap refuses it, naming it.
     let out = storydiff()
-        .args(["eval", &fixture("gold/kuna-epa.json"), "--per-pair"])
+        .args(["eval", "gold", &fixture("gold/kuna-epa.json"), "--per-pair"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("--per-pair") && err.lines().count() == 1,
-        "{err}"
-    );
+    assert!(err.contains("--per-pair"), "{err}");
 }
 
 #[test]
 fn benchmark_evals_name_a_missing_folder() {
-    for flag in ["--mrpc", "--meter", "--news-ecb"] {
+    for flag in ["mrpc", "meter", "news-ecb", "news-he"] {
         let out = storydiff()
             .args(["eval", flag, "/nonexistent/bench"])
             .output()
@@ -348,7 +358,13 @@ fn benchmark_evals_name_a_missing_folder() {
 fn eval_reports_a_gold_text_missing_from_the_article() {
     let gold = fixture("gold/kuna-epa.json");
     let out = storydiff()
-        .args(["eval", &gold, "--article", &format!("kuna={}", trio()[2])])
+        .args([
+            "eval",
+            "gold",
+            &gold,
+            "--article",
+            &format!("kuna={}", trio()[2]),
+        ])
         .args(["--article", &format!("epa={}", trio()[1])])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -434,13 +450,7 @@ fn eval_reads_the_news_ecb_format() {
     let d = dir.to_string_lossy().into_owned();
     let s = stdout_of(
         &[
-            "eval",
-            "--news-ecb",
-            &d,
-            "--topics",
-            "dev",
-            "--format",
-            "json",
+            "eval", "news-ecb", &d, "--topics", "dev", "--format", "json",
         ],
         &[],
     );
@@ -472,7 +482,7 @@ fn eval_counts_news_ecb_pairs_within_annotated_sentences_apart() {
     std::fs::write(dir.join("news_ecb_links.json"), links.to_string())
         .unwrap_or_else(|e| panic!("{e}"));
     let d = dir.to_string_lossy().into_owned();
-    let s = stdout_of(&["eval", "--news-ecb", &d, "--format", "json"], &[]);
+    let s = stdout_of(&["eval", "news-ecb", &d, "--format", "json"], &[]);
     let _ = std::fs::remove_dir_all(&dir);
     let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
     assert_eq!(v["scores"]["predicted"], 2, "{s}");
@@ -499,7 +509,7 @@ fn eval_decides_mrpc_pairs_as_compare_links_them() {
     let d = dir.to_string_lossy().into_owned();
     let s = stdout_of(
         &[
-            "eval", "--mrpc", &d, "--scorer", "lexical", "--format", "json",
+            "eval", "mrpc", &d, "--scorer", "lexical", "--format", "json",
         ],
         &[],
     );

@@ -16,6 +16,7 @@ const STAGES: &[&str] = &[
     "normalize",
     "ingest",
     "segment",
+    "vector",
     "encoder",
     "analyse",
     "align",
@@ -25,6 +26,7 @@ const STAGES: &[&str] = &[
     "copies",
     "fold",
     "group",
+    "engine",
     "wire",
     "batch",
 ];

@@ -12,7 +12,7 @@ use storydiff::align::{Scorer, Thresholds};
 use storydiff::analyse::{analyse_with, Document};
 use storydiff::encoder::Encoder;
 
-/// What `eval --news-he` reports.
+/// What `eval news-he` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewsHe {
     /// Labelled pairs scored.

@@ -1,14 +1,16 @@
 //! Render: turn a [`Report`] into text. Renderers only read the report; they never align
 //! or diff again, so every format shows the same result.
 
-pub mod checklist;
-pub mod escape;
-pub mod html;
-pub mod json;
-pub mod matrix;
+mod checklist;
+mod escape;
+mod html;
+mod json;
+mod matrix;
 mod rows;
-pub mod stat;
-pub mod terminal;
+mod stat;
+mod terminal;
+
+pub use html::render_events;
 
 use std::io::{self, Write};
 

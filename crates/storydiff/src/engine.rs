@@ -202,7 +202,7 @@ impl Engine {
                     path: label.to_string(),
                     text: ingest::decode(label, text.as_bytes().to_vec())?,
                 };
-                crate::build_article(raw, self.config.keep_boilerplate)
+                crate::segment::build_article(raw, self.config.keep_boilerplate)
             })
             .collect::<Result<Vec<_>>>()?;
         self.compare(articles)

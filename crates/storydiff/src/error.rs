@@ -62,7 +62,7 @@ pub enum Error {
         path: String,
     },
     /// The bytes are not valid UTF-8.
-    #[error("{path}: not valid UTF-8 (invalid byte at offset {offset}); it looks like {guess}: decode it with --encoding auto or --encoding {guess}")]
+    #[error("{path}: not valid UTF-8 (invalid byte at offset {offset}); it looks like {guess}")]
     NotUtf8 {
         /// The input as given.
         path: String,
@@ -71,8 +71,8 @@ pub enum Error {
         /// The encoding the bytes most likely are in (chardetng's guess).
         guess: String,
     },
-    /// `--encoding` names no encoding storydiff knows.
-    #[error("--encoding {name}: not an encoding name (try auto, windows-1252, iso-8859-2, shift_jis, gbk, koi8-r)")]
+    /// The encoding asked for is no encoding storydiff knows.
+    #[error("encoding {name}: not an encoding name (try auto, windows-1252, iso-8859-2, shift_jis, gbk, koi8-r)")]
     UnknownEncoding {
         /// The name given.
         name: String,
@@ -93,16 +93,8 @@ pub enum Error {
         /// How many were given.
         given: usize,
     },
-    /// `--label` was given a number of times that does not match the inputs.
-    #[error("--label given {labels} time(s) for {inputs} input(s); give it once per input or not at all")]
-    LabelCount {
-        /// Labels given.
-        labels: usize,
-        /// Inputs given.
-        inputs: usize,
-    },
-    /// `--base` names no article.
-    #[error("--base {label}: no article has this label (labels: {labels})")]
+    /// The base asked for names no article.
+    #[error("base {label}: no article has this label (labels: {labels})")]
     UnknownBase {
         /// The label asked for.
         label: String,

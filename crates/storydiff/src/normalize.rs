@@ -611,7 +611,8 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// compounds ("web site", "cease-fire", "cyber attack"), and without this a shared word is
 /// lost on both sides. Only a compound the texts themselves contain is made, so nothing is
 /// joined by guesswork.
-pub fn join_compounds(sentences: &mut [Vec<Token>]) {
+#[cfg(test)]
+fn join_compounds(sentences: &mut [Vec<Token>]) {
     let joined: Vec<Option<Vec<Token>>> = {
         let closed = closed_compounds(sentences.iter().map(Vec::as_slice));
         sentences

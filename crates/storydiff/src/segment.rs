@@ -14,7 +14,7 @@
 //!
 //! Every non-white-space byte outside boilerplate lands in exactly one sentence.
 
-use crate::model::{Boilerplate, Sentence};
+use crate::model::{Article, Boilerplate, Sentence};
 
 /// Titles whose full stop never ends a sentence ("Mr. Grushko", "Gen. Smith").
 const ABBREVIATIONS: &[&str] = &[
@@ -367,6 +367,90 @@ fn is_initialism(word: &str) -> bool {
     singles
         && (parts.iter().all(|p| p.chars().all(char::is_uppercase))
             || (parts.len() >= 2 && parts.iter().all(|p| p.chars().all(char::is_lowercase))))
+}
+
+/// Set boilerplate aside and segment a read input into an [`Article`].
+///
+/// An HTML page or a Markdown file ([`crate::ingest::web::sniff`]) has its markup blanked first
+/// ([`crate::ingest::web`]): the article's text is then the file with markup replaced by spaces, so
+/// every offset is still an offset of the file, and a note says what was set aside.
+pub fn build_article(
+    raw: crate::ingest::RawArticle,
+    keep_boilerplate: bool,
+) -> crate::error::Result<Article> {
+    build_article_noted(raw, keep_boilerplate, Vec::new())
+}
+
+/// [`build_article`], with notes from reading it (e.g. the encoding it was decoded from,
+/// [`crate::ingest::read_input_decoding`]) put first among the article's notes.
+pub fn build_article_noted(
+    raw: crate::ingest::RawArticle,
+    keep_boilerplate: bool,
+    notes: Vec<String>,
+) -> crate::error::Result<Article> {
+    let mut raw = raw;
+    let mut notes = notes;
+    let blanked = match crate::ingest::web::sniff(&raw.path, &raw.text) {
+        crate::ingest::web::InputKind::Text => None,
+        crate::ingest::web::InputKind::Html => {
+            Some((crate::ingest::web::blank_html(&raw.text), "HTML"))
+        }
+        crate::ingest::web::InputKind::Markdown => {
+            Some((crate::ingest::web::blank_markdown(&raw.text), "Markdown"))
+        }
+    };
+    let mut chrome = Vec::new();
+    if let Some((b, format)) = blanked {
+        notes.push(b.note(format));
+        raw.text = b.text;
+        chrome = b.chrome;
+    }
+    let mut boilerplate = if keep_boilerplate {
+        Vec::new()
+    } else {
+        let mut found: Vec<crate::model::Boilerplate> = chrome
+            .iter()
+            .map(|&(start, end, kind)| crate::model::Boilerplate {
+                start,
+                end,
+                kind,
+                text: raw.text[start..end].to_string(),
+            })
+            .collect();
+        // The line rules ("Read also:", captions, end codes) over what is left.
+        found.extend(
+            crate::ingest::detect_boilerplate(&raw.text)
+                .into_iter()
+                .filter(|b| !chrome.iter().any(|&(s, e, _)| b.start < e && s < b.end)),
+        );
+        found.sort_by_key(|b| b.start);
+        found
+    };
+    let mut sentences = segment(&raw.text, &boilerplate);
+    if sentences.is_empty() && !boilerplate.is_empty() {
+        // Chrome in an article, but all the user gave (a lone photo caption): compare it as
+        // body text rather than refuse it, and say so.
+        notes.push(format!(
+            "every line looked like site chrome ({} line(s)); compared as body text",
+            boilerplate.len()
+        ));
+        boilerplate.clear();
+        sentences = segment(&raw.text, &boilerplate);
+    }
+    if sentences.is_empty() {
+        return Err(crate::error::Error::NoBody {
+            path: raw.path,
+            boilerplate: boilerplate.len(),
+        });
+    }
+    Ok(Article {
+        label: raw.label,
+        path: raw.path,
+        text: raw.text,
+        sentences,
+        boilerplate,
+        notes,
+    })
 }
 
 #[cfg(test)]

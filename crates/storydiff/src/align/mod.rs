@@ -21,8 +21,12 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::analyse::{analyse, Document};
-use crate::model::{Article, LinkKind, Related};
+#[cfg(test)]
+use crate::analyse::analyse;
+use crate::analyse::Document;
+#[cfg(test)]
+use crate::model::Article;
+use crate::model::{LinkKind, Related};
 use crate::normalize::{self, TokenClass};
 
 /// Every number the aligner decides by, in one place. The defaults were chosen by reading
@@ -709,7 +713,8 @@ struct Candidate {
 
 /// Dice, containment, shared weight and cosine of every sentence pair with shared weight (for
 /// calibration and diagnostics), through the [`Lexical`] scorer the aligner uses.
-pub fn pair_scores(
+#[cfg(test)]
+fn pair_scores(
     base: &Article,
     other: &Article,
     t: &Thresholds,
@@ -766,7 +771,8 @@ fn best_related(mut pairs: Vec<Related>, na: usize, nb: usize) -> Vec<Related> {
 
 /// Align `other` against `base` with the [`Lexical`] scorer, analysing both on the way (when
 /// an article is compared more than once, analyse it once and call [`align_with`]).
-pub fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
+#[cfg(test)]
+fn align(base: &Article, other: &Article, t: &Thresholds) -> Alignment {
     let (ab, ao) = (analyse(base), analyse(other));
     align_with(
         &Lexical::new(t),

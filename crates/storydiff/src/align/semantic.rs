@@ -204,7 +204,7 @@ pub fn soft_match(
     for x in 0..n {
         let va = &a.vectors[x * dim..(x + 1) * dim];
         for y in 0..m {
-            sim[x * m + y] = crate::analyse::vectors::dot(va, &b.vectors[y * dim..(y + 1) * dim]);
+            sim[x * m + y] = crate::vector::dot(va, &b.vectors[y * dim..(y + 1) * dim]);
         }
     }
     let f = |(a0, a1): (usize, usize), (b0, b1): (usize, usize)| -> f64 {

@@ -17,8 +17,8 @@ use candle_transformers::models::bert::{BertModel, Config};
 
 pub use wordpiece::{Piece, WordPiece};
 
-pub use crate::analyse::vectors::{dot, normalise};
 pub use crate::model::MODEL_NAME;
+pub use crate::vector::{dot, normalise};
 
 /// The longest sequence the encoder reads at once, `[CLS]` and `[SEP]` included (the model's
 /// `max_seq_length`); a longer sentence is read in consecutive windows of this size.

@@ -210,7 +210,7 @@ pub fn find(articles: &[Article], comparisons: &[Comparison], claims: &ClaimGrap
 
 /// [`find`] on articles already analysed (`analyses[k]` is of `articles[k]`), with a note
 /// for each budget that applied (so none is silent).
-pub fn find_with_notes(
+pub(crate) fn find_with_notes(
     articles: &[Article],
     analyses: &[Analysis],
     comparisons: &[Comparison],
@@ -223,7 +223,7 @@ pub fn find_with_notes(
 /// order) when given, instead of within every pair of articles: with many outlets every pair
 /// would cost the square of their number. `graph_pairs`, when given, are the only pairs the
 /// claim graph was built from: "only X has this" then names only the outlets aligned with X.
-pub fn find_with_pairs(
+pub(crate) fn find_with_pairs(
     articles: &[Article],
     analyses: &[Analysis],
     comparisons: &[Comparison],

@@ -1,0 +1,329 @@
+//! `compare`, `check`, `render` and `compare --by-event`: read articles, run the engine, render
+//! the report, gate on `--fail-on`, write it where `-o` says (paged on a terminal).
+
+use super::*;
+
+pub(crate) fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
+    if !args.labels.is_empty() && args.labels.len() != args.inputs.len() {
+        return Err(RunError::Fail(format!(
+            "--label given {} time(s) for {} input(s); give it once per input or not at all",
+            args.labels.len(),
+            args.inputs.len()
+        )));
+    }
+    if args.inputs.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Error::StdinTwice.into());
+    }
+    if args.by_event {
+        return run_compare_by_event(args);
+    }
+    let bar = std::sync::Arc::new(StageBar::new());
+    {
+        use storydiff::group::Progress;
+        bar.stage("reading", args.inputs.len() as u64);
+    }
+    let mut articles = Vec::with_capacity(args.inputs.len());
+    for (k, path) in args.inputs.iter().enumerate() {
+        if path == "-" && io::stdin().is_terminal() {
+            let _ = writeln!(
+                io::stderr(),
+                "storydiff: reading the article for '-' from standard input (end it with Ctrl-D)"
+            );
+        }
+        let (raw, note) = ingest::read_input_decoding(
+            path,
+            args.labels.get(k).map(String::as_str),
+            args.encoding.unwrap_or_default(),
+        )?;
+        articles.push(storydiff::build_article_noted(
+            raw,
+            args.keep_boilerplate,
+            note.into_iter().collect(),
+        )?);
+        storydiff::group::Progress::inc(bar.as_ref(), 1);
+    }
+    let engine = Engine::builder()
+        .scoring(args.scorer.load()?)
+        .base(args.base.clone())
+        .all_pairs(args.all_pairs)
+        .keep_boilerplate(args.keep_boilerplate)
+        .progress(bar.clone())
+        .build();
+    let report = engine.compare(articles)?;
+    drop(engine);
+    drop(bar);
+    show(report, args.format(), &args.out)
+}
+
+/// Dismiss the accepted findings of `report`, render it in `format` and write it where `out`
+/// says: compare's and render's last step. The exit code says whether `--fail-on` tripped.
+pub(crate) fn show(
+    mut report: storydiff::Report,
+    format: FormatArg,
+    out: &OutputArgs,
+) -> Result<i32, RunError> {
+    let accepted = accepted_ids(out)?;
+    dismiss(&mut report, &accepted);
+    let gate_failed = gate(out.fail_on, [&report]);
+    let format = match format {
+        FormatArg::Terminal if out.stat => Format::Stat,
+        FormatArg::Terminal => Format::Terminal,
+        FormatArg::Json => Format::Json,
+        FormatArg::Checklist => Format::Checklist,
+        FormatArg::Html => Format::Html,
+    };
+    let ropts = render_options(out);
+    let mut buf = Vec::new();
+    render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
+    emit(out, &buf)?;
+    Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The largest report `render` reads: a report holds its articles' text several times over.
+pub(crate) const MAX_REPORT_BYTES: u64 = 16 * ingest::MAX_INPUT_BYTES;
+
+/// `storydiff render REPORT`: read a saved JSON report back, check it, and show it.
+pub(crate) fn run_render(args: &RenderArgs) -> Result<i32, RunError> {
+    use std::io::Read as _;
+    let path = args.report.as_str();
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        io::stdin()
+            .lock()
+            .take(MAX_REPORT_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| RunError::Fail(format!("{path}: cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(RunError::Fail(format!(
+            "{path}: too large for a report (over {MAX_REPORT_BYTES} bytes)"
+        )));
+    }
+    let report = storydiff::wire::read_slice(&bytes)
+        .map_err(|e| RunError::Fail(format!("{path}: not a storydiff report: {e}")))?;
+    show(report, args.format(), &args.out)
+}
+
+/// The ids `--accept` names (none without the flag).
+pub(crate) fn accepted_ids(
+    out: &OutputArgs,
+) -> Result<std::collections::BTreeSet<String>, RunError> {
+    match &out.accept {
+        Some(path) => read_accept_file(path).map_err(RunError::Fail),
+        None => Ok(Default::default()),
+    }
+}
+
+/// Leave out the findings an editor dismissed, and count them.
+pub(crate) fn dismiss(
+    report: &mut storydiff::Report,
+    accepted: &std::collections::BTreeSet<String>,
+) {
+    let before = report.findings.len();
+    report.findings.retain(|f| !accepted.contains(&f.id));
+    report.dismissed += before - report.findings.len();
+}
+
+/// Whether a finding at or above `--fail-on` remains in any report.
+pub(crate) fn gate<'a>(
+    level: Option<SeverityArg>,
+    reports: impl IntoIterator<Item = &'a storydiff::Report>,
+) -> bool {
+    let Some(level) = level else {
+        return false;
+    };
+    let worst = match level {
+        SeverityArg::High => Severity::High,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::Low => Severity::Low,
+    };
+    reports
+        .into_iter()
+        .any(|r| r.findings.iter().any(|f| f.severity <= worst))
+}
+
+/// Colour, width and timestamp from the flags, the environment and the output.
+pub(crate) fn render_options(out: &OutputArgs) -> RenderOptions {
+    let to_terminal = out.output.is_none() && io::stdout().is_terminal();
+    let env = |k: &str| std::env::var(k).ok();
+    RenderOptions {
+        color: resolve_color(out.color, to_terminal, &env),
+        width: resolve_width(out.width, to_terminal),
+        timestamp: out
+            .timestamp
+            .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+        layout: match out.layout {
+            LayoutArg::Inline => render::Layout::Inline,
+            LayoutArg::SideBySide => render::Layout::SideBySide,
+        },
+        only: out.only.map(|o| match o {
+            OnlyArg::Changes => render::Only::Changes,
+            OnlyArg::Added => render::Only::Added,
+            OnlyArg::Dropped => render::Only::Dropped,
+            OnlyArg::Findings => render::Only::Findings,
+        }),
+    }
+}
+
+/// Write the rendered bytes of compare or check: to `-o FILE`, else to standard output,
+/// through the pager when `--paging` says so ([`crate::pager`]).
+pub(crate) fn emit(out: &OutputArgs, buf: &[u8]) -> Result<(), RunError> {
+    use crate::pager::{self, Paging};
+    if out.output.is_some() {
+        return write_output(out.output.as_deref(), buf);
+    }
+    let paging = match out.paging {
+        PagingArg::Auto => Paging::Auto,
+        PagingArg::Always => Paging::Always,
+        PagingArg::Never => Paging::Never,
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let to_terminal = io::stdout().is_terminal();
+    // Auto counts the output's rows only when there is a terminal to compare them with.
+    let (rows, height) = if paging == Paging::Auto && to_terminal {
+        let height = pager::terminal_height(&env);
+        let columns = terminal_size::terminal_size()
+            .map(|(terminal_size::Width(w), _)| w as usize)
+            .unwrap_or_else(|| resolve_width(None, true));
+        (
+            pager::screen_rows(buf, columns, height.unwrap_or(0)),
+            height,
+        )
+    } else {
+        (0, None)
+    };
+    let page = pager::decide(paging, to_terminal, rows, height);
+    let Some(command) = page.then(|| pager::pager_command(&env)).flatten() else {
+        return write_output(None, buf);
+    };
+    match pager::page(buf, &command) {
+        Ok(pager::Paged::Shown) => Ok(()),
+        Ok(pager::Paged::NotStarted(e)) => {
+            if !command.is_default {
+                let _ = writeln!(
+                    io::stderr(),
+                    "storydiff: warning: cannot run the pager {:?} ({e}); writing directly",
+                    storydiff_render::sanitize_for_terminal(&command.command)
+                );
+            }
+            write_output(None, buf)
+        }
+        Err(e) => Err(RunError::Fail(format!("pager {:?}: {e}", command.command))),
+    }
+}
+
+pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> {
+    if !args.labels.is_empty() {
+        return Err(RunError::Fail(
+            "--label cannot be used with --by-event (labels come from file names)".into(),
+        ));
+    }
+    let bar = StageBar::new();
+    let articles = read_pile(
+        &args.inputs,
+        args.keep_boilerplate,
+        args.encoding.unwrap_or_default(),
+        &bar,
+    )?;
+    let params = storydiff::group::GroupParams {
+        min_similarity: args
+            .min_similarity
+            .unwrap_or(storydiff::group::GroupParams::default().min_similarity),
+        ..Default::default()
+    };
+    let events = storydiff::group::run(&articles, &[], &params, &bar).events;
+    drop(bar);
+    let builder = Engine::builder()
+        .scoring(args.scorer.load()?)
+        .all_pairs(args.all_pairs)
+        .keep_boilerplate(args.keep_boilerplate);
+    let thresholds = storydiff::align::Thresholds::default();
+    let accepted = accepted_ids(&args.out)?;
+    let mut reports = Vec::new();
+    for e in events.iter().filter(|e| e.members.len() >= 2) {
+        let members: Vec<storydiff::Article> =
+            e.members.iter().map(|&m| articles[m].clone()).collect();
+        let choice = base::choose(&members, args.base.as_deref(), &thresholds);
+        // With --all-pairs every pair is compared: there is no base to choose.
+        let engine = builder
+            .clone()
+            .base((!args.all_pairs).then(|| choice.label.clone()))
+            .build();
+        let mut r = engine.compare(members)?;
+        dismiss(&mut r, &accepted);
+        reports.push((e.clone(), r, (!args.all_pairs).then_some(choice)));
+    }
+    let gate_failed = gate(args.out.fail_on, reports.iter().map(|(_, r, _)| r));
+    let ropts = render_options(&args.out);
+    let mut buf = Vec::new();
+    let singles = events.iter().filter(|e| e.members.len() < 2).count();
+    match args.format() {
+        FormatArg::Json => {
+            let doc = serde_json::json!({
+                "version": storydiff::model::SCHEMA_VERSION,
+                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": storydiff::wire::ReportJson::from(r)})).collect::<Vec<_>>(),
+                "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
+            });
+            let _ = writeln!(buf, "{}", json_text(&doc, true)?);
+        }
+        FormatArg::Html => {
+            let items: Vec<(String, &storydiff::Report)> = reports
+                .iter()
+                .map(|(e, r, b)| {
+                    let title = match b {
+                        Some(b) => format!("{} — base: {}, {}", e.title, b.label, b.reason),
+                        None => e.title.clone(),
+                    };
+                    (title, r)
+                })
+                .collect();
+            render::render_events(&items, &ropts, &mut buf)
+                .map_err(|e| io_error(e, "rendering"))?;
+        }
+        FormatArg::Terminal | FormatArg::Checklist => {
+            let format = match args.format() {
+                FormatArg::Terminal if args.out.stat => Format::Stat,
+                FormatArg::Terminal => Format::Terminal,
+                _ => Format::Checklist,
+            };
+            for (k, (e, r, b)) in reports.iter().enumerate() {
+                if k > 0 {
+                    let _ = writeln!(buf);
+                }
+                let title = storydiff_render::sanitize_for_terminal(&e.title);
+                let why = b.as_ref().map(|b| {
+                    storydiff_render::sanitize_for_terminal(&format!(
+                        "base: {} ({}): {}",
+                        b.label, b.rule, b.reason
+                    ))
+                });
+                if format == Format::Checklist {
+                    let why = why
+                        .map(|w| format!("; {}", w.replace("--", "- -")))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        buf,
+                        "<!-- event {} of {}: {} articles{why} -->",
+                        k + 1,
+                        reports.len(),
+                        e.members.len()
+                    );
+                } else {
+                    let _ = writeln!(buf, "#### event {} of {}: {}", k + 1, reports.len(), title);
+                    if let Some(w) = why {
+                        let _ = writeln!(buf, "{w}");
+                    }
+                }
+                render::render(r, format, &ropts, &mut buf)
+                    .map_err(|e| io_error(e, "rendering"))?;
+            }
+            if format != Format::Checklist && singles > 0 {
+                let _ = writeln!(buf, "\n{singles} article(s) report an event no other input reports (see storydiff group).");
+            }
+        }
+    }
+    emit(&args.out, &buf)?;
+    Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
+}
