@@ -62,19 +62,12 @@ pub(crate) fn show(
     format: FormatArg,
     out: &OutputArgs,
 ) -> Result<i32, RunError> {
-    let accepted = accepted_ids(out)?;
-    dismiss(&mut report, &accepted);
+    let shown = Shown::resolve(format, out)?;
+    dismiss(&mut report, &shown.accepted);
     let gate_failed = gate(out.fail_on, [&report]);
-    let format = match format {
-        FormatArg::Terminal if out.stat => Format::Stat,
-        FormatArg::Terminal => Format::Terminal,
-        FormatArg::Json => Format::Json,
-        FormatArg::Checklist => Format::Checklist,
-        FormatArg::Html => Format::Html,
-    };
-    let ropts = render_options(out);
     let mut buf = Vec::new();
-    render::render(&report, format, &ropts, &mut buf).map_err(|e| io_error(e, "rendering"))?;
+    render::render(&report, shown.format, &shown.options, &mut buf)
+        .map_err(|e| io_error(e, "rendering"))?;
     emit(out, &buf)?;
     Ok(if gate_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
@@ -106,16 +99,6 @@ pub(crate) fn run_render(args: &RenderArgs) -> Result<i32, RunError> {
     show(report, args.format(), &args.out)
 }
 
-/// The ids `--accept` names (none without the flag).
-pub(crate) fn accepted_ids(
-    out: &OutputArgs,
-) -> Result<std::collections::BTreeSet<String>, RunError> {
-    match &out.accept {
-        Some(path) => read_accept_file(path).map_err(RunError::Fail),
-        None => Ok(Default::default()),
-    }
-}
-
 /// Leave out the findings an editor dismissed, and count them.
 pub(crate) fn dismiss(
     report: &mut storydiff::Report,
@@ -142,29 +125,6 @@ pub(crate) fn gate<'a>(
     reports
         .into_iter()
         .any(|r| r.findings.iter().any(|f| f.severity <= worst))
-}
-
-/// Colour, width and timestamp from the flags, the environment and the output.
-pub(crate) fn render_options(out: &OutputArgs) -> RenderOptions {
-    let to_terminal = out.output.is_none() && io::stdout().is_terminal();
-    let env = |k: &str| std::env::var(k).ok();
-    RenderOptions {
-        color: resolve_color(out.color, to_terminal, &env),
-        width: resolve_width(out.width, to_terminal),
-        timestamp: out
-            .timestamp
-            .then(|| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
-        layout: match out.layout {
-            LayoutArg::Inline => render::Layout::Inline,
-            LayoutArg::SideBySide => render::Layout::SideBySide,
-        },
-        only: out.only.map(|o| match o {
-            OnlyArg::Changes => render::Only::Changes,
-            OnlyArg::Added => render::Only::Added,
-            OnlyArg::Dropped => render::Only::Dropped,
-            OnlyArg::Findings => render::Only::Findings,
-        }),
-    }
 }
 
 /// Write the rendered bytes of compare or check: to `-o FILE`, else to standard output,
@@ -240,7 +200,7 @@ pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> 
         .all_pairs(args.all_pairs)
         .keep_boilerplate(args.keep_boilerplate);
     let thresholds = storydiff::align::Thresholds::default();
-    let accepted = accepted_ids(&args.out)?;
+    let shown = Shown::resolve(args.format(), &args.out)?;
     let mut reports = Vec::new();
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<storydiff::Article> =
@@ -252,21 +212,28 @@ pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> 
             .base((!args.all_pairs).then(|| choice.label.clone()))
             .build();
         let mut r = engine.compare(members)?;
-        dismiss(&mut r, &accepted);
+        dismiss(&mut r, &shown.accepted);
         reports.push((e.clone(), r, (!args.all_pairs).then_some(choice)));
     }
     let gate_failed = gate(args.out.fail_on, reports.iter().map(|(_, r, _)| r));
-    let ropts = render_options(&args.out);
     let mut buf = Vec::new();
     let singles = events.iter().filter(|e| e.members.len() < 2).count();
     match args.format() {
         FormatArg::Json => {
-            let doc = serde_json::json!({
-                "version": storydiff::model::SCHEMA_VERSION,
-                "events": reports.iter().map(|(e, r, b)| serde_json::json!({"event": e, "base": b, "report": storydiff::wire::ReportJson::from(r)})).collect::<Vec<_>>(),
-                "single_articles": events.iter().filter(|e| e.members.len() < 2).map(|e| e.paths.clone()).collect::<Vec<_>>(),
-            });
-            let _ = writeln!(buf, "{}", json_text(&doc, true)?);
+            let compared: Vec<_> = reports
+                .iter()
+                .map(|(e, r, b)| {
+                    let base = b.as_ref().map(|b| render::EventBase {
+                        label: &b.label,
+                        reason: &b.reason,
+                        rule: b.rule,
+                    });
+                    (e, r, base)
+                })
+                .collect();
+            let singles: Vec<_> = events.iter().filter(|e| e.members.len() < 2).collect();
+            render::events_json(&compared, &singles, &mut buf)
+                .map_err(|e| io_error(e, "rendering"))?;
         }
         FormatArg::Html => {
             let items: Vec<(String, &storydiff::Report)> = reports
@@ -279,15 +246,11 @@ pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> 
                     (title, r)
                 })
                 .collect();
-            render::render_events(&items, &ropts, &mut buf)
+            render::render_events(&items, &shown.options, &mut buf)
                 .map_err(|e| io_error(e, "rendering"))?;
         }
         FormatArg::Terminal | FormatArg::Checklist => {
-            let format = match args.format() {
-                FormatArg::Terminal if args.out.stat => Format::Stat,
-                FormatArg::Terminal => Format::Terminal,
-                _ => Format::Checklist,
-            };
+            let format = shown.format;
             for (k, (e, r, b)) in reports.iter().enumerate() {
                 if k > 0 {
                     let _ = writeln!(buf);
@@ -316,7 +279,7 @@ pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> 
                         let _ = writeln!(buf, "{w}");
                     }
                 }
-                render::render(r, format, &ropts, &mut buf)
+                render::render(r, format, &shown.options, &mut buf)
                     .map_err(|e| io_error(e, "rendering"))?;
             }
             if format != Format::Checklist && singles > 0 {

@@ -101,16 +101,8 @@ pub(crate) fn run_group(args: GroupArgs) -> Result<(), RunError> {
     let mut buf = Vec::new();
     match args.format {
         GroupFormat::Json => {
-            let doc = serde_json::json!({
-                "version": 2,
-                "min_similarity": args.min_similarity,
-                "articles": articles.len(),
-                "copies": grouping.copies,
-                "grouped": grouping.grouped,
-                "budgets": grouping.budgets,
-                "events": grouping.events,
-            });
-            let _ = writeln!(buf, "{}", json_text(&doc, true)?);
+            render::group_json(&grouping, articles.len(), args.min_similarity, &mut buf)
+                .map_err(|e| io_error(e, "rendering"))?;
         }
         GroupFormat::Text => {
             let _ = storydiff_render::group_text(

@@ -731,7 +731,7 @@ fn sentence_ref(h: &mut String, a: &Article, i: usize, art: usize, ctx: &Ctx) {
         h,
         "<a class=\"sref\" href=\"#{}\" title=\"written in full above\">{}</a> ",
         attr(&ctx.sentence_id(art, i)),
-        text(&super::gist(&a.sentences[i].text))
+        text(&rows::gist(&a.sentences[i].text))
     );
     finding_refs(h, art, i, false, ctx);
 }
@@ -956,7 +956,7 @@ fn findings(h: &mut String, report: &Report, ctx: &Ctx) {
             text(&kind),
             text(&f.explanation)
         );
-        for e in f.evidence.iter().take(6) {
+        for e in f.evidence.iter().take(super::EVIDENCE_SHOWN) {
             let target =
                 Some(e.article.index()).filter(|&a| ctx.seen.borrow().contains(&(a, e.sentence)));
             match target {

@@ -18,14 +18,14 @@ use std::io::{self, Write};
 use owo_colors::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::terminal::{write_wrapped, Palette, Piece};
+use super::wrap::{write_wrapped, Palette, Piece};
 use super::RenderOptions;
 use storydiff::model::{Report, Severity, Summary};
 
 /// Write the summary of `report`: a line per comparison, then the findings counts.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let pal = Palette::new(opts.color);
-    write_stat(report, &pal, opts.width.max(20), out)
+    write_stat(report, &pal, opts.width.max(super::MIN_WIDTH), out)
 }
 
 /// One column of the table for one pair: heading, value, style.
