@@ -42,26 +42,14 @@ pub fn group_text(
             )?;
         }
         writeln!(out, "  title: {}", sanitize_for_terminal(&e.title))?;
-        if !e.dates.is_empty() {
-            writeln!(
-                out,
-                "  dates: {}",
-                sanitize_for_terminal(&e.dates.join(", "))
-            )?;
-        }
-        if !e.names.is_empty() {
-            writeln!(
-                out,
-                "  names: {}",
-                sanitize_for_terminal(&e.names.join(", "))
-            )?;
-        }
-        if !e.key_terms.is_empty() {
-            writeln!(
-                out,
-                "  key terms: {}",
-                sanitize_for_terminal(&e.key_terms.join(", "))
-            )?;
+        for (what, list) in [
+            ("dates", &e.dates),
+            ("names", &e.names),
+            ("key terms", &e.key_terms),
+        ] {
+            if !list.is_empty() {
+                writeln!(out, "  {what}: {}", sanitize_for_terminal(&list.join(", ")))?;
+            }
         }
         // Which member is a copy of which original.
         let mut copy_of: std::collections::HashMap<usize, (&str, &storydiff::model::Copy)> =

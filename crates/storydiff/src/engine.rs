@@ -212,12 +212,13 @@ impl Engine {
     /// other article 1).
     pub fn pair(&self, base: &Article, other: &Article) -> Result<Comparison> {
         let (ab, ao) = (self.scoring.analyse(base)?, self.scoring.analyse(other)?);
-        Ok(compare_documents(
+        Ok(align_pair(
             self.scoring.kind(),
             analyse::Document::new(base, &ab),
             analyse::Document::new(other, &ao),
             (ArticleId(0), ArticleId(1)),
             &self.config.thresholds,
+            true,
         ))
     }
 
@@ -243,7 +244,7 @@ impl Engine {
             .view
             .par_iter()
             .map(|&(i, j)| {
-                let c = compare_documents(scoring.kind(), doc(i), doc(j), ids(i, j), t);
+                let c = align_pair(scoring.kind(), doc(i), doc(j), ids(i, j), t, true);
                 progress.inc(1);
                 c
             })
@@ -260,7 +261,7 @@ impl Engine {
             .extra
             .par_iter()
             .map(|&(i, j)| {
-                let c = links_only(extra_kind, doc(i), doc(j), ids(i, j), t);
+                let c = align_pair(extra_kind, doc(i), doc(j), ids(i, j), t, false);
                 progress.inc(1);
                 c
             })
@@ -492,13 +493,15 @@ fn link(base: &Article, other: &Article, p: align::AlignedPair, with_diff: bool)
     }
 }
 
-/// Align `other` against `base` with the `kind` of scorer and word-diff every link.
-fn compare_documents(
+/// Align `other` against `base` with the `kind` of scorer; with `diffs`, word-diff every
+/// link (a view's pair), without (a pair only the claim graph reads) the links carry none.
+fn align_pair(
     kind: ScorerKind,
     base_doc: analyse::Document,
     other_doc: analyse::Document,
     (base_id, other_id): (ArticleId, ArticleId),
     t: &align::Thresholds,
+    diffs: bool,
 ) -> Comparison {
     let (base, other) = (base_doc.article, other_doc.article);
     let al = align::align_documents(kind, base_doc, other_doc, t);
@@ -507,7 +510,7 @@ fn compare_documents(
         .links
         .into_par_iter()
         .with_min_len(16)
-        .map(|p| link(base, other, p, true))
+        .map(|p| link(base, other, p, diffs))
         .collect();
     let mut summary = model::Summary::default();
     for l in &links {
@@ -532,36 +535,6 @@ fn compare_documents(
     };
     count_unlinked(&mut c, base.sentences.len());
     c
-}
-
-/// The links of `other` against `base` without word diffs or summary: what the claim graph
-/// reads of a pair no view shows.
-fn links_only(
-    kind: ScorerKind,
-    base_doc: analyse::Document,
-    other_doc: analyse::Document,
-    (base_id, other_id): (ArticleId, ArticleId),
-    t: &align::Thresholds,
-) -> Comparison {
-    let (base, other) = (base_doc.article, other_doc.article);
-    let al = align::align_documents(kind, base_doc, other_doc, t);
-    Comparison {
-        base: base_id,
-        other: other_id,
-        links: al
-            .links
-            .into_iter()
-            .map(|p| link(base, other, p, false))
-            .collect(),
-        related: al.related,
-        possible: al.possible,
-        added: al.added,
-        dropped: al.dropped,
-        shared_base: Vec::new(),
-        shared_other: Vec::new(),
-        summary: model::Summary::default(),
-        notes: al.notes,
-    }
 }
 
 /// Set the summary's added, dropped and coverage from the comparison's lists.
