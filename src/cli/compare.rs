@@ -205,7 +205,7 @@ pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> 
     for e in events.iter().filter(|e| e.members.len() >= 2) {
         let members: Vec<storydiff::Article> =
             e.members.iter().map(|&m| articles[m].clone()).collect();
-        let choice = base::choose(&members, args.base.as_deref(), &thresholds);
+        let choice = storydiff::base::choose(&members, args.base.as_deref(), &[], &thresholds);
         // With --all-pairs every pair is compared: there is no base to choose.
         let engine = builder
             .clone()

@@ -6,7 +6,6 @@ use std::io::{self, IsTerminal, Write};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod args;
-mod base;
 mod compare;
 mod eval;
 mod group;

@@ -27,6 +27,7 @@ const STAGES: &[&str] = &[
     "fold",
     "group",
     "engine",
+    "base",
     "wire",
     "batch",
 ];

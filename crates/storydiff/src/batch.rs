@@ -548,12 +548,24 @@ fn event_line(
         originals.truncate(MAX_COMPARED);
     }
     let mut compared = false;
+    let mut base = None;
     let report = if originals.len() >= 2 {
-        let docs: Vec<Article> = originals
+        let mut docs: Vec<Article> = originals
             .iter()
             .map(|&i| cx.reader.article(global(i)).into_owned())
             .collect();
         cx.reader.check()?;
+        // The base by the rule `compare --by-event` follows: the earliest stated date (the
+        // line's `date`, else the text's), else the wire-like article the others carry most.
+        let dates: Vec<Option<&str>> = originals
+            .iter()
+            .map(|&i| block[i].date.as_deref())
+            .collect();
+        let choice = crate::base::choose(&docs, None, &dates, &Default::default());
+        // The base goes first: labels of a feed may repeat, its place may not.
+        let b = docs.remove(choice.index);
+        docs.insert(0, b);
+        base = Some(choice);
         let engine = crate::Engine::builder()
             .keep_boilerplate(cx.keep_boilerplate)
             .build();
@@ -607,6 +619,7 @@ fn event_line(
         "block": cx.b,
         "articles": articles_out,
         "group": ev,
+        "base": base,
         "report": report.as_ref().map(crate::wire::ReportJson::from),
         "budgets": budgets,
         "grouping_budgets": cx.grouping_budgets,
@@ -943,6 +956,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_events_base_follows_the_rule_compare_by_event_follows() {
+        // Two independent reports of one meeting (not copies): the agency's, undated and
+        // last in the input, is the base the site's text derives from; with dates, the
+        // earliest is.
+        let wire = "Lavrov met Blinken in Geneva on Friday for talks on security guarantees. \
+            The two ministers spoke for ninety minutes and agreed to meet again next week. \
+            Both sides called the talks useful but said differences remained.";
+        let site = format!(
+            "Oil prices rose in Asia on Friday. {wire} Analysts had expected little. \
+             Markets in Europe closed higher. Gold fell for a third day."
+        );
+        let agency = format!("GENEVA, Jan 21 (XNA) - {wire}\n(end) ab.cd");
+        let line = |id: &str, text: &str, date: Option<&str>| {
+            let mut o = serde_json::json!({"id": id, "outlet": id, "text": text});
+            if let Some(d) = date {
+                o["date"] = d.into();
+            }
+            format!("{o}\n")
+        };
+        let event = |input: String| {
+            let (lines, _) = run_str(&input).unwrap_or_else(|e| panic!("{e}"));
+            lines
+                .into_iter()
+                .find(|l| l["type"] == "event" && !l["report"].is_null())
+                .unwrap_or_else(|| panic!("no compared event"))
+        };
+        let ev = event(line("site", &site, None) + &line("agency", &agency, None));
+        assert_eq!(ev["base"]["label"], "agency", "{}", ev["base"]);
+        assert_eq!(ev["base"]["rule"], "derived-from");
+        assert_eq!(ev["report"]["comparisons"][0]["base"], "agency");
+        let ev = event(
+            line("site", &site, Some("2022-01-21T09:00Z"))
+                + &line("agency", &agency, Some("2022-01-21T10:00Z")),
+        );
+        assert_eq!(ev["base"]["label"], "site", "{}", ev["base"]);
+        assert_eq!(ev["base"]["rule"], "earliest-date");
+        assert_eq!(ev["report"]["comparisons"][0]["base"], "site");
     }
 
     #[test]

@@ -44,6 +44,7 @@
 
 pub mod align;
 pub mod analyse;
+pub mod base;
 pub mod batch;
 mod claims;
 mod copies;

@@ -1,11 +1,13 @@
-//! Which article of an event `compare --by-event` compares the others with.
+//! Which article of an event the others are compared with: the one rule `compare --by-event`
+//! and `batch` choose an event's base by.
 //!
 //! The rule, in order:
-//! 1. `--base LABEL`, when the event has that article.
+//! 1. The base asked for, when the event has that article.
 //! 2. The earliest *stated* publication time, when at least two members state one and one is
-//!    strictly the earliest: a web page's JSON-LD `datePublished`, `article:published_time`
-//!    or `<time datetime>`, or a wire header's time and date ("15:51 01/03/00: …"). The first
-//!    report of an event is the one the others can have taken from.
+//!    strictly the earliest: a time given with the article (a feed line's `date`), else a web
+//!    page's JSON-LD `datePublished`, `article:published_time` or `<time datetime>`, or a
+//!    wire header's time and date ("15:51 01/03/00: …"). The first report of an event is the
+//!    one the others can have taken from.
 //! 3. Else the wire-like article the others derive from: among the members that look like
 //!    agency copy (an agency end code, a wire header, or an agency credit in the dateline,
 //!    "MOSCOW, Jan 14 (KUNA) -"), or among all members when none does, the one whose
@@ -14,11 +16,14 @@
 //!
 //! The output says which rule chose the base and why.
 
-use storydiff::model::{Article, BoilerplateKind};
+use crate::model::{Article, BoilerplateKind};
 
 /// The base of one event and the reason, for the output.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BaseChoice {
+    /// Its index among the members.
+    #[serde(skip)]
+    pub index: usize,
     /// Label of the base.
     pub label: String,
     /// `asked`, `earliest-date` or `derived-from`.
@@ -27,23 +32,36 @@ pub struct BaseChoice {
     pub reason: String,
 }
 
-/// Choose the base among `members` ([module docs](self)).
+/// Choose the base among `members` ([module docs](self)); `dates[k]`, when given, is the
+/// publication time stated with member `k` (ISO 8601, as a feed line's `date`), which comes
+/// before what its text states.
 pub fn choose(
     members: &[Article],
     asked: Option<&str>,
-    thresholds: &storydiff::align::Thresholds,
+    dates: &[Option<&str>],
+    thresholds: &crate::align::Thresholds,
 ) -> BaseChoice {
-    if let Some(a) = asked.filter(|a| members.iter().any(|m| m.label == *a)) {
+    if let Some(k) = asked.and_then(|a| members.iter().position(|m| m.label == a)) {
         return BaseChoice {
-            label: a.to_string(),
+            index: k,
+            label: members[k].label.clone(),
             rule: "asked",
-            reason: "named with --base".into(),
+            reason: "the base asked for".into(),
         };
     }
     let dated: Vec<(usize, i64, String)> = members
         .iter()
         .enumerate()
-        .filter_map(|(k, a)| stated_time(a).map(|(t, shown)| (k, t, shown)))
+        .filter_map(|(k, a)| {
+            let given = dates
+                .get(k)
+                .copied()
+                .flatten()
+                .and_then(|d| parse_iso(d).map(|t| (t, d.to_string())));
+            given
+                .or_else(|| stated_time(a))
+                .map(|(t, shown)| (k, t, shown))
+        })
         .collect();
     if dated.len() >= 2 {
         let earliest = dated.iter().map(|d| d.1).min().unwrap_or(0);
@@ -55,6 +73,7 @@ pub fn choose(
                 .map(|d| format!("{} {}", members[d.0].label, d.2))
                 .collect();
             return BaseChoice {
+                index: only.0,
                 label: members[only.0].label.clone(),
                 rule: "earliest-date",
                 reason: format!(
@@ -67,7 +86,9 @@ pub fn choose(
     }
     // How much of each member's text every other member carries.
     let n = members.len();
-    let engine = storydiff::Engine::builder().thresholds(*thresholds).build();
+    let engine = crate::engine::Engine::builder()
+        .thresholds(*thresholds)
+        .build();
     let mut carried = vec![vec![0.0f64; n]; n];
     for i in 0..n {
         for j in i + 1..n {
@@ -129,6 +150,7 @@ pub fn choose(
         })
         .collect();
     BaseChoice {
+        index: best,
         label: members[best].label.clone(),
         rule: "derived-from",
         reason: format!(
@@ -237,7 +259,7 @@ fn parse_iso(s: &str) -> Option<i64> {
         None => (s, None),
     };
     // The date by the rule a feed line's "date" is checked by.
-    let (y, m, d) = storydiff::ingest::iso_date(date).filter(|_| date.len() == 10)?;
+    let (y, m, d) = crate::ingest::iso_date(date).filter(|_| date.len() == 10)?;
     let mut minutes = days_from_civil(y, i64::from(m), i64::from(d)) * 1440;
     if let Some(t) = time {
         let (clock, zone) = match t.find(['Z', '+', '-']) {
@@ -286,8 +308,8 @@ mod tests {
     use super::*;
 
     fn article(label: &str, text: &str) -> Article {
-        storydiff::build_article(
-            storydiff::ingest::RawArticle {
+        crate::build_article(
+            crate::ingest::RawArticle {
                 label: label.into(),
                 path: format!("{label}.txt"),
                 text: text.into(),
@@ -320,7 +342,7 @@ mod tests {
             "early",
             "15:51 01/03/00: Page 1 (HHH) COURTS Diver\nA diver was hurt at the pool, police said.\n",
         );
-        let c = choose(&[late, early], None, &Default::default());
+        let c = choose(&[late, early], None, &[], &Default::default());
         assert_eq!((c.label.as_str(), c.rule), ("early", "earliest-date"));
         assert!(
             c.reason.contains("15:51 01/03/00; late 16:10 01/03/00"),
@@ -340,7 +362,7 @@ mod tests {
             "agency",
             &format!("GENEVA, Jan 21 (XNA) - {wire} (end) ab.cd"),
         );
-        let c = choose(&[site, agency], None, &Default::default());
+        let c = choose(&[site, agency], None, &[], &Default::default());
         assert_eq!((c.label.as_str(), c.rule), ("agency", "derived-from"));
         assert!(
             c.reason
