@@ -19,7 +19,7 @@ pub(crate) fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
     }
     let bar = std::sync::Arc::new(StageBar::new());
     {
-        use storydiff::group::Progress;
+        use storydiff::progress::Progress;
         bar.stage("reading", args.inputs.len() as u64);
     }
     let mut articles = Vec::with_capacity(args.inputs.len());
@@ -40,7 +40,7 @@ pub(crate) fn run_compare(args: &CompareArgs) -> Result<i32, RunError> {
             args.keep_boilerplate,
             note.into_iter().collect(),
         )?);
-        storydiff::group::Progress::inc(bar.as_ref(), 1);
+        storydiff::progress::Progress::inc(bar.as_ref(), 1);
     }
     let engine = Engine::builder()
         .scoring(args.scorer.load()?)

@@ -3,7 +3,7 @@
 use super::*;
 
 pub(crate) fn run_batch(args: BatchArgs) -> Result<(), RunError> {
-    use storydiff::batch::{self, Input};
+    use storydiff_batch::{self as batch, Input};
     let names: Vec<String> = if args.inputs.is_empty() {
         vec!["-".into()]
     } else {

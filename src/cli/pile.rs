@@ -98,7 +98,7 @@ pub(crate) fn read_pile(
         );
     }
     let files = inputs.articles;
-    use storydiff::group::Progress;
+    use storydiff::progress::Progress;
     bar.stage("reading", files.len() as u64);
     // Read and segment in parallel; results keep input order.
     use rayon::prelude::*;
@@ -179,7 +179,7 @@ impl StageBar {
     }
 }
 
-impl storydiff::group::Progress for StageBar {
+impl storydiff::progress::Progress for StageBar {
     fn stage(&self, name: &str, total: u64) {
         self.restyle(total);
         self.0.set_message(name.to_string());

@@ -17,8 +17,8 @@ use rayon::prelude::*;
 
 use crate::align::ScorerKind;
 use crate::error::{Error, Result};
-use crate::group::Progress;
 use crate::model::{self, Article, ArticleId, Comparison, Link, Report, ScorerUsed};
+use crate::progress::Progress;
 use crate::{align, analyse, claims, copies, diff, findings, fold, ingest};
 
 /// How sentences are scored, decided once before anything is analysed: the CLI resolves

@@ -30,6 +30,7 @@ use crate::copies::{self, CopyCluster, ShingleSets};
 use crate::model::Article;
 use crate::normalize::fnv1a;
 use crate::normalize::{self, TokenClass};
+use crate::progress::Progress;
 
 /// The numbers grouping decides by.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -582,20 +583,6 @@ pub struct Grouping {
     pub grouped: usize,
     /// Where a budget applied, what it left out (empty when none did).
     pub budgets: Vec<String>,
-}
-
-/// Reports the progress of a long stage (a progress bar on a terminal; nothing in tests).
-pub trait Progress: Sync {
-    /// A stage of `total` steps begins.
-    fn stage(&self, name: &str, total: u64);
-    /// `n` steps of the current stage are done.
-    fn inc(&self, n: u64);
-}
-
-/// No progress shown.
-impl Progress for () {
-    fn stage(&self, _: &str, _: u64) {}
-    fn inc(&self, _: u64) {}
 }
 
 /// What grouping keeps of every article for the whole run. The text itself is read again

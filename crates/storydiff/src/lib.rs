@@ -45,9 +45,8 @@
 pub mod align;
 pub mod analyse;
 pub mod base;
-pub mod batch;
 mod claims;
-mod copies;
+pub mod copies;
 pub mod diff;
 #[cfg(feature = "semantic")]
 pub mod encoder;
@@ -59,6 +58,7 @@ pub mod group;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod progress;
 mod segment;
 pub mod vector;
 pub mod wire;

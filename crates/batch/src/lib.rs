@@ -8,9 +8,9 @@
 //! another, and only its [`Digest`] stays in memory. Articles sharing a key are joined in one
 //! block (union-find): blocks are the connected components of the key graph and depend on
 //! nothing but the articles in them. The second pass takes one block at a time, in order of its
-//! first article: it finds copies inside it ([`crate::group::find_copies`], reading back the
+//! first article: it finds copies inside it ([`storydiff::group::find_copies`], reading back the
 //! shingle sets of candidate pairs), groups events over its originals
-//! ([`crate::group::events`], reading back and segmenting the originals a chunk at a time),
+//! ([`storydiff::group::events`], reading back and segmenting the originals a chunk at a time),
 //! compares each event's originals and writes one line per event. Memory holds the digests of
 //! the pile and the originals' terms of one block, never the pile's text: one topic's stories
 //! chain into one block, which may be most of the pile.
@@ -28,9 +28,10 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::group::{Digest, GroupParams, Progress};
-use crate::model::Article;
-use crate::normalize::{self, TokenClass};
+use storydiff::group::{Digest, GroupParams};
+use storydiff::model::Article;
+use storydiff::normalize::{self, TokenClass};
+use storydiff::progress::Progress;
 
 /// Version of the output lines' schema.
 pub const BATCH_VERSION: u32 = 1;
@@ -59,7 +60,7 @@ struct Line {
 }
 
 /// A line parsed with its block keys, digest and shingle set, or its line number and problem.
-type Parsed = Result<(Line, Vec<u64>, Digest, Vec<crate::copies::Shingle>), (usize, String)>;
+type Parsed = Result<(Line, Vec<u64>, Digest, Vec<storydiff::copies::Shingle>), (usize, String)>;
 
 /// Where an article's line lies (in its input file, or in the lines' spill file), and its
 /// shingle set in the sets' spill file.
@@ -142,8 +143,8 @@ impl Reader<'_> {
     }
 
     /// The shingle set of article `g`.
-    fn shingles(&self, g: usize) -> Cow<'static, [crate::copies::Shingle]> {
-        const SIZE: usize = std::mem::size_of::<crate::copies::Shingle>();
+    fn shingles(&self, g: usize) -> Cow<'static, [storydiff::copies::Shingle]> {
+        const SIZE: usize = std::mem::size_of::<storydiff::copies::Shingle>();
         let s = self.spilled[g];
         match Self::read(self.sets, s.set_offset, s.set_len as usize * SIZE) {
             // `read` fills the whole buffer or fails, so every chunk is a whole shingle.
@@ -152,7 +153,7 @@ impl Reader<'_> {
                     .map(|b| {
                         let mut bytes = [0; SIZE];
                         bytes.copy_from_slice(b);
-                        crate::copies::Shingle::from_le_bytes(bytes)
+                        storydiff::copies::Shingle::from_le_bytes(bytes)
                     })
                     .collect(),
             ),
@@ -314,7 +315,7 @@ fn parse_line(text: &str) -> Result<Line, String> {
         return Err("\"outlet\" is empty".into());
     }
     if let Some(d) = &line.date {
-        if crate::ingest::iso_date(d).is_none() {
+        if storydiff::ingest::iso_date(d).is_none() {
             return Err(format!(
                 "\"date\" {:?} does not start with a valid ISO 8601 date (YYYY-MM-DD)",
                 d.chars().take(40).collect::<String>()
@@ -322,18 +323,18 @@ fn parse_line(text: &str) -> Result<Line, String> {
         }
     }
     // The checks `compare` makes of a file's bytes, made of the text.
-    crate::ingest::check_bytes("\"text\"", line.text.as_bytes()).map_err(|e| e.to_string())?;
+    storydiff::ingest::check_bytes("\"text\"", line.text.as_bytes()).map_err(|e| e.to_string())?;
     Ok(line)
 }
 
 fn build(line: &Line, keep_boilerplate: bool) -> Result<Article, String> {
-    let raw = crate::ingest::RawArticle {
+    let raw = storydiff::ingest::RawArticle {
         label: line.outlet.clone(),
         path: line.id.clone(),
         text: line.text.trim_start_matches('\u{feff}').to_string(),
     };
-    crate::build_article(raw, keep_boilerplate).map_err(|e| match e {
-        crate::Error::NoBody { .. } => "\"text\" has no sentences".to_string(),
+    storydiff::build_article(raw, keep_boilerplate).map_err(|e| match e {
+        storydiff::Error::NoBody { .. } => "\"text\" has no sentences".to_string(),
         other => other.to_string(),
     })
 }
@@ -383,10 +384,10 @@ fn parse_chunk(chunk: &[(usize, String)], opts: &BatchOptions) -> Vec<Parsed> {
         .map(|(n, text)| {
             let line = parse_line(text).map_err(|p| (*n, p))?;
             let a = build(&line, opts.keep_boilerplate).map_err(|p| (*n, p))?;
-            let sh = crate::copies::shingles(&crate::copies::body(&a));
+            let sh = storydiff::copies::shingles(&storydiff::copies::body(&a));
             let digest = Digest::of(&a, &sh, line.date.clone());
             let keys = keys_with_bands(&a, digest.bands.clone());
-            Ok((line, keys, digest, crate::copies::set(&sh)))
+            Ok((line, keys, digest, storydiff::copies::set(&sh)))
         })
         .collect()
 }
@@ -396,8 +397,8 @@ fn parse_chunk(chunk: &[(usize, String)], opts: &BatchOptions) -> Vec<Parsed> {
 /// (names written capitalised inside the first three sentences, weekdays and months aside),
 /// which independent reports of one event share. Sorted, without repeats.
 pub fn block_keys(a: &Article) -> Vec<u64> {
-    let sh = crate::copies::shingles(&crate::copies::body(a));
-    keys_with_bands(a, crate::copies::band_keys(&sh))
+    let sh = storydiff::copies::shingles(&storydiff::copies::body(a));
+    keys_with_bands(a, storydiff::copies::band_keys(&sh))
 }
 
 /// [`block_keys`] from the article's band keys.
@@ -409,10 +410,12 @@ fn keys_with_bands(a: &Article, bands: Vec<u64>) -> Vec<u64> {
             if t.class == TokenClass::Word
                 && t.capitalised
                 && !t.initial
-                && !crate::analyse::facts::is_calendar_word(&t.norm)
+                && !storydiff::analyse::facts::is_calendar_word(&t.norm)
             {
                 let key = normalize::name_term(&t.norm);
-                names.push(crate::copies::mix(crate::normalize::fnv1a(key.as_bytes())));
+                names.push(storydiff::copies::mix(storydiff::normalize::fnv1a(
+                    key.as_bytes(),
+                )));
             }
         }
     }
@@ -421,8 +424,8 @@ fn keys_with_bands(a: &Article, bands: Vec<u64>) -> Vec<u64> {
     names.truncate(LEAD_NAMES);
     for i in 0..names.len() {
         for j in i + 1..names.len() {
-            keys.push(crate::copies::mix(
-                names[i] ^ crate::copies::mix(names[j] ^ 0x6e61_6d65),
+            keys.push(storydiff::copies::mix(
+                names[i] ^ storydiff::copies::mix(names[j] ^ 0x6e61_6d65),
             ));
         }
     }
@@ -481,7 +484,7 @@ fn spill_file(kind: &str) -> Result<Spill, BatchError> {
 }
 
 fn write_line(out: &mut dyn Write, v: &impl Serialize) -> Result<(), BatchError> {
-    let text = crate::wire::to_safe_string(v, false)
+    let text = storydiff::wire::to_safe_string(v, false)
         .map_err(|e| BatchError::Io("JSON".into(), io::Error::other(e.to_string())))?;
     writeln!(out, "{text}").map_err(|e| BatchError::Io("standard output".into(), e))
 }
@@ -516,7 +519,7 @@ struct EventCounts {
 
 /// The line of one event (`ev`'s indices local to its block): its originals compared.
 fn event_line(
-    mut ev: crate::group::Event,
+    mut ev: storydiff::group::Event,
     event_no: usize,
     cx: &EventCtx<'_, '_>,
 ) -> Result<(String, EventCounts), BatchError> {
@@ -561,12 +564,12 @@ fn event_line(
             .iter()
             .map(|&i| block[i].date.as_deref())
             .collect();
-        let choice = crate::base::choose(&docs, None, &dates, &Default::default());
+        let choice = storydiff::base::choose(&docs, None, &dates, &Default::default());
         // The base goes first: labels of a feed may repeat, its place may not.
         let b = docs.remove(choice.index);
         docs.insert(0, b);
         base = Some(choice);
-        let engine = crate::Engine::builder()
+        let engine = storydiff::Engine::builder()
             .keep_boilerplate(cx.keep_boilerplate)
             .build();
         match engine.compare(docs) {
@@ -620,11 +623,11 @@ fn event_line(
         "articles": articles_out,
         "group": ev,
         "base": base,
-        "report": report.as_ref().map(crate::wire::ReportJson::from),
+        "report": report.as_ref().map(storydiff::wire::ReportJson::from),
         "budgets": budgets,
         "grouping_budgets": cx.grouping_budgets,
     });
-    let text = crate::wire::to_safe_string(&line, false)
+    let text = storydiff::wire::to_safe_string(&line, false)
         .map_err(|e| BatchError::Io("JSON".into(), io::Error::other(e.to_string())))?;
     Ok((text, counts))
 }
@@ -812,9 +815,9 @@ pub fn run(
             .map(|&m| std::mem::take(&mut digests[m as usize]))
             .collect();
         let global = |i: usize| members[i] as usize;
-        let found = crate::group::find_copies(&block, &|i| reader.shingles(global(i)), inner);
+        let found = storydiff::group::find_copies(&block, &|i| reader.shingles(global(i)), inner);
         reader.check()?;
-        let grouping = crate::group::events(
+        let grouping = storydiff::group::events(
             &block,
             found,
             &|i| reader.article(global(i)),
@@ -1087,7 +1090,11 @@ mod tests {
 
     #[test]
     fn a_block_read_back_from_the_spill_groups_as_the_pile_held_in_memory() {
-        use crate::copies::tests::STORY;
+        const STORY: &str = "Russia's foreign minister said on Friday that Moscow was ready for \
+            any turn of events while it waits for written answers from Washington and NATO. \
+            He told reporters the talks in Geneva had shown the two sides far apart on every \
+            point of substance. The ministry will publish its proposals in full next week, \
+            a spokeswoman added, and the envoys will meet again in Vienna on Thursday.";
         let other = "Heavy rain flooded the lower town of Riverton overnight. The mayor closed \
             schools and the old bridge as the river rose two metres, officials said on Sunday.";
         let rows: Vec<(String, String, Option<&str>)> = vec![
@@ -1124,7 +1131,7 @@ mod tests {
         // Each block, grouped in memory, gives the events batch wrote for it.
         let events: Vec<&serde_json::Value> =
             lines.iter().filter(|l| l["type"] == "event").collect();
-        let mut spilled: Vec<crate::group::Event> = Vec::new();
+        let mut spilled: Vec<storydiff::group::Event> = Vec::new();
         for b in 0..s.blocks {
             let mut members: Vec<usize> = events
                 .iter()
@@ -1140,7 +1147,7 @@ mod tests {
             members.sort_unstable();
             let arts: Vec<Article> = members.iter().map(|&m| articles[m].clone()).collect();
             let ds: Vec<Option<String>> = members.iter().map(|&m| dates[m].clone()).collect();
-            let mut held = crate::group::run(&arts, &ds, &GroupParams::default(), &());
+            let mut held = storydiff::group::run(&arts, &ds, &GroupParams::default(), &());
             for ev in &mut held.events {
                 for m in &mut ev.members {
                     *m = members[*m];
@@ -1152,7 +1159,7 @@ mod tests {
                     }
                 }
             }
-            let written: Vec<crate::group::Event> = events
+            let written: Vec<storydiff::group::Event> = events
                 .iter()
                 .filter(|l| l["block"] == b)
                 .map(|l| {
