@@ -133,7 +133,8 @@ fn run(assert: bool) -> Result<bool, String> {
 
     // The semantic scorer, with the installed model (scripts/install-model; missing fails).
     let at = storydiff::encoder::locate(None).ok_or("no data directory for the model")?;
-    let enc = std::sync::Arc::new(storydiff::encoder::Encoder::load(&at.dir)?);
+    let enc =
+        std::sync::Arc::new(storydiff::encoder::Encoder::load(&at.dir).map_err(|e| e.to_string())?);
     let ks = kuna_epa(&t, storydiff::Scoring::Semantic(enc.clone()))?;
     push(
         "kuna-epa gold, semantic scorer: link precision",

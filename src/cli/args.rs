@@ -103,7 +103,7 @@ impl ScorerArgs {
         }
         Encoder::load(&at.dir)
             .map(|e| Scoring::Semantic(std::sync::Arc::new(e)))
-            .map_err(|e| RunError::Fail(format!("model: {e}")))
+            .map_err(|e| RunError::Fail(e.to_string()))
     }
 }
 

@@ -32,11 +32,11 @@ pub(crate) fn run_model(args: &ModelArgs) -> Result<i32, RunError> {
         .map_err(|e| io_error(e, "standard output"))?;
     if args.check {
         let t0 = std::time::Instant::now();
-        let enc = Encoder::load(&at.dir).map_err(|e| RunError::Fail(format!("model: {e}")))?;
+        let enc = Encoder::load(&at.dir).map_err(|e| RunError::Fail(e.to_string()))?;
         let loaded = t0.elapsed();
         let v = enc
             .embed("A man is playing a guitar.")
-            .map_err(|e| RunError::Fail(format!("model: {e}")))?;
+            .map_err(|e| RunError::Fail(e.to_string()))?;
         writeln!(
             out,
             "loaded in {} ms; a test sentence encodes to {} dimensions",

@@ -307,7 +307,8 @@ pub fn news_ecb(
         for d in [d1, d2] {
             if !cache.contains_key(d) {
                 let a = article(d).ok_or_else(|| format!("docs.json: no document {d}"))?;
-                let an = storydiff::analyse::analyse_with(&a, encoder)?;
+                let an =
+                    storydiff::analyse::analyse_with(&a, encoder).map_err(|e| e.to_string())?;
                 cache.insert(d.to_string(), (a, an));
             }
         }
@@ -648,7 +649,8 @@ pub fn mrpc_compare(
             .flat_map(|(a, b)| [a, b])
             .zip(&analyses)
             .collect();
-        let encoded = storydiff::analyse::vectors::encode_all(enc, &docs)?;
+        let encoded =
+            storydiff::analyse::vectors::encode_all(enc, &docs).map_err(|e| e.to_string())?;
         for (an, e) in analyses.iter_mut().zip(encoded) {
             an.encoded = Some(e);
         }

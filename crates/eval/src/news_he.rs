@@ -87,7 +87,10 @@ pub fn news_he(dir: &Path, t: &Thresholds, encoder: Option<&Encoder>) -> Result<
             super::sentences_article(&label, side.iter().map(|(&k, v)| (k, v.as_str())))
         };
         let (aa, ab) = (article("a", a), article("b", b));
-        let (na, nb) = (analyse_with(&aa, encoder)?, analyse_with(&ab, encoder)?);
+        let (na, nb) = (
+            analyse_with(&aa, encoder).map_err(|e| e.to_string())?,
+            analyse_with(&ab, encoder).map_err(|e| e.to_string())?,
+        );
         let (da, db) = (Document::new(&aa, &na), Document::new(&ab, &nb));
         // Labelled pairs by position in the two articles.
         let pos = |side: &Side, id: usize| side.keys().position(|&k| k == id).unwrap_or(0);

@@ -77,8 +77,7 @@ impl Scoring {
         match self {
             Scoring::Lexical => Ok(analyse::analyse(article)),
             #[cfg(feature = "semantic")]
-            Scoring::Semantic(enc) => analyse::analyse_with(article, Some(enc))
-                .map_err(|message| Error::Model { message }),
+            Scoring::Semantic(enc) => analyse::analyse_with(article, Some(enc)),
         }
     }
 }
@@ -453,8 +452,7 @@ fn analyse_all(
     #[cfg(feature = "semantic")]
     if let Scoring::Semantic(enc) = scoring {
         let docs: Vec<(&Article, &analyse::Analysis)> = articles.iter().zip(&analyses).collect();
-        let encoded =
-            analyse::vectors::encode_all(enc, &docs).map_err(|message| Error::Model { message })?;
+        let encoded = analyse::vectors::encode_all(enc, &docs)?;
         for (a, e) in analyses.iter_mut().zip(encoded) {
             a.encoded = Some(e);
         }

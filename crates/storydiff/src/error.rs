@@ -7,6 +7,12 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// An aligner threshold cannot be set as asked (an unknown name, a negative value).
+    #[error("{message}")]
+    Threshold {
+        /// What is wrong, naming the threshold.
+        message: String,
+    },
     /// The semantic scorer's model could not be loaded or run.
     #[error("model: {message}")]
     Model {

@@ -156,19 +156,23 @@ impl Thresholds {
     }
 
     /// Set one threshold by its field name (for experiments: `storydiff eval --set`).
-    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, value: f64) -> crate::error::Result<()> {
         if !value.is_finite() || value < 0.0 {
-            return Err(format!("{name}: {value} is not a non-negative number"));
+            return Err(crate::error::Error::Threshold {
+                message: format!("{name}: {value} is not a non-negative number"),
+            });
         }
         match self.fields_mut().into_iter().find(|(n, _)| *n == name) {
             Some((_, field)) => {
                 *field = value;
                 Ok(())
             }
-            None => Err(format!(
-                "unknown threshold {name:?}; known: {}",
-                Self::names().join(", ")
-            )),
+            None => Err(crate::error::Error::Threshold {
+                message: format!(
+                    "unknown threshold {name:?}; known: {}",
+                    Self::names().join(", ")
+                ),
+            }),
         }
     }
 }
@@ -1223,7 +1227,11 @@ mod tests {
             assert!(changed.set(name, 0.123).is_ok(), "{name}");
             assert_ne!(changed, t, "{name} set no field");
         }
-        assert!(t.set("nope", 1.0).unwrap_err().contains("link_dice"));
+        assert!(t
+            .set("nope", 1.0)
+            .unwrap_err()
+            .to_string()
+            .contains("link_dice"));
         assert!(t.set("related", f64::NAN).is_err());
         assert!(t.set("related", -1.0).is_err());
     }

@@ -74,7 +74,7 @@ pub fn analyse(article: &Article) -> Analysis {
 pub fn analyse_with(
     article: &Article,
     encoder: Option<&crate::encoder::Encoder>,
-) -> Result<Analysis, String> {
+) -> crate::error::Result<Analysis> {
     let mut a = analyse(article);
     if let Some(enc) = encoder {
         a.encoded = Some(vectors::encode(enc, article, &a)?);

@@ -40,7 +40,11 @@ pub struct Encoded {
 /// non-stop tokens, each the mean of the vectors of its WordPiece tokens. (Leaving out the
 /// attribution frame, as the lexical scorer down-weights it, lowered news_he: AUC .829 →
 /// .826, cross-validated F1 .700 → .681; contextual vectors already carry the frame.)
-pub fn encode(enc: &Encoder, article: &Article, analysis: &Analysis) -> Result<Encoded, String> {
+pub fn encode(
+    enc: &Encoder,
+    article: &Article,
+    analysis: &Analysis,
+) -> crate::error::Result<Encoded> {
     Ok(encode_all(enc, &[(article, analysis)])?
         .pop()
         .unwrap_or_default())
@@ -49,7 +53,10 @@ pub fn encode(enc: &Encoder, article: &Article, analysis: &Analysis) -> Result<E
 #[cfg(feature = "semantic")]
 /// [`encode`] for several articles in one run of the encoder, so its batches (run in
 /// parallel) mix sentences of every article.
-pub fn encode_all(enc: &Encoder, docs: &[(&Article, &Analysis)]) -> Result<Vec<Encoded>, String> {
+pub fn encode_all(
+    enc: &Encoder,
+    docs: &[(&Article, &Analysis)],
+) -> crate::error::Result<Vec<Encoded>> {
     let texts: Vec<&str> = docs
         .iter()
         .flat_map(|(a, _)| a.sentences.iter().map(|s| s.text.as_str()))

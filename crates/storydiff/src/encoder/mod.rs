@@ -7,7 +7,7 @@
 //! One forward pass per sentence gives a contextual vector per WordPiece token, with the
 //! bytes of the sentence it came from; the scorer reads word vectors from those.
 
-pub mod wordpiece;
+mod wordpiece;
 
 use std::path::{Path, PathBuf};
 
@@ -114,7 +114,11 @@ impl std::fmt::Debug for Encoder {
 
 impl Encoder {
     /// Load the model in `dir`; the error says which file is missing or bad.
-    pub fn load(dir: &Path) -> Result<Encoder, String> {
+    pub fn load(dir: &Path) -> crate::error::Result<Encoder> {
+        Self::load_files(dir).map_err(|message| crate::error::Error::Model { message })
+    }
+
+    fn load_files(dir: &Path) -> Result<Encoder, String> {
         for f in MODEL_FILES {
             if !dir.join(f).is_file() {
                 return Err(format!(
@@ -157,7 +161,12 @@ impl Encoder {
 
     /// Encode `texts`, one forward pass per text (per window of [`MAX_TOKENS`] for a longer
     /// one), in batches of similar length.
-    pub fn encode(&self, texts: &[&str]) -> Result<Vec<TokenVectors>, String> {
+    pub fn encode(&self, texts: &[&str]) -> crate::error::Result<Vec<TokenVectors>> {
+        self.encode_texts(texts)
+            .map_err(|message| crate::error::Error::Model { message })
+    }
+
+    fn encode_texts(&self, texts: &[&str]) -> Result<Vec<TokenVectors>, String> {
         let pieces: Vec<Vec<Piece>> = texts.iter().map(|t| self.tokenizer.tokenize(t)).collect();
         // Windows: (text, first piece, end piece).
         let window = MAX_TOKENS - 2;
@@ -267,7 +276,7 @@ impl Encoder {
     }
 
     /// The sentence-transformers embedding of `text` (mean pooling, L2-normalised).
-    pub fn embed(&self, text: &str) -> Result<Vec<f32>, String> {
+    pub fn embed(&self, text: &str) -> crate::error::Result<Vec<f32>> {
         Ok(self
             .encode(&[text])?
             .pop()
@@ -291,7 +300,7 @@ mod tests {
     fn a_missing_file_is_named() {
         let dir = std::env::temp_dir().join(format!("storydiff-nomodel-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        let err = Encoder::load(&dir).map(|_| ()).unwrap_err();
+        let err = Encoder::load(&dir).map(|_| ()).unwrap_err().to_string();
         assert!(err.contains("no config.json"), "{err}");
         assert!(!is_installed(&dir));
         let _ = std::fs::remove_dir_all(&dir);
