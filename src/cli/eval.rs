@@ -272,10 +272,16 @@ fn eval_gold(run: &EvalRun, gold_path: &str, overrides: &[String]) -> Result<(),
             s.precision, s.correct, s.predicted, s.recall, s.found, s.gold, s.f1
         )?;
         for (label, row) in c {
-            let cells: Vec<String> = ["identical", "reworded", "partial", "related", "missed"]
-                .iter()
-                .map(|k| format!("{k} {}", row.get(*k).copied().unwrap_or(0)))
-                .collect();
+            let cells: Vec<String> = [
+                ("identical", row.identical),
+                ("reworded", row.reworded),
+                ("partial", row.partial),
+                ("related", row.related),
+                ("missed", row.missed),
+            ]
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
             writeln!(
                 out,
                 "  gold {}: {}",

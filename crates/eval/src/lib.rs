@@ -174,6 +174,35 @@ pub fn score(
     Ok(s.finish())
 }
 
+/// How the aligner treated the gold pairs of one label: how many it joined in a link of each
+/// kind, only marked related, or missed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ConfusionRow {
+    /// Joined in an identical link.
+    pub identical: usize,
+    /// Joined in a reworded link.
+    pub reworded: usize,
+    /// Joined in a partial link.
+    pub partial: usize,
+    /// Only a related pair.
+    pub related: usize,
+    /// Neither.
+    pub missed: usize,
+}
+
+/// How the aligner treated each gold label's pairs ([`confusion`]), by label.
+pub type Confusion = std::collections::BTreeMap<String, ConfusionRow>;
+
+/// What the aligner did with one gold pair, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    Missed,
+    Related,
+    Partial,
+    Reworded,
+    Identical,
+}
+
 /// How the aligner treated each gold pair, by gold label: for every label in the gold
 /// (`same`, `reworded`, `partial`), how many of its pairs the aligner joined in an
 /// `identical`, `reworded` or `partial` link, only marked `related`, or `missed`. When several
@@ -184,17 +213,9 @@ pub fn confusion(
     other: &Article,
     cmp: &Comparison,
     pairs: &[GoldPair],
-) -> Result<std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>, String> {
+) -> Result<Confusion, String> {
     use storydiff::model::LinkKind;
-    let mut out: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
-        Default::default();
-    let strength = |k: &str| match k {
-        "identical" => 4,
-        "reworded" => 3,
-        "partial" => 2,
-        "related" => 1,
-        _ => 0,
-    };
+    let mut out = Confusion::new();
     for p in pairs {
         let ga = find_span(base, &p.a_text)?;
         let gb = find_span(other, &p.b_text)?;
@@ -202,31 +223,32 @@ pub fn confusion(
             let (si, sj) = (&base.sentences[i], &other.sentences[j]);
             overlaps((si.start, si.end), ga) && overlaps((sj.start, sj.end), gb)
         };
-        let mut best = "missed";
+        let mut best = Outcome::Missed;
         for l in &cmp.links {
             if l.base.iter().any(|&i| l.other.iter().any(|&j| hit(i, j))) {
-                let k = match l.kind {
-                    LinkKind::Identical => "identical",
-                    LinkKind::Reworded => "reworded",
-                    LinkKind::Partial => "partial",
-                };
-                if strength(k) > strength(best) {
-                    best = k;
-                }
+                best = best.max(match l.kind {
+                    LinkKind::Identical => Outcome::Identical,
+                    LinkKind::Reworded => Outcome::Reworded,
+                    LinkKind::Partial => Outcome::Partial,
+                });
             }
         }
-        if best == "missed" && cmp.related.iter().any(|r| hit(r.base, r.other)) {
-            best = "related";
+        if best == Outcome::Missed && cmp.related.iter().any(|r| hit(r.base, r.other)) {
+            best = Outcome::Related;
         }
         let label = if p.label.is_empty() {
             "unlabelled"
         } else {
             p.label.as_str()
         };
-        *out.entry(label.to_string())
-            .or_default()
-            .entry(best.to_string())
-            .or_insert(0) += 1;
+        let row = out.entry(label.to_string()).or_default();
+        *match best {
+            Outcome::Identical => &mut row.identical,
+            Outcome::Reworded => &mut row.reworded,
+            Outcome::Partial => &mut row.partial,
+            Outcome::Related => &mut row.related,
+            Outcome::Missed => &mut row.missed,
+        } += 1;
     }
     Ok(out)
 }
@@ -482,8 +504,15 @@ mod tests {
         assert_eq!(s.recall, 0.5);
         let c = confusion(&r.articles[0], &r.articles[1], &r.comparisons[0], &gold)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(c["same"].get("identical"), Some(&1), "{c:?}");
-        assert_eq!(c["partial"].get("missed"), Some(&1), "{c:?}");
+        assert_eq!(
+            c["same"],
+            ConfusionRow {
+                identical: 1,
+                ..Default::default()
+            },
+            "{c:?}"
+        );
+        assert_eq!(c["partial"].missed, 1, "{c:?}");
         let mut wrong = gold.clone();
         wrong[0].a_text = "not in the text".into();
         assert!(
