@@ -412,6 +412,10 @@ pub struct OutputArgs {
     /// dropped sentences, or only the findings.
     #[arg(long, value_enum, value_name = "PART")]
     pub only: Option<OnlyArg>,
+    /// Terminal view only: show only the comparisons and findings this outlet takes part in
+    /// (its label), e.g. `--only added --outlet epa` for what EPA alone has.
+    #[arg(long, value_name = "LABEL")]
+    pub outlet: Option<String>,
     /// Print only the summary the terminal view starts with: per compared pair the counts of
     /// identical, reworded, partial, added and dropped sentences and the share of the base
     /// covered, then the findings counts (terminal view only).
@@ -493,6 +497,15 @@ impl OutputArgs {
                     "--only {part} and --stat: --stat prints only the summary"
                 ));
             }
+        }
+        if self.outlet.is_some() && format != FormatArg::Terminal {
+            return fail(format!(
+                "--outlet applies only to the terminal view, not --format {}",
+                name(format)
+            ));
+        }
+        if self.outlet.is_some() && self.stat {
+            return fail("--outlet and --stat: --stat prints only the summary".into());
         }
         if self.stat && self.layout != LayoutArg::Inline {
             return fail("--layout and --stat: --stat prints only the summary".into());

@@ -63,6 +63,15 @@ pub(crate) fn show(
     out: &OutputArgs,
 ) -> Result<i32, RunError> {
     let shown = Shown::resolve(format, out)?;
+    if let Some(label) = &out.outlet {
+        if report.find(label).is_none() {
+            let labels: Vec<&str> = report.articles.iter().map(|a| a.label.as_str()).collect();
+            return Err(RunError::Fail(format!(
+                "--outlet {label}: no article has this label (labels: {})",
+                labels.join(", ")
+            )));
+        }
+    }
     dismiss(&mut report, &shown.accepted);
     let gate_failed = gate(out.fail_on, [&report]);
     let mut buf = Vec::new();

@@ -142,5 +142,6 @@ pub(crate) fn render_options(out: &OutputArgs) -> RenderOptions {
             OnlyArg::Dropped => render::Only::Dropped,
             OnlyArg::Findings => render::Only::Findings,
         }),
+        outlet: out.outlet.clone(),
     }
 }

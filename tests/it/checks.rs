@@ -552,6 +552,7 @@ fn pipeline(case: &Case) -> Result<Run, Violation> {
                 storydiff_render::Layout::Inline
             },
             only: None,
+            outlet: None,
         };
         let mut buf = Vec::new();
         render::render(&report, format, &ro, &mut buf)

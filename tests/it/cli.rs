@@ -929,3 +929,63 @@ fn both_layouts_and_the_html_report_carry_the_same_notes() {
         assert_eq!(count(&html), count(&inline), "{note} in HTML");
     }
 }
+
+#[test]
+fn outlet_keeps_only_what_that_outlet_takes_part_in() {
+    let t = trio();
+    let all = stdout_of(&trio_args(&t, &["--color", "never", "--width", "200"]), &[]);
+    let s = stdout_of(
+        &trio_args(
+            &t,
+            &[
+                "--color", "never", "--width", "200", "--outlet", "epa", "--only", "added",
+            ],
+        ),
+        &[],
+    );
+    assert!(s.contains("== epa against kuna (base)"), "{s}");
+    assert!(!s.contains("== brasov against kuna"), "{s}");
+    assert!(s.contains("showing only what epa takes part in (--outlet); 1 other comparison(s)"));
+    // Every row shown is an epa addition; every finding shown names epa.
+    let rows = s.lines().filter(|l| l.starts_with("+ ")).count();
+    assert!(rows > 0, "{s}");
+    assert!(!s
+        .lines()
+        .any(|l| l.starts_with("- ") || l.starts_with("~ ")));
+    let findings = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("! "))
+            .map(str::to_string)
+            .collect()
+    };
+    let whole = stdout_of(
+        &trio_args(
+            &t,
+            &["--color", "never", "--width", "200", "--outlet", "epa"],
+        ),
+        &[],
+    );
+    let (kept, every) = (findings(&whole), findings(&all));
+    assert!(!kept.is_empty() && kept.len() < every.len(), "{kept:?}");
+    assert!(kept.iter().all(|f| every.contains(f)));
+    // An unknown outlet is an error naming the labels; --outlet is a terminal flag.
+    for (extra, want) in [
+        (
+            vec!["--outlet", "reuters"],
+            "--outlet reuters: no article has this label (labels: kuna, epa, brasov)",
+        ),
+        (
+            vec!["--outlet", "epa", "--format", "json"],
+            "--outlet applies only to the terminal view",
+        ),
+        (vec!["--outlet", "epa", "--stat"], "--outlet and --stat"),
+    ] {
+        let out = storydiff()
+            .args(trio_args(&t, &extra))
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want) && err.lines().count() == 1, "{err}");
+    }
+}

@@ -52,6 +52,9 @@ pub struct RenderOptions {
     pub layout: Layout,
     /// Which part of the terminal view to show (terminal only); `None` shows all of it.
     pub only: Option<Only>,
+    /// Terminal only: show only the comparisons and findings this outlet (a label) takes
+    /// part in; `None` shows every outlet's.
+    pub outlet: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -62,6 +65,7 @@ impl Default for RenderOptions {
             timestamp: None,
             layout: Layout::Inline,
             only: None,
+            outlet: None,
         }
     }
 }

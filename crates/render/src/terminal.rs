@@ -26,8 +26,29 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     let width = opts.width.max(super::MIN_WIDTH);
     // The summary first, as `--stat` prints it alone.
     super::stat::write_stat(report, &pal, width, out)?;
+    // `--outlet`: the comparisons and findings that outlet takes part in.
+    let outlet = opts.outlet.as_deref().map(|l| (l, report.find(l)));
+    if let Some((label, id)) = outlet {
+        let text = match id {
+            Some(id) => {
+                let hidden = report
+                    .comparisons
+                    .iter()
+                    .filter(|c| c.base != id && c.other != id)
+                    .count();
+                format!(
+                    "showing only what {} takes part in (--outlet); {hidden} other comparison(s) and the findings of other outlets hidden",
+                    pal.text(label)
+                )
+            }
+            None => format!("no outlet is labelled {} (--outlet)", pal.text(label)),
+        };
+        writeln!(out)?;
+        write_wrapped(out, "", "", &[(text, pal.dim)], width)?;
+    }
+    let outlet = outlet.and_then(|(_, id)| id);
     if opts.only == Some(Only::Findings) {
-        return render_findings(report, &pal, width, out);
+        return render_findings(report, outlet, &pal, width, out);
     }
     writeln!(out)?;
     for a in &report.articles {
@@ -52,6 +73,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             // Listed under its original below.
             continue;
         }
+        if outlet.is_some_and(|id| c.base != id && c.other != id) {
+            continue;
+        }
         let (base, other) = (report.article(c.base), report.article(c.other));
         writeln!(out)?;
         render_comparison(c, base, other, &view, out)?;
@@ -63,7 +87,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         // A view of some of the sentences: the findings are --only findings.
         return Ok(());
     }
-    render_findings(report, &pal, width, out)
+    render_findings(report, outlet, &pal, width, out)
 }
 
 /// What every comparison of one terminal view shares.
@@ -89,9 +113,11 @@ impl View<'_> {
     }
 }
 
-/// The findings after the diff: severity, id, kind and explanation, then the evidence.
+/// The findings after the diff: severity, id, kind and explanation, then the evidence; with
+/// `outlet`, those that name it.
 fn render_findings(
     report: &Report,
+    outlet: Option<storydiff::model::ArticleId>,
     pal: &Palette,
     width: usize,
     out: &mut dyn Write,
@@ -100,6 +126,9 @@ fn render_findings(
     let title = format!("== findings: {} ", super::stat::findings_counts(report));
     write_rule(out, &title, pal, width)?;
     for f in &report.findings {
+        if outlet.is_some_and(|id| !f.articles.contains(&id)) {
+            continue;
+        }
         let (tag, style) = match f.severity {
             Severity::High => ("high", pal.delete),
             Severity::Medium => ("medium", pal.reworded),
