@@ -152,7 +152,17 @@ test("hover, click and keyboard light up partners; filters hide rows", async () 
   const visible = await page.$$eval("section.pair tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => [r.dataset.kind, r.dataset.owner]));
   assert.ok(visible.length > 0);
   assert.ok(visible.every(([k, o]) => k === "added" && o === "epa"), JSON.stringify(visible.slice(0, 3)));
+  // A pair with no addition of the outlet chosen says so instead of an empty table.
+  const notes = await page.$$eval("section.pair", (pairs) => pairs.map((p) => {
+    const n = p.querySelector("p.nothing");
+    return [p.dataset.other, n && !n.hidden ? n.textContent : null];
+  }));
+  const byOther = Object.fromEntries(notes);
+  assert.equal(byOther.epa, null, JSON.stringify(notes));
+  assert.equal(byOther.brasov, "Nothing matches the filters (additions of epa).", JSON.stringify(notes));
   await page.selectOption("#only-outlet", "");
+  const cleared = await page.$$eval("p.nothing", (ns) => ns.filter((n) => !n.hidden).length);
+  assert.equal(cleared, 0, "no filter, no message");
   await page.check("#only-diff");
   const identicalShown = await page.$$eval("tr[data-kind=identical]", (rows) => rows.filter((r) => !r.hidden).length);
   assert.equal(identicalShown, 0);

@@ -43,6 +43,27 @@
       c.hidden = (diff && c.getAttribute("data-diff") === "same") ||
         (outlet !== "" && owners.indexOf(outlet) < 0);
     }
+    var filters = [];
+    if (diff) { filters.push("only differences"); }
+    if (outlet !== "") { filters.push("additions of " + outlet); }
+    var tables = document.querySelectorAll("table.sbs, table.matrix");
+    for (var t = 0; t < tables.length; t++) {
+      nothing(tables[t], filters);
+    }
+  }
+  // Under a table the filters leave empty: say so, and what is filtered (text only).
+  function nothing(table, filters) {
+    var box = table.parentNode;
+    var note = box.nextElementSibling;
+    if (!note || !note.classList.contains("nothing")) {
+      note = document.createElement("p");
+      note.className = "nothing";
+      note.hidden = true;
+      box.parentNode.insertBefore(note, box.nextSibling);
+    }
+    var shown = table.querySelectorAll("tbody tr:not([hidden])").length;
+    note.textContent = "Nothing matches the filters (" + filters.join("; ") + ").";
+    note.hidden = filters.length === 0 || shown > 0;
   }
   onlyDiff.addEventListener("change", apply);
   onlyOutlet.addEventListener("change", apply);
