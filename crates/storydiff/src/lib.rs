@@ -9,15 +9,16 @@
 //!                 set aside)          byte spans)
 //!            ─► analyse   once per article: terms, facts, quotes, names, encoder vectors
 //!            ─► align     every pair of outlets, behind the `Scorer` seam
-//!            ─► claims    one claim graph across all outlets
+//!            ─► claims    one claim graph across all outlets; every view a projection of it
 //!            ─► diff      word diff inside each link
 //!            ─► findings  per claim, across every outlet that carries it
-//!            ─► Report { articles, comparisons, claims, findings } ─► wire (JSON views)
+//!            ─► Report { articles, base, comparisons, claims, findings } ─► wire (JSON views)
 //! ```
 //!
-//! The renderers (terminal, JSON, checklist, HTML) are the `storydiff-render` crate, the
-//! evaluation harness `storydiff-eval` and the command line `storydiff-cli`: each uses this
-//! library's public API only.
+//! [`Engine`] (the `engine` module) runs the stages; [`base`] chooses an event's base.
+//! The renderers (terminal, JSON, checklist, HTML) are the `storydiff-render` crate, JSON
+//! Lines in bounded memory `storydiff-batch`, the evaluation harness `storydiff-eval` and the
+//! command line `storydiff-cli`: each uses this library's public API only.
 //!
 //! Glossary:
 //! - **base**: the article others are compared with (the first input unless `--base`).

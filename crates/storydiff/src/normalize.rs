@@ -627,7 +627,7 @@ fn join_compounds(sentences: &mut [Vec<Token>]) {
     }
 }
 
-/// The words of `sentences` a compound may be joined to ([`join_compounds`]): every content
+/// The words of `sentences` a compound may be joined to (`join_compounds`): every content
 /// word's folded form.
 pub fn closed_compounds<'a>(
     sentences: impl IntoIterator<Item = &'a [Token]>,

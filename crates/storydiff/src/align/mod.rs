@@ -511,7 +511,7 @@ pub struct Decision {
 /// How the aligner scores sentences: the one seam between alignment (candidates, links,
 /// related pairs) and what "saying the same" means. Shaped like ripgrep's `Matcher`: prepare
 /// two articles once, propose candidate pairs, score pairs and groups by name. [`Lexical`] is
-/// the implementation behind [`align`].
+/// the implementation behind [`align_documents`]'s lexical pairs.
 pub trait Scorer<'a> {
     /// What the scorer keeps of one pair of articles, computed once.
     type Prepared;
