@@ -277,7 +277,8 @@ site (site.txt): 2 sentences, 10 words
 == site against wire (base) ============================================
 identical 0 \u{b7} reworded 1 \u{b7} partial 0 \u{b7} added 1 \u{b7} dropped 1 \u{b7} 50% of wire
 covered
-= identical \u{b7} ~ reworded \u{b7} * partial \u{b7} + only in site \u{b7} - only in wire
+= identical \u{b7} ~ reworded \u{b7} * partial \u{b7} + in site, not wire \u{b7} - in wire,
+not site
 ~ Lavrov met Blinken in Geneva{+ on Friday+}.
 + Oil rose 3%.
 - Talks ended without a deal.

@@ -3,8 +3,9 @@
 //! terminal width; the findings last.
 //!
 //! Markers: `=` identical, `~` reworded (inline word diff), `*` partial (both sentences, the
-//! words only one side has marked), `+` added (only in the other outlet), `-` dropped (only in
-//! the base), `^` shared (no link in the pair, but the claim graph puts the other outlet's
+//! words only one side has marked), `+` added (in the other outlet, not the base; the notes
+//! under it name any third outlet that carries its claim), `-` dropped (in the base, not the
+//! other outlet), `^` shared (no link in the pair, but the claim graph puts the other outlet's
 //! sentence in its claim, through another outlet). With colour off, deletions read `[-…-]`
 //! and insertions `{+…+}`.
 //! Rows follow the base's order; an added sentence comes right after the row holding the
@@ -200,7 +201,7 @@ fn render_comparison(
     );
     write_wrapped(out, "", "", &[(line, Style::new())], width)?;
     let mut legend =
-        format!("= identical · ~ reworded · * partial · + only in {ol} · - only in {bl}");
+        format!("= identical · ~ reworded · * partial · + in {ol}, not {bl} · - in {bl}, not {ol}");
     if !c.shared_base.is_empty() || !c.shared_other.is_empty() {
         legend.push_str(" · ^ same claim, joined through another outlet");
     }
@@ -341,7 +342,7 @@ fn render_copies(
             width,
         )?;
         let legend = format!(
-            "each copy against {ol}: + only in the copy · - only in {ol} · ~ reworded · * partial"
+            "each copy against {ol}: + in the copy, not {ol} · - in {ol}, not the copy · ~ reworded · * partial"
         );
         write_wrapped(out, "", "", &[(legend, pal.dim)], width)?;
         for x in &cluster.copies {
@@ -729,8 +730,8 @@ mod tests {
 == site against wire (base) ======================
 identical 0 · reworded 0 · partial 0 · added 0 ·
 dropped 0 · 0% of wire covered
-= identical · ~ reworded · * partial · + only in
-site · - only in wire
+= identical · ~ reworded · * partial · + in site,
+not wire · - in wire, not site
   wire                   │ site
 ~ Lavrov met Blinken in  │ Lavrov met Blinken in
   Geneva.                │ Geneva{+ on Friday+}.
@@ -758,8 +759,9 @@ identical 0 · reworded 0
 dropped 0 · 0% of wire
 covered
 = identical · ~ reworded
-· * partial · + only in
-site · - only in wire
+· * partial · + in site,
+not wire · - in wire, not
+site
   wire       │ site
 +            │ Cafe\u{301} cafe\u{301}
              │ abcdefghie\u{301}
@@ -769,7 +771,7 @@ site · - only in wire
 ";
         assert_eq!(got, expected, "\n{got}");
         // The separator sits at the same display column on every row.
-        for line in got.lines().skip(9) {
+        for line in got.lines().skip(10) {
             let at = line.find('│').map(|i| line[..i].width());
             assert_eq!(at, Some(13), "{line:?}");
         }
