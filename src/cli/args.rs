@@ -473,51 +473,30 @@ impl OutputArgs {
                 name(format)
             ));
         }
-        if self.color != ColorArg::Auto && format != FormatArg::Terminal {
-            return fail(format!(
-                "--color applies only to the terminal view, not --format {}",
-                name(format)
-            ));
-        }
-        if self.width.is_some() && format != FormatArg::Terminal {
-            return fail(format!(
-                "--width applies only to the terminal view, not --format {}",
-                name(format)
-            ));
-        }
-        if self.stat && format != FormatArg::Terminal {
-            return fail(format!(
-                "--stat applies only to the terminal view, not --format {}",
-                name(format)
-            ));
-        }
-        if self.layout != LayoutArg::Inline && format != FormatArg::Terminal {
-            return fail(format!(
-                "--layout applies only to the terminal view, not --format {}",
-                name(format)
-            ));
-        }
-        if let Some(only) = self.only {
-            if format != FormatArg::Terminal {
+        // Flags of the terminal view, in the order they are checked.
+        let terminal_flags = [
+            ("--color", self.color != ColorArg::Auto),
+            ("--width", self.width.is_some()),
+            ("--stat", self.stat),
+            ("--layout", self.layout != LayoutArg::Inline),
+            ("--only", self.only.is_some()),
+            ("--outlet", self.outlet.is_some()),
+        ];
+        if format != FormatArg::Terminal {
+            if let Some((flag, _)) = terminal_flags.iter().find(|(_, given)| *given) {
                 return fail(format!(
-                    "--only applies only to the terminal view, not --format {}",
+                    "{flag} applies only to the terminal view, not --format {}",
                     name(format)
                 ));
             }
-            if self.stat {
-                let part = only
-                    .to_possible_value()
-                    .map(|v| v.get_name().to_string())
-                    .unwrap_or_default();
-                return fail(format!(
-                    "--only {part} and --stat: --stat prints only the summary"
-                ));
-            }
         }
-        if self.outlet.is_some() && format != FormatArg::Terminal {
+        if let (Some(only), true) = (self.only, self.stat) {
+            let part = only
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
             return fail(format!(
-                "--outlet applies only to the terminal view, not --format {}",
-                name(format)
+                "--only {part} and --stat: --stat prints only the summary"
             ));
         }
         if self.outlet.is_some() && self.stat {

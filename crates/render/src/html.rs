@@ -114,7 +114,6 @@ fn page_end(h: &mut String) {
 /// unique when several reports share a page.
 fn body(h: &mut String, report: &Report, prefix: &str) {
     let fold = super::Folding::new(report);
-    let sparse = claims::sparse(report);
     let carriers = super::Claims::new(report);
     let notes = report.all_notes();
     if !notes.is_empty() {
@@ -127,12 +126,18 @@ fn body(h: &mut String, report: &Report, prefix: &str) {
         }
         h.push_str("</ul>\n</section>\n");
     }
+    // The graph read once for the matrix, dense only when the outlets are few.
+    let sparse = claims::sparse(report);
     if fold.large {
         matrix_folded(h, report, &sparse, &fold, prefix);
     } else {
-        matrix(h, report, &claims::claims(report), prefix);
+        matrix(
+            h,
+            report,
+            &claims::dense(sparse, report.articles.len()),
+            prefix,
+        );
     }
-    drop(sparse);
     // Where each finding's evidence lies: (article, sentence) → findings, and each finding's
     // articles, so that a pair's view links only the findings of its two outlets.
     let mut findings_of: std::collections::HashMap<(usize, usize), Vec<usize>> = Default::default();

@@ -69,9 +69,14 @@ pub struct Claim {
 /// The report's claims as the coverage matrix shows them: per article (in report order) the
 /// sentences that carry each claim and how, in the claim graph's order ([`Report::claims`]);
 /// it never aligns again.
+#[cfg(test)]
 pub fn claims(report: &Report) -> Vec<Claim> {
-    let n = report.articles.len();
-    sparse(report)
+    dense(sparse(report), report.articles.len())
+}
+
+/// [`SparseClaim`]s with an absent cell for each of the `n` articles that does not carry them.
+pub fn dense(sparse: Vec<SparseClaim>, n: usize) -> Vec<Claim> {
+    sparse
         .into_iter()
         .map(|c| {
             let mut cells: Vec<(Vec<usize>, Carry)> = vec![(Vec::new(), Carry::Absent); n];
@@ -101,7 +106,7 @@ impl SparseClaim {
     }
 }
 
-/// [`claims`] without the absent cells, in the same order. How an outlet carries a claim is
+/// The claims of the graph without their absent cells ([`dense`] adds them), in its order. How an outlet carries a claim is
 /// against the report's base; a claim of one outlet is [`Carry::Only`] unless some aligned
 /// pair gives its sentences a related or possibly-covering sentence elsewhere
 /// ([`Standing`]), as the pair views and the "only in" findings say.

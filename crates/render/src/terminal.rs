@@ -271,19 +271,7 @@ fn render_comparison(
                 }
             }
             row => {
-                let Some((base_side, i)) = row.sentence() else {
-                    continue;
-                };
-                let article = if base_side { base } else { other };
-                let (marker, style) = sentence_marker(row, pal);
-                let text = pal.text(&article.sentences[i].text);
-                write_wrapped(
-                    out,
-                    &format!("{} ", style.style(marker)),
-                    "  ",
-                    &[(text, style)],
-                    width,
-                )?;
+                sentence_row(out, row, (base, other), "", pal, width)?;
                 let notes = rows::notes(view.report, view.claims, c, &related, row);
                 for n in notes {
                     let line = n.line(|t| pal.text(t));
@@ -293,6 +281,31 @@ fn render_comparison(
         }
     }
     Ok(())
+}
+
+/// A row of one sentence (dropped, added or shared): its marker, then the sentence wrapped,
+/// every line after `lead`.
+fn sentence_row(
+    out: &mut dyn Write,
+    row: Row,
+    (base, other): (&Article, &Article),
+    lead: &str,
+    pal: &Palette,
+    width: usize,
+) -> io::Result<()> {
+    let Some((base_side, i)) = row.sentence() else {
+        return Ok(());
+    };
+    let article = if base_side { base } else { other };
+    let (marker, style) = sentence_marker(row, pal);
+    let text = pal.text(&article.sentences[i].text);
+    write_wrapped(
+        out,
+        &format!("{lead}{} ", style.style(marker)),
+        &format!("{lead}  "),
+        &[(text, style)],
+        width,
+    )
 }
 
 /// The marker and style of a row of one sentence.
@@ -384,21 +397,7 @@ fn render_copies(
                             width,
                         )?;
                     }
-                    row => {
-                        let Some((base_side, i)) = row.sentence() else {
-                            continue;
-                        };
-                        let article = if base_side { orig } else { copy };
-                        let (marker, style) = sentence_marker(row, pal);
-                        let text = pal.text(&article.sentences[i].text);
-                        write_wrapped(
-                            out,
-                            &format!("  {} ", style.style(marker)),
-                            "    ",
-                            &[(text, style)],
-                            width,
-                        )?;
-                    }
+                    row => sentence_row(out, row, (orig, copy), "  ", pal, width)?,
                 }
             }
         }

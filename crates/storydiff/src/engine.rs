@@ -179,11 +179,6 @@ impl Engine {
         EngineBuilder::default()
     }
 
-    /// The scorer reports of this engine say they aligned with, within budget.
-    pub fn scorer(&self) -> ScorerUsed {
-        self.scoring.used()
-    }
-
     fn progress(&self) -> &dyn Progress {
         match &self.progress {
             Some(p) => p.as_ref(),

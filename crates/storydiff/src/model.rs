@@ -450,9 +450,8 @@ pub struct ClaimGraph {
     claim_of: Vec<Vec<ClaimId>>,
     /// Per claim: the outlets that carry it, in input order, each once.
     outlets: Vec<Vec<ArticleId>>,
-    /// Per article, per sentence: a related or possibly-covering sentence of another outlet
-    /// in some aligned pair ([`Standing::Related`] over [`Standing::Possible`]).
-    tier: Vec<Vec<Option<Standing>>>,
+    /// Per article, per sentence: how it stands ([`ClaimGraph::kind_of`]), worked out once.
+    standing: Vec<Vec<Standing>>,
 }
 
 impl ClaimGraph {
@@ -484,17 +483,26 @@ impl ClaimGraph {
         if claim_of.iter().flatten().any(|&c| c == NONE) {
             return None;
         }
-        let mut tier: Vec<Vec<Option<Standing>>> =
-            sentences.iter().map(|&n| vec![None; n]).collect();
+        // A linked sentence stands by its link; any other by its best tier (related over
+        // possibly covered), else alone.
+        let mut standing: Vec<Vec<Standing>> = sentences
+            .iter()
+            .map(|&n| vec![Standing::Alone; n])
+            .collect();
         for &(a, s, t) in tiers {
-            let slot = tier.get_mut(a.0)?.get_mut(s)?;
-            *slot = Some(slot.map_or(t, |x: Standing| x.min(t)));
+            let slot = standing.get_mut(a.0)?.get_mut(s)?;
+            *slot = (*slot).min(t);
+        }
+        for m in claims.iter().flat_map(|c| &c.members) {
+            if let Some(k) = m.kind {
+                standing[m.article.0][m.sentence] = Standing::Linked(k);
+            }
         }
         Some(ClaimGraph {
             claims,
             claim_of,
             outlets,
-            tier,
+            standing,
         })
     }
 
@@ -546,18 +554,11 @@ impl ClaimGraph {
     /// How sentence `sentence` of `article` stands: linked (how), related or possibly
     /// covered in some aligned pair, or alone.
     pub fn kind_of(&self, article: ArticleId, sentence: usize) -> Standing {
-        let Some(c) = self.claim_of(article, sentence) else {
-            return Standing::Alone;
-        };
-        let linked = self.claims[c.0]
-            .members
-            .iter()
-            .find(|m| m.article == article && m.sentence == sentence)
-            .and_then(|m| m.kind);
-        match linked {
-            Some(k) => Standing::Linked(k),
-            None => self.tier[article.0][sentence].unwrap_or(Standing::Alone),
-        }
+        self.standing
+            .get(article.0)
+            .and_then(|v| v.get(sentence))
+            .copied()
+            .unwrap_or(Standing::Alone)
     }
 
     /// The sentences of `article` in claim `c`, ascending.

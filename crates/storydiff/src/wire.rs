@@ -232,6 +232,32 @@ impl TierJson {
     }
 }
 
+impl From<&Summary> for SummaryJson {
+    fn from(s: &Summary) -> Self {
+        SummaryJson {
+            identical: s.identical,
+            reworded: s.reworded,
+            partial: s.partial,
+            added: s.added,
+            dropped: s.dropped,
+            base_coverage: s.base_coverage,
+        }
+    }
+}
+
+impl From<SummaryJson> for Summary {
+    fn from(s: SummaryJson) -> Self {
+        Summary {
+            identical: s.identical,
+            reworded: s.reworded,
+            partial: s.partial,
+            added: s.added,
+            dropped: s.dropped,
+            base_coverage: s.base_coverage,
+        }
+    }
+}
+
 fn s(x: &str) -> Cow<'_, str> {
     Cow::Borrowed(x)
 }
@@ -314,14 +340,7 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
                     dropped: Cow::Borrowed(&c.dropped),
                     shared_base: Cow::Borrowed(&c.shared_base),
                     shared_other: Cow::Borrowed(&c.shared_other),
-                    summary: SummaryJson {
-                        identical: c.summary.identical,
-                        reworded: c.summary.reworded,
-                        partial: c.summary.partial,
-                        added: c.summary.added,
-                        dropped: c.summary.dropped,
-                        base_coverage: c.summary.base_coverage,
-                    },
+                    summary: SummaryJson::from(&c.summary),
                     notes: Cow::Borrowed(&c.notes),
                 })
                 .collect(),
@@ -465,14 +484,7 @@ impl ReportJson<'_> {
                 dropped: c.dropped.into_owned(),
                 shared_base: c.shared_base.into_owned(),
                 shared_other: c.shared_other.into_owned(),
-                summary: Summary {
-                    identical: c.summary.identical,
-                    reworded: c.summary.reworded,
-                    partial: c.summary.partial,
-                    added: c.summary.added,
-                    dropped: c.summary.dropped,
-                    base_coverage: c.summary.base_coverage,
-                },
+                summary: Summary::from(c.summary),
                 notes: c.notes.into_owned(),
             });
         }
