@@ -266,7 +266,7 @@ fn main() {
     let (dev_a, dev_g) = split(true);
     let (test_a, test_g) = split(false);
     if std::env::args().any(|a| a == "--sweep") {
-        for k in 1..=15 {
+        for k in 1..=30 {
             let t = k as f64 * 0.01;
             println!(
                 "  ecb sweep {t:.2}: DEV {:.4} TEST {:.4}",
@@ -274,6 +274,23 @@ fn main() {
                 scores(&ours(&test_a, t), &test_g).2
             );
         }
+    }
+    // A folder of one event's coverage, grouped alone, is one event.
+    let mut topics: BTreeMap<&str, Vec<Article>> = BTreeMap::new();
+    for (a, t) in &ecb {
+        topics.entry(t.as_str()).or_default().push(a.clone());
+    }
+    let whole = topics
+        .values()
+        .filter(|arts| ours(arts, GroupParams::default().min_similarity).len() == 1)
+        .count();
+    println!(
+        "news_ecb topics grouped alone (default threshold): {whole} of {} are one event",
+        topics.len()
+    );
+    if whole < topics.len() {
+        println!("  FLOOR MISSED: a news_ecb topic grouped alone is split");
+        failed = true;
     }
     let (t_ours, dev_ours) = best_threshold(&dev_a, &dev_g, &ours);
     let (t_base, dev_base) = best_threshold(&dev_a, &dev_g, &baseline);

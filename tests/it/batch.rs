@@ -2,16 +2,18 @@
 
 use crate::{ok_output, storydiff};
 
-/// A JSON Lines pile of `per` lightly edited copies of each fixture.
+/// A JSON Lines pile of `per` lightly edited copies of each fixture, dated.
 fn copy_lines(per: usize) -> String {
     crate::pile::copy_pile(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), per, 7)
         .into_iter()
         .map(|(file, _, text)| {
             let outlet = file.trim_end_matches(".txt");
-            format!(
-                "{}\n",
-                serde_json::json!({"id": file, "outlet": outlet, "text": text, "url": format!("https://example.org/{file}")})
-            )
+            let mut row = serde_json::json!({"id": file, "outlet": outlet, "text": text, "url": format!("https://example.org/{file}")});
+            // A feed states its articles' dates: the day each fixture's path names.
+            if let Some(day) = storydiff::ingest::path_date(&file) {
+                row["date"] = day.into();
+            }
+            format!("{row}\n")
         })
         .collect()
 }

@@ -522,6 +522,7 @@ fn pipeline(case: &Case) -> Result<Run, Violation> {
                     sentences: Vec::new(),
                     boilerplate: ingest::detect_boilerplate(&text),
                     notes: Vec::new(),
+                    date: None,
                 };
                 covers(&text, &a)?;
             }

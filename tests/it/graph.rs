@@ -167,7 +167,7 @@ fn the_trio_views_are_projections_of_the_claim_graph() {
 
 /// Every news_ecb TEST topic (23 and up) as one pile, its documents in id order, the first the
 /// base; each document one sentence a paragraph.
-fn news_ecb_test_piles() -> Vec<(u32, Vec<(String, String)>)> {
+pub(crate) fn news_ecb_test_piles() -> Vec<(u32, Vec<(String, String)>)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/benchmarks/abcd-link-news/news_ecb/docs.json"

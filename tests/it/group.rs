@@ -107,7 +107,7 @@ fn threshold_extremes_and_event_fields() {
     let f = [
         fixture("lavrov-2022-01-14/kuna.txt"),
         fixture("lavrov-2022-01-14/brasov.txt"),
-        fixture("other-events/nato-russia-council-2022-01-12.txt"),
+        fixture("lavrov-2022-01-14/epa.txt"),
     ];
     let args = |t: &str| -> Vec<String> {
         let mut v = vec!["--min-similarity".to_string(), t.to_string()];
@@ -360,13 +360,139 @@ fn copies_are_shown_in_the_text_output_with_their_original() {
         text.contains("10 articles are copies, folded into their original; events were grouped over 5 articles"),
         "{text}"
     );
-    // The original of a cluster with no dates is the first in input (walk) order.
+    // The original of a cluster whose members share one date is the first in input (walk)
+    // order.
     assert!(
-        text.contains("copies: 2 of brasov-copy0001 (the earliest)"),
+        text.contains("copies: 2 of brasov-2022-01-14-copy0001 (the earliest, 2022-01-14)"),
         "{text}"
     );
     assert!(
-        text.contains("brasov-copy0002.txt  (copy of brasov-copy0001: similarity"),
+        text.contains(
+            "brasov-2022-01-14-copy0002.txt  (copy of brasov-2022-01-14-copy0001: similarity"
+        ),
         "{text}"
     );
+}
+
+/// The seeds' events as sorted file-name lists, and whether any of them took in an article
+/// that is not a seed.
+fn seed_events(v: &serde_json::Value) -> (Vec<Vec<String>>, bool) {
+    let seeds = [
+        "aa-lavrov-reports-to-putin-2022-02-14.txt",
+        "brasov.txt",
+        "epa.txt",
+        "kuna.txt",
+        "nato-russia-council-2022-01-12.txt",
+    ];
+    let mut mixed = false;
+    let mut out = Vec::new();
+    for event in partition(v) {
+        let (ours, others): (Vec<String>, Vec<String>) =
+            event.into_iter().partition(|m| seeds.contains(&m.as_str()));
+        if !ours.is_empty() {
+            mixed |= !others.is_empty();
+            out.push(ours);
+        }
+    }
+    out.sort();
+    (out, mixed)
+}
+
+/// Writes every news_ecb TEST document into `dir` as `<id>.txt`, under a folder per topic.
+fn write_news_ecb_test(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut topics = Vec::new();
+    for (topic, docs) in crate::graph::news_ecb_test_piles() {
+        let t = dir.join(topic.to_string());
+        std::fs::create_dir_all(&t).unwrap_or_else(|e| panic!("{e}"));
+        for (id, body) in docs {
+            std::fs::write(t.join(format!("{id}.txt")), body).unwrap_or_else(|e| panic!("{e}"));
+        }
+        topics.push(t);
+    }
+    topics
+}
+
+/// More files never make grouping worse: the seeds' partition is the same alone, with the web
+/// pages about an unrelated harbour fire (copies included), with the 270 news_ecb TEST
+/// documents, and with both; no seed event takes in another article.
+#[test]
+fn unrelated_articles_never_change_the_seeds_events() {
+    let seeds = [fixture("lavrov-2022-01-14"), fixture("other-events")];
+    let web = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/web").to_string();
+    let d = temp_dir("unrelated");
+    write_news_ecb_test(&d);
+    let ecb = d.to_string_lossy().to_string();
+    let alone = seed_events(&groups_json(&[&seeds[0], &seeds[1]]));
+    assert_eq!(alone.0.len(), 3, "{alone:?}");
+    for extra in [vec![&web], vec![&ecb], vec![&web, &ecb]] {
+        let mut args: Vec<&str> = vec![&seeds[0], &seeds[1]];
+        args.extend(extra.iter().map(|s| s.as_str()));
+        let with = seed_events(&groups_json(&args));
+        assert_eq!(with, alone, "with {extra:?}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Fewer files never make it worse either: each news_ecb TEST topic (one event's coverage),
+/// grouped alone, is one event.
+#[test]
+fn one_events_coverage_grouped_alone_is_one_event() {
+    let d = temp_dir("topics");
+    for topic in write_news_ecb_test(&d) {
+        let v = groups_json(&[&topic.to_string_lossy()]);
+        assert_eq!(
+            v["events"].as_array().map(Vec::len),
+            Some(1),
+            "{}: {:?}",
+            topic.display(),
+            partition(&v)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Dates are evidence: the seeds copied where their paths name no date, one article given a
+/// page date a month after the others' (a web page's stated publication date), do not group
+/// it with them.
+#[test]
+fn a_page_published_a_month_later_is_another_event() {
+    let d = temp_dir("dated");
+    let text = |name: &str| {
+        std::fs::read_to_string(fixture(&format!("lavrov-2022-01-14/{name}")))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let page = |date: &str, body: &str| {
+        format!(
+            "<html><head><meta property=\"article:published_time\" content=\"{date}\"></head><body><article>{}</article></body></html>",
+            body.split("\n\n")
+                .map(|p| format!("<p>{}</p>", p.replace('&', "&amp;").replace('<', "&lt;")))
+                .collect::<String>()
+        )
+    };
+    std::fs::write(
+        d.join("kuna.html"),
+        page("2022-01-14T10:00:00Z", &text("kuna.txt")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        d.join("epa.html"),
+        page("2022-01-14T12:00:00Z", &text("epa.txt")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let together = partition(&groups_json(&[&d.to_string_lossy()]));
+    assert_eq!(
+        together,
+        vec![vec!["epa.html".to_string(), "kuna.html".to_string()]]
+    );
+    std::fs::write(
+        d.join("epa.html"),
+        page("2022-02-14T12:00:00Z", &text("epa.txt")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let apart = partition(&groups_json(&[&d.to_string_lossy()]));
+    assert_eq!(
+        apart,
+        vec![vec!["epa.html".to_string()], vec!["kuna.html".to_string()]]
+    );
+    let _ = std::fs::remove_dir_all(&d);
 }

@@ -8,21 +8,39 @@ use std::path::Path;
 
 /// The five fixtures: (file name, text).
 pub fn fixtures(root: &Path) -> Vec<(String, String)> {
-    [
-        "lavrov-2022-01-14/kuna.txt",
-        "lavrov-2022-01-14/epa.txt",
-        "lavrov-2022-01-14/brasov.txt",
-        "other-events/nato-russia-council-2022-01-12.txt",
-        "other-events/aa-lavrov-reports-to-putin-2022-02-14.txt",
-    ]
-    .iter()
-    .map(|f| {
-        let name = f.rsplit('/').next().unwrap_or(f).trim_end_matches(".txt");
-        let text = std::fs::read_to_string(root.join("fixtures").join(f))
-            .unwrap_or_else(|e| panic!("{f}: {e}"));
-        (name.to_string(), text)
-    })
-    .collect()
+    FIXTURES
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(root.join("fixtures").join(f))
+                .unwrap_or_else(|e| panic!("{f}: {e}"));
+            (stem(f).to_string(), text)
+        })
+        .collect()
+}
+
+const FIXTURES: [&str; 5] = [
+    "lavrov-2022-01-14/kuna.txt",
+    "lavrov-2022-01-14/epa.txt",
+    "lavrov-2022-01-14/brasov.txt",
+    "other-events/nato-russia-council-2022-01-12.txt",
+    "other-events/aa-lavrov-reports-to-putin-2022-02-14.txt",
+];
+
+fn stem(f: &str) -> &str {
+    f.rsplit('/').next().unwrap_or(f).trim_end_matches(".txt")
+}
+
+/// The fixture's name with the day its path names (the Jan-14 articles' folder names it):
+/// copies keep the date their original's path gave it.
+fn dated(name: &str) -> String {
+    let day = FIXTURES
+        .iter()
+        .find(|f| stem(f) == name)
+        .and_then(|f| storydiff::ingest::path_date(f));
+    match day {
+        Some(d) if !name.contains(d.as_str()) => format!("{name}-{d}"),
+        _ => name.to_string(),
+    }
 }
 
 /// The event of each fixture: the three Lavrov write-ups are one.
@@ -109,10 +127,11 @@ pub fn copy_pile(root: &Path, per: usize, seed: u64) -> Vec<(String, String, Str
     let mut rng = Rng(seed);
     let mut out = Vec::new();
     for (name, text) in fixtures(root) {
-        out.push((format!("{name}-original.txt"), name.clone(), text.clone()));
+        let file = dated(&name);
+        out.push((format!("{file}-original.txt"), name.clone(), text.clone()));
         for k in 1..per {
             out.push((
-                format!("{name}-copy{k:04}.txt"),
+                format!("{file}-copy{k:04}.txt"),
                 name.clone(),
                 copy(&text, k, &mut rng),
             ));

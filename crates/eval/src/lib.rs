@@ -132,6 +132,7 @@ pub(crate) fn sentences_article<'t>(
         sentences: out,
         boilerplate: Vec::new(),
         notes: Vec::new(),
+        date: None,
     }
 }
 

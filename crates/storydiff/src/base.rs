@@ -235,17 +235,6 @@ fn stated_time(a: &Article) -> Option<(i64, String)> {
         })
 }
 
-/// Days from 1970-01-01 to a civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// `2022-01-14`, `2022-01-14T10:05`, `2022-01-14T10:05:00.000+02:00`, `…Z`: minutes since
 /// 1970 in UTC (a date alone is its midnight, no zone is UTC).
 fn parse_iso(s: &str) -> Option<i64> {
@@ -260,7 +249,7 @@ fn parse_iso(s: &str) -> Option<i64> {
     };
     // The date by the rule a feed line's "date" is checked by.
     let (y, m, d) = crate::ingest::iso_date(date).filter(|_| date.len() == 10)?;
-    let mut minutes = days_from_civil(y, i64::from(m), i64::from(d)) * 1440;
+    let mut minutes = crate::ingest::day_number(y, i64::from(m), i64::from(d)) * 1440;
     if let Some(t) = time {
         let (clock, zone) = match t.find(['Z', '+', '-']) {
             Some(i) => (&t[..i], &t[i..]),
@@ -300,7 +289,7 @@ fn parse_slug(time: &str, date: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || m > 59 {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 1440 + h * 60 + m)
+    Some(crate::ingest::day_number(y, mo, d) * 1440 + h * 60 + m)
 }
 
 #[cfg(test)]

@@ -251,6 +251,37 @@ pub fn iso_date(s: &str) -> Option<(i64, u32, u32)> {
     (1..=last).contains(&d).then_some((y, m, d))
 }
 
+/// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian).
+pub fn day_number(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The day an ISO 8601 stamp names, as `YYYY-MM-DD` ([`iso_date`]'s rule).
+pub fn day_of(s: &str) -> Option<String> {
+    iso_date(s.trim()).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The last ISO date (`2022-01-14`) a path names, in a file or folder name, as archives of
+/// saved articles often do (`lavrov-2022-01-14/kuna.txt`, `2022-01-14-lavrov.md`): the day an
+/// article without a stated publication date is taken to be from. A date run into other
+/// digits is not one.
+pub fn path_date(path: &str) -> Option<String> {
+    let b = path.as_bytes();
+    (0..b.len().saturating_sub(9))
+        .rev()
+        .filter(|&i| i == 0 || !b[i - 1].is_ascii_digit())
+        .find_map(|i| {
+            day_of(path.get(i..i + 10)?)
+                .filter(|_| b.get(i + 10).is_none_or(|c| !c.is_ascii_digit()))
+        })
+}
+
 /// Check the bytes are text and turn them into a `String`, dropping a UTF-8 BOM.
 pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<String> {
     if looks_utf16(&bytes) {
@@ -707,6 +738,27 @@ pub fn dedupe_labels(articles: &mut [crate::model::Article]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_name_their_last_iso_date() {
+        assert_eq!(
+            path_date("fixtures/lavrov-2022-01-14/kuna.txt").as_deref(),
+            Some("2022-01-14")
+        );
+        assert_eq!(
+            path_date("2021-12-31/2022-01-14-lavrov.md").as_deref(),
+            Some("2022-01-14")
+        );
+        assert_eq!(path_date("a/2022-02-30.txt"), None);
+        assert_eq!(path_date("a/12022-01-14.txt"), None);
+        assert_eq!(path_date("a/2022-01-145.txt"), None);
+        assert_eq!(path_date("kuna.txt"), None);
+        assert_eq!(path_date("é2022-01-14").as_deref(), Some("2022-01-14"));
+        assert_eq!(
+            day_of(" 2022-01-14T10:05:00+02:00").as_deref(),
+            Some("2022-01-14")
+        );
+    }
 
     #[test]
     fn iso_dates_are_calendar_dates() {

@@ -186,6 +186,10 @@ pub struct Article {
     /// What ingest did that a reader should know (e.g. chrome compared as body text because
     /// nothing else was left); empty for most articles.
     pub notes: Vec<String>,
+    /// The day it was published (ISO 8601, `2022-01-14`), where known: the page's stated
+    /// publication date, else a date its path names ([`crate::ingest::path_date`]). Grouping
+    /// and the base rule read it; it is not part of the JSON report.
+    pub date: Option<String>,
 }
 
 impl Article {

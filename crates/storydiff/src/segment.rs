@@ -400,8 +400,10 @@ pub fn build_article_noted(
         }
     };
     let mut chrome = Vec::new();
+    let mut date = None;
     if let Some((b, format)) = blanked {
         notes.push(b.note(format));
+        date = b.meta.date.as_deref().and_then(crate::ingest::day_of);
         raw.text = b.text;
         chrome = b.chrome;
     }
@@ -445,11 +447,12 @@ pub fn build_article_noted(
     }
     Ok(Article {
         label: raw.label,
-        path: raw.path,
         text: raw.text,
         sentences,
         boilerplate,
         notes,
+        date: date.or_else(|| crate::ingest::path_date(&raw.path)),
+        path: raw.path,
     })
 }
 

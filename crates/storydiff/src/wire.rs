@@ -573,6 +573,7 @@ impl ReportJson<'_> {
             .into_iter()
             .map(|a| Article {
                 label: a.label.into_owned(),
+                date: None,
                 path: a.path.into_owned(),
                 text: a.text.into_owned(),
                 sentences: a

@@ -1011,6 +1011,7 @@ mod tests {
             sentences: out,
             boilerplate: vec![],
             notes: vec![],
+            date: None,
         }
     }
 
