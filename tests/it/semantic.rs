@@ -154,7 +154,8 @@ fn model_check_says_what_is_installed() {
 
 #[test]
 fn over_the_budget_the_lexical_scorer_aligns_and_says_so() {
-    let big = "Lavrov met Blinken in Geneva on a cold day. ".repeat(10_000);
+    // 20,000 sentences of 14 encoder tokens each (with [CLS] and [SEP]), and kuna's.
+    let big = "Lavrov met Blinken in Geneva on a cold day. ".repeat(20_000);
     let dir = tempdir();
     let p = dir.join("big.txt");
     std::fs::write(&p, big).unwrap_or_else(|e| panic!("{e}"));
@@ -165,7 +166,9 @@ fn over_the_budget_the_lexical_scorer_aligns_and_says_so() {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["scorer"], "lexical (semantic over budget)");
     assert!(
-        v["notes"].to_string().contains("over its budget"),
+        v["notes"]
+            .to_string()
+            .contains("300464 encoder tokens in 20014 sentences is over its budget of 150000"),
         "{}",
         v["notes"]
     );

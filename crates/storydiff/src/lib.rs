@@ -66,7 +66,7 @@ pub mod wire;
 
 pub use align::Alignment;
 pub use engine::{
-    Engine, EngineBuilder, Scoring, MAX_GRAPH_LEXICAL, MAX_GRAPH_OUTLETS, SEMANTIC_BUDGET_BYTES,
+    Engine, EngineBuilder, Scoring, MAX_GRAPH_LEXICAL, MAX_GRAPH_OUTLETS, SEMANTIC_BUDGET_TOKENS,
 };
 pub use error::{Error, Result};
 pub use model::{Article, Comparison, Link, Report, Sentence, FOLD_OUTLETS};
