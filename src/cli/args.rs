@@ -79,6 +79,38 @@ pub struct ScorerArgs {
     /// ever downloaded: scripts/install-model puts it there.
     #[arg(long, value_name = "DIR", global = true)]
     pub model: Option<std::path::PathBuf>,
+    /// Encode every sentence, reading and writing no vector cache. By default the model's
+    /// sentence vectors are kept in $XDG_CACHE_HOME/storydiff/vectors (~/.cache/… when unset;
+    /// at most 512 MiB, oldest out first, safe to delete), so a sentence read before is not
+    /// encoded again; the output is the same bytes either way.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+/// `enc` with the vector cache for the model in `dir`; where there is none to be had, a
+/// warning says why and the run encodes everything.
+fn with_cache(
+    enc: storydiff::encoder::Encoder,
+    dir: &std::path::Path,
+) -> storydiff::encoder::Encoder {
+    use storydiff::encoder::cache;
+    let opened = cache::default_root()
+        .ok_or_else(|| "no XDG_CACHE_HOME or HOME to keep it in".to_string())
+        .and_then(|root| {
+            let key = cache::model_key(dir)?;
+            cache::VectorCache::open(&root, &key, cache::DEFAULT_LIMIT)
+        });
+    match opened {
+        Ok(c) => enc.with_cache(c),
+        Err(why) => {
+            let _ = writeln!(
+                io::stderr(),
+                "storydiff: warning: vector cache: {}; encoding every sentence",
+                storydiff_render::sanitize_for_terminal(&why)
+            );
+            enc
+        }
+    }
 }
 
 /// `--scorer`.
@@ -117,9 +149,12 @@ impl ScorerArgs {
             );
             return Ok(Scoring::Lexical);
         }
-        Encoder::load(&at.dir)
-            .map(|e| Scoring::Semantic(std::sync::Arc::new(e)))
-            .map_err(|e| RunError::Fail(e.to_string()))
+        let enc = Encoder::load(&at.dir).map_err(|e| RunError::Fail(e.to_string()))?;
+        Ok(Scoring::Semantic(std::sync::Arc::new(if self.no_cache {
+            enc
+        } else {
+            with_cache(enc, &at.dir)
+        })))
     }
 }
 
@@ -288,6 +323,9 @@ pub enum FormatArg {
     Checklist,
     /// One self-contained HTML report (no network access; use -o report.html).
     Html,
+    /// The findings and the claims one outlet alone carries as a W3C Web Annotation
+    /// collection (JSON-LD, TextQuoteSelector and TextPositionSelector per annotation).
+    Annotations,
 }
 
 /// A finding severity, for `--fail-on`.

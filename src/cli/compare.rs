@@ -258,6 +258,10 @@ pub(crate) fn run_compare_by_event(args: &CompareArgs) -> Result<i32, RunError> 
             render::render_events(&items, &shown.options, &mut buf)
                 .map_err(|e| io_error(e, "rendering"))?;
         }
+        FormatArg::Annotations => {
+            let all: Vec<&storydiff::Report> = reports.iter().map(|(_, r, _)| r).collect();
+            render::annotations_events(&all, &mut buf).map_err(|e| io_error(e, "rendering"))?;
+        }
         FormatArg::Terminal | FormatArg::Checklist => {
             let format = shown.format;
             for (k, (e, r, b)) in reports.iter().enumerate() {

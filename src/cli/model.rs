@@ -40,6 +40,8 @@ pub(crate) fn run_model(args: &ModelArgs) -> Result<i32, RunError> {
     if args.check {
         let t0 = std::time::Instant::now();
         let enc = Encoder::load(&at.dir).map_err(|e| RunError::Fail(e.to_string()))?;
+        enc.load_weights()
+            .map_err(|e| RunError::Fail(e.to_string()))?;
         let loaded = t0.elapsed();
         let v = enc
             .embed("A man is playing a guitar.")

@@ -109,6 +109,7 @@ pub(crate) fn render_format(format: FormatArg, stat: bool) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Checklist => Format::Checklist,
         FormatArg::Html => Format::Html,
+        FormatArg::Annotations => Format::Annotations,
     }
 }
 

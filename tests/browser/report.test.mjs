@@ -328,3 +328,29 @@ test("print layout: no controls, nothing cut off by scroll boxes", async () => {
   assert.ok(pdf.length > 10000, `${pdf.length} bytes of PDF`);
   await page.close();
 });
+
+test("annotations: every selector of a saved web page finds its text in the page as Chromium renders it", async () => {
+  const pages = ["harbour-agency", "harbour-national", "harbour-wire"].map((p) => join("tests", "fixtures", "web", `${p}.html`));
+  const doc = JSON.parse(storydiff(["compare", "--scorer", "lexical", "--format", "annotations", ...pages]).toString());
+  assert.equal(doc["@context"], "http://www.w3.org/ns/anno.jsonld");
+  const items = doc.first.items;
+  assert.ok(items.length > 5, `only ${items.length} annotations`);
+  const norm = (s) => s.replace(/\s+/g, " ").trim();
+  let checked = 0;
+  for (const path of pages) {
+    // The saved pages' own scripts may fail (they are copies of real sites); only the text
+    // matters here.
+    const { page } = await open(join(root, path));
+    const rendered = norm(await page.evaluate(() => document.body.innerText));
+    for (const a of items.filter((a) => a.target.source === path)) {
+      const quote = a.target.selector.find((s) => s.type === "TextQuoteSelector");
+      const position = a.target.selector.find((s) => s.type === "TextPositionSelector");
+      assert.ok(quote && position, `${a.id}: selectors missing`);
+      assert.equal(position.end - position.start, [...quote.exact].length, `${a.id}: position and quote disagree`);
+      assert.ok(rendered.includes(norm(quote.exact)), `${a.id}: "${quote.exact}" not in the rendered ${path}`);
+      checked += 1;
+    }
+    await page.close();
+  }
+  assert.equal(checked, items.length, "an annotation targets no input page");
+});

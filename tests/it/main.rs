@@ -1,5 +1,6 @@
 //! Integration tests, one binary: the CLI end to end, invariants over the fixtures, snapshots.
 
+mod annotations;
 mod bad_input;
 mod batch;
 mod checks;
@@ -55,11 +56,19 @@ pub fn load(path: &str) -> storydiff::Article {
     storydiff::build_article(raw, false).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The storydiff binary, with the colour and pager variables cleared, and the lexical
-/// scorer unless a test asks for another (tests/it/semantic.rs does).
+/// A cache folder for this run of the tests.
+pub fn test_cache() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("storydiff-test-cache-{}", std::process::id()))
+}
+
+/// The storydiff binary, with the colour and pager variables cleared, the vector cache in
+/// [`test_cache`], and the lexical scorer unless a test asks for another
+/// (tests/it/semantic.rs does).
 pub fn storydiff() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("storydiff").unwrap_or_else(|e| panic!("{e}"));
-    c.env("STORYDIFF_SCORER", "lexical")
+    // The model's vector cache goes to a folder of this test run, never the user's.
+    c.env("XDG_CACHE_HOME", test_cache())
+        .env("STORYDIFF_SCORER", "lexical")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")

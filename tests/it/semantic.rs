@@ -180,3 +180,65 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
     d
 }
+
+/// The vector cache changes nothing but the time: a run from an empty cache, a run from a full
+/// one, a run after one article was edited, a run from a damaged cache and a run with
+/// `--no-cache` write the same bytes; `--no-cache` writes no cache.
+#[test]
+fn the_vector_cache_gives_the_same_bytes_and_no_cache_writes_none() {
+    let dir = tempdir();
+    let cache = dir.join("cache");
+    let t = trio();
+    let run = |args: &[&str], cache: &std::path::Path| {
+        ok_output(
+            semantic()
+                .env("XDG_CACHE_HOME", cache)
+                .args(["compare", "--format", "json"])
+                .args(args),
+        )
+        .stdout
+    };
+    let files = |d: &std::path::Path| -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        let mut todo = vec![d.to_path_buf()];
+        while let Some(p) = todo.pop() {
+            for e in std::fs::read_dir(&p).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    todo.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out
+    };
+    let cold = run(&[&t[0], &t[1], &t[2]], &cache);
+    let kept = files(&cache.join("storydiff").join("vectors"));
+    assert!(kept.len() > 50, "{} entries", kept.len());
+    assert_eq!(run(&[&t[0], &t[1], &t[2]], &cache), cold);
+    // An edited article: its new sentence is encoded, the others read back.
+    let edited = dir.join("epa.txt");
+    let text = std::fs::read_to_string(&t[1]).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &edited,
+        format!("{text}\n\nA sentence added by the editor today.\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let edited_path = edited.to_string_lossy().to_string();
+    let fresh = run(&[&t[0], &edited_path, &t[2]], &dir.join("empty"));
+    assert_eq!(run(&[&t[0], &edited_path, &t[2]], &cache), fresh);
+    assert_eq!(
+        files(&cache.join("storydiff").join("vectors")).len(),
+        kept.len() + 1
+    );
+    // Damaged entries are misses, encoded again.
+    for f in &kept {
+        std::fs::write(f, b"SDV1 damaged").unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(run(&[&t[0], &t[1], &t[2]], &cache), cold);
+    let none = dir.join("none");
+    let out = run(&["--no-cache", &t[0], &t[1], &t[2]], &none);
+    assert_eq!(out, cold);
+    assert!(files(&none).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,6 +1,8 @@
 //! Render: turn a [`Report`] into text. Renderers only read the report; they never align
 //! or diff again, so every format shows the same result.
 
+mod annotations;
+pub use annotations::render_all as annotations_events;
 mod checklist;
 mod escape;
 mod group;
@@ -37,6 +39,8 @@ pub enum Format {
     Checklist,
     /// One self-contained HTML page.
     Html,
+    /// A W3C Web Annotation collection (JSON-LD) of the findings and one-outlet claims.
+    Annotations,
 }
 
 /// Settings every renderer may use.
@@ -115,6 +119,7 @@ pub fn render(
         Format::Json => json::render(report, out),
         Format::Checklist => checklist::render(report, out),
         Format::Html => html::render(report, opts, out),
+        Format::Annotations => annotations::render(report, out),
     }
 }
 

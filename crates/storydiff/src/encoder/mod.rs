@@ -7,6 +7,7 @@
 //! One forward pass per sentence gives a contextual vector per WordPiece token, with the
 //! bytes of the sentence it came from; the scorer reads word vectors from those.
 
+pub mod cache;
 mod wordpiece;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 
+pub use cache::{CacheUse, VectorCache};
 pub use wordpiece::{Piece, WordPiece};
 
 pub use crate::model::MODEL_NAME;
@@ -96,11 +98,17 @@ impl TokenVectors {
 
 /// A loaded encoder.
 pub struct Encoder {
-    model: BertModel,
+    /// The weights, read at the first sentence that is not in the cache (a run whose every
+    /// sentence is cached never reads them).
+    model: std::sync::OnceLock<BertModel>,
+    loading: std::sync::Mutex<()>,
+    config: Config,
     tokenizer: WordPiece,
     dim: usize,
     /// Where it was loaded from.
     pub dir: PathBuf,
+    cache: Option<VectorCache>,
+    used: std::sync::Mutex<CacheUse>,
 }
 
 impl std::fmt::Debug for Encoder {
@@ -135,18 +143,58 @@ impl Encoder {
             .map_err(|e| format!("{}: {e}", dir.join("config.json").display()))?;
         let tokenizer = WordPiece::from_tokenizer_json(&read("tokenizer.json")?)
             .map_err(|e| format!("{}: {e}", dir.join("tokenizer.json").display()))?;
-        let weights = dir.join("model.safetensors");
+        Ok(Encoder {
+            model: std::sync::OnceLock::new(),
+            loading: std::sync::Mutex::new(()),
+            dim: config.hidden_size,
+            config,
+            tokenizer,
+            dir: dir.to_path_buf(),
+            cache: None,
+            used: std::sync::Mutex::new(CacheUse::default()),
+        })
+    }
+
+    /// Read the weights now rather than at the first sentence to encode (`storydiff model
+    /// --check` does, to say whether they load).
+    pub fn load_weights(&self) -> crate::error::Result<()> {
+        self.model()
+            .map(|_| ())
+            .map_err(|message| crate::error::Error::Model { message })
+    }
+
+    fn model(&self) -> Result<&BertModel, String> {
+        if let Some(m) = self.model.get() {
+            return Ok(m);
+        }
+        let _one = self.loading.lock().map_err(|e| format!("encoder: {e}"))?;
+        if let Some(m) = self.model.get() {
+            return Ok(m);
+        }
+        let weights = self.dir.join("model.safetensors");
         let bytes = std::fs::read(&weights).map_err(|e| format!("{}: {e}", weights.display()))?;
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)
             .map_err(|e| format!("{}: {e}", weights.display()))?;
         let model =
-            BertModel::load(vb, &config).map_err(|e| format!("{}: {e}", weights.display()))?;
-        Ok(Encoder {
-            model,
-            tokenizer,
-            dim: config.hidden_size,
-            dir: dir.to_path_buf(),
-        })
+            BertModel::load(vb, &self.config).map_err(|e| format!("{}: {e}", weights.display()))?;
+        Ok(self.model.get_or_init(|| model))
+    }
+
+    /// Read and keep vectors in `cache` ([`cache`]): a sentence encoded before, by this
+    /// model, is read back instead of encoded again, with the same bytes.
+    pub fn with_cache(mut self, cache: VectorCache) -> Encoder {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The cache, if any.
+    pub fn cache(&self) -> Option<&VectorCache> {
+        self.cache.as_ref()
+    }
+
+    /// What the cache did so far in this process.
+    pub fn cache_use(&self) -> CacheUse {
+        self.used.lock().map(|u| *u).unwrap_or_default()
     }
 
     /// Length of every vector.
@@ -167,6 +215,32 @@ impl Encoder {
     }
 
     fn encode_texts(&self, texts: &[&str]) -> Result<Vec<TokenVectors>, String> {
+        let Some(cache) = &self.cache else {
+            return self.encode_fresh(texts);
+        };
+        use rayon::prelude::*;
+        let mut out: Vec<Option<TokenVectors>> =
+            texts.par_iter().map(|t| cache.get(t, self.dim)).collect();
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        if !missing.is_empty() {
+            let fresh =
+                self.encode_fresh(&missing.iter().map(|&i| texts[i]).collect::<Vec<_>>())?;
+            for (&i, tv) in missing.iter().zip(fresh) {
+                cache.put(texts[i], &tv);
+                out[i] = Some(tv);
+            }
+            cache.trim();
+        }
+        if let Ok(mut u) = self.used.lock() {
+            u.hits += texts.len() - missing.len();
+            u.misses += missing.len();
+        }
+        out.into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| "encoder: a sentence was neither cached nor encoded".to_string())
+    }
+
+    fn encode_fresh(&self, texts: &[&str]) -> Result<Vec<TokenVectors>, String> {
         let pieces: Vec<Vec<Piece>> = texts.iter().map(|t| self.tokenizer.tokenize(t)).collect();
         // Windows: (text, first piece, end piece).
         let window = MAX_TOKENS - 2;
@@ -267,11 +341,12 @@ impl Encoder {
         batch: usize,
         len: usize,
     ) -> candle_core::Result<Vec<f32>> {
-        let dev = &self.model.device;
+        let model = self.model().map_err(candle_core::Error::msg)?;
+        let dev = &model.device;
         let ids = Tensor::from_slice(ids, (batch, len), dev)?;
         let mask = Tensor::from_slice(mask, (batch, len), dev)?;
         let types = ids.zeros_like()?;
-        let out = self.model.forward(&ids, &types, Some(&mask))?;
+        let out = model.forward(&ids, &types, Some(&mask))?;
         out.flatten_all()?.to_vec1::<f32>()
     }
 
