@@ -212,6 +212,16 @@ pub struct BatchArgs {
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+    /// How the articles inside each event are aligned: lexical (the default here: a feed is
+    /// large), semantic (the model; its cost is measured in docs/batch.md), or auto.
+    #[arg(long, value_enum, default_value_t = ScorerArg::Lexical, value_name = "SCORER")]
+    pub scorer: ScorerArg,
+    /// The model directory, as for compare.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<std::path::PathBuf>,
+    /// Encode every sentence; read and write no vector cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Output format of `group`.

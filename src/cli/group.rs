@@ -52,6 +52,12 @@ pub(crate) fn run_batch(args: BatchArgs) -> Result<(), RunError> {
         },
         keep_boilerplate: args.keep_boilerplate,
         keys: args.keys,
+        scoring: crate::cli::args::ScorerArgs {
+            scorer: args.scorer,
+            model: args.model.clone(),
+            no_cache: args.no_cache,
+        }
+        .load()?,
     };
     let bar = StageBar::new();
     let result = match &args.output {

@@ -146,3 +146,32 @@ fn a_malformed_line_is_exit_2_with_file_and_line() {
         "storydiff: error: /nonexistent/pile.jsonl: no such file\n"
     );
 }
+
+/// `batch --scorer semantic` aligns each event with the model, and says so in its report;
+/// without the flag a batch stays lexical.
+#[test]
+fn batch_aligns_with_the_model_when_asked() {
+    let input = copy_lines(2);
+    let scorers = |args: &[&str]| -> Vec<String> {
+        let out = ok_output(
+            storydiff()
+                .arg("batch")
+                .args(args)
+                .write_stdin(input.clone()),
+        );
+        lines(&out.stdout)
+            .iter()
+            .filter(|e| e["type"] == "event" && e["report"].is_object())
+            .map(|e| e["report"]["scorer"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let lexical = scorers(&[]);
+    assert!(!lexical.is_empty());
+    assert!(lexical.iter().all(|s| s == "lexical"), "{lexical:?}");
+    let semantic = scorers(&["--scorer", "semantic"]);
+    assert_eq!(semantic.len(), lexical.len());
+    assert!(
+        semantic.iter().all(|s| s.starts_with("semantic")),
+        "{semantic:?}"
+    );
+}

@@ -264,6 +264,8 @@ pub struct BatchOptions {
     pub keep_boilerplate: bool,
     /// Print each article's block keys instead of events.
     pub keys: bool,
+    /// The scorer that aligns the articles of each event (lexical unless asked).
+    pub scoring: storydiff::Scoring,
 }
 
 /// The final line's counts.
@@ -505,6 +507,7 @@ struct EventCtx<'a, 'r> {
     urls: &'a [Option<String>],
     reader: &'a Reader<'r>,
     keep_boilerplate: bool,
+    scoring: &'a storydiff::Scoring,
     grouping_budgets: &'a [String],
     /// The block's number.
     b: usize,
@@ -570,6 +573,7 @@ fn event_line(
         docs.insert(0, b);
         base = Some(choice);
         let engine = storydiff::Engine::builder()
+            .scoring(cx.scoring.clone())
             .keep_boilerplate(cx.keep_boilerplate)
             .build();
         match engine.compare(docs) {
@@ -832,6 +836,7 @@ pub fn run(
             urls: &urls,
             reader: &reader,
             keep_boilerplate: opts.keep_boilerplate,
+            scoring: &opts.scoring,
             grouping_budgets: &grouping.budgets,
             b,
         };
