@@ -129,3 +129,35 @@ fn labels_in_annotations_carry_no_control_characters() {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert!(str_of(&v["label"], "label").contains("ku"));
 }
+
+/// A saved web page that states its canonical address is targeted by it; a text file by its
+/// path.
+#[test]
+fn a_page_is_targeted_by_its_canonical_url() {
+    let t = trio();
+    let dir = std::env::temp_dir().join(format!("storydiff-annot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&t[0]).unwrap_or_else(|e| panic!("{e}"));
+    let body: String = text
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", p.replace('&', "&amp;").replace('<', "&lt;")))
+        .collect();
+    let page = dir.join("kuna.html");
+    std::fs::write(
+        &page,
+        format!("<html><head><link rel=\"canonical\" href=\"https://kuna.example/lavrov\"></head><body><article>{body}</article></body></html>"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let doc = annotations(&[&page.to_string_lossy(), &t[1]]);
+    let sources: BTreeSet<&str> = doc["first"]["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["target"]["source"].as_str())
+        .collect();
+    assert_eq!(
+        sources,
+        BTreeSet::from(["https://kuna.example/lavrov", t[1].as_str()])
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

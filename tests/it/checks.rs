@@ -523,6 +523,7 @@ fn pipeline(case: &Case) -> Result<Run, Violation> {
                     boilerplate: ingest::detect_boilerplate(&text),
                     notes: Vec::new(),
                     date: None,
+                    url: None,
                 };
                 covers(&text, &a)?;
             }

@@ -133,6 +133,7 @@ pub(crate) fn sentences_article<'t>(
         boilerplate: Vec::new(),
         notes: Vec::new(),
         date: None,
+        url: None,
     }
 }
 

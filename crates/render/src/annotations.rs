@@ -2,7 +2,8 @@
 //! Annotation collection (JSON-LD, <http://www.w3.org/ns/anno.jsonld>), for annotation tools
 //! a fact-checker already uses (Hypothesis and the like).
 //!
-//! Each annotation targets one article by its source (the path it was read from) with a
+//! Each annotation targets one article by its source (a web page's canonical URL, else the
+//! path it was read from) with a
 //! `TextQuoteSelector` (the exact text, 32 characters of context either side) and a
 //! `TextPositionSelector` (character offsets, in Unicode scalar values, of the article text).
 //! Its bodies are the explanation (`commenting`) and tags (`tagging`): the finding's kind and
@@ -119,7 +120,7 @@ fn target(report: &Report, article: ArticleId, start: usize, end: usize) -> Opti
         .map_or(after.len(), |(i, _)| i);
     let chars_before = before.chars().count();
     Some(Target {
-        source: &a.path,
+        source: a.url.as_deref().unwrap_or(&a.path),
         selector: vec![
             Selector::TextQuoteSelector {
                 exact,

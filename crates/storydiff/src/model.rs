@@ -190,6 +190,8 @@ pub struct Article {
     /// publication date, else a date its path names ([`crate::ingest::path_date`]). Grouping
     /// and the base rule read it; it is not part of the JSON report.
     pub date: Option<String>,
+    /// The page's canonical address, where a web page states one (annotations target it).
+    pub url: Option<String>,
 }
 
 impl Article {

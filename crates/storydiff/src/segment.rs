@@ -401,8 +401,10 @@ pub fn build_article_noted(
     };
     let mut chrome = Vec::new();
     let mut date = None;
+    let mut url = None;
     if let Some((b, format)) = blanked {
         notes.push(b.note(format));
+        url = b.meta.url.clone();
         date = b.meta.date.as_deref().and_then(crate::ingest::day_of);
         raw.text = b.text;
         chrome = b.chrome;
@@ -452,6 +454,7 @@ pub fn build_article_noted(
         boilerplate,
         notes,
         date: date.or_else(|| crate::ingest::path_date(&raw.path)),
+        url,
         path: raw.path,
     })
 }

@@ -574,6 +574,7 @@ impl ReportJson<'_> {
             .map(|a| Article {
                 label: a.label.into_owned(),
                 date: None,
+                url: None,
                 path: a.path.into_owned(),
                 text: a.text.into_owned(),
                 sentences: a

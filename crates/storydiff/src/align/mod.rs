@@ -1012,6 +1012,7 @@ mod tests {
             boilerplate: vec![],
             notes: vec![],
             date: None,
+            url: None,
         }
     }
 

@@ -51,6 +51,9 @@ pub struct PageMeta {
     pub date: Option<String>,
     /// The site (`og:site_name`, JSON-LD `publisher`).
     pub site: Option<String>,
+    /// The page's canonical address (`<link rel="canonical">`, else `og:url`), when it is an
+    /// http(s) URL.
+    pub url: Option<String>,
 }
 
 impl Blanked {
@@ -760,6 +763,8 @@ struct MetaCollector {
     ld: PageMeta,
     title_element: Option<String>,
     time: Option<String>,
+    canonical: Option<String>,
+    og_url: Option<String>,
 }
 
 impl MetaCollector {
@@ -788,7 +793,17 @@ impl MetaCollector {
                         set(&mut self.meta.date, v)
                     }
                     "og:site_name" | "application-name" => set(&mut self.meta.site, v),
+                    "og:url" => set(&mut self.og_url, v),
                     _ => {}
+                }
+            }
+            "link" => {
+                let canonical = tag.attr("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("canonical"))
+                });
+                if let (true, Some(href)) = (canonical, tag.attr("href")) {
+                    set(&mut self.canonical, href);
                 }
             }
             "time" => {
@@ -860,6 +875,10 @@ impl MetaCollector {
             byline: clean(self.ld.byline.or(self.meta.byline)),
             date: clean(self.ld.date.or(self.meta.date).or(self.time)),
             site: clean(self.ld.site.or(self.meta.site)),
+            url: clean(self.canonical.or(self.og_url)).filter(|u| {
+                let l = u.to_ascii_lowercase();
+                (l.starts_with("https://") || l.starts_with("http://")) && !u.contains(' ')
+            }),
         }
     }
 }
@@ -1119,6 +1138,33 @@ mod tests {
         assert_eq!(m.date.as_deref(), Some("2022-01-14T10:00:00Z"));
         assert_eq!(m.byline.as_deref(), Some("Ana Pop, Ion Ionescu"));
         assert_eq!(m.site.as_deref(), Some("Daily Example"));
+    }
+
+    #[test]
+    fn the_canonical_address_is_the_link_then_og_url_and_only_http() {
+        let page = |head: &str| {
+            blank_html(&format!(
+                "<html><head>{head}</head><body><p>x.</p></body></html>"
+            ))
+            .meta
+            .url
+        };
+        assert_eq!(
+            page(r#"<meta property="og:url" content="https://a.example/og"><link rel="canonical" href="https://a.example/c">"#).as_deref(),
+            Some("https://a.example/c")
+        );
+        assert_eq!(
+            page(r#"<meta property="og:url" content="https://a.example/og">"#).as_deref(),
+            Some("https://a.example/og")
+        );
+        assert_eq!(
+            page(r#"<link rel="canonical" href="javascript:alert(1)">"#),
+            None
+        );
+        assert_eq!(
+            page(r#"<link rel="stylesheet" href="https://a.example/s.css">"#),
+            None
+        );
     }
 
     #[test]
