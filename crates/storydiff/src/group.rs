@@ -852,7 +852,7 @@ impl Days {
         let weekdays = c
             .lead_weekday
             .as_deref()
-            .and_then(|w| WEEKDAYS.iter().position(|d| *d == w))
+            .and_then(|w| facts::WEEKDAYS.iter().position(|d| *d == w))
             .map_or(0, |k| 1 << k);
         let span = date
             .and_then(crate::ingest::iso_date)
@@ -882,16 +882,6 @@ impl Days {
         };
     }
 }
-
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 
 /// At most this many members of an event are used to measure its cohesion and pick its title.
 const DESCRIBE_SAMPLE: usize = 300;

@@ -185,7 +185,8 @@ const WEEKDAY_ABBREVIATIONS: &[&str] = &[
     "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 ];
 
-const WEEKDAYS: &[&str] = &[
+/// The days of the week, Monday first.
+pub(crate) const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
