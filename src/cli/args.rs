@@ -266,6 +266,17 @@ pub enum Benchmark {
         #[arg(long = "article", value_name = "LABEL=PATH")]
         articles: Vec<String>,
     },
+    /// The findings of a comparison of a gold file's articles, judged against its pairs'
+    /// difference tags: precision per finding kind, recall per tag (docs in
+    /// crates/eval/src/findings.rs).
+    Findings {
+        /// The gold file.
+        #[arg(value_name = "GOLD")]
+        gold: String,
+        /// Where an article of the gold is, as LABEL=PATH (as for `eval gold`).
+        #[arg(long = "article", value_name = "LABEL=PATH")]
+        articles: Vec<String>,
+    },
     /// ABCD-LINK news_ecb: the folder with docs.json and news_ecb_links.json.
     NewsEcb {
         /// The folder.

@@ -81,6 +81,7 @@ pub(crate) fn run_eval(args: EvalArgs) -> Result<(), RunError> {
     };
     match &args.benchmark {
         Benchmark::Gold { gold, articles } => eval_gold(&run, gold, articles),
+        Benchmark::Findings { gold, articles } => eval_findings(&run, gold, articles),
         Benchmark::NewsEcb {
             dir,
             topics,
@@ -227,6 +228,61 @@ fn eval_news_ecb(
 
 /// `eval gold GOLD`: precision and recall per article pair, and the confusion of gold tags
 /// against link kinds.
+/// `eval findings GOLD`: the gold's articles compared (the first named is the base), their
+/// findings judged against its pairs' tags.
+fn eval_findings(run: &EvalRun, gold_path: &str, overrides: &[String]) -> Result<(), RunError> {
+    let text = std::fs::read_to_string(gold_path)
+        .map_err(|e| RunError::Fail(format!("{gold_path}: cannot read: {e}")))?;
+    let gold: storydiff_eval::Gold = serde_json::from_str(&text)
+        .map_err(|e| RunError::Fail(format!("{gold_path}: not a gold file: {e}")))?;
+    let mut labels: Vec<&str> = Vec::new();
+    for p in &gold.pairs {
+        for l in [p.a.as_str(), p.b.as_str()] {
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+    }
+    let mut articles = Vec::with_capacity(labels.len());
+    for l in &labels {
+        let path = resolve_gold_article(gold_path, l, gold.articles.get(*l), overrides)?;
+        articles.push(build_article(ingest::read_input(&path, Some(l))?, false)?);
+    }
+    let report = run.engine.compare(articles)?;
+    let s = storydiff_eval::findings::score(&report, &gold.pairs).map_err(RunError::Fail)?;
+    let text = match run.format {
+        EvalFormat::Json => json_text(
+            &serde_json::json!({"benchmark": "findings", "scorer": run.scorer_name(), "result": s}),
+            false,
+        )?,
+        EvalFormat::Text => {
+            let mut t = format!(
+                "findings ({} scorer): precision {:.3} ({}/{} findings right); recall {:.3} ({}/{} tagged gold pairs)",
+                run.scorer_name(),
+                s.precision,
+                s.right,
+                s.judged,
+                s.recall,
+                s.found_pairs,
+                s.tagged_pairs
+            );
+            for (kind, k) in &s.kinds {
+                t.push_str(&format!("\n  {kind}: {}/{} right", k.right, k.judged));
+            }
+            for (tag, r) in &s.tags {
+                let tag = storydiff_render::sanitize_for_terminal(tag);
+                t.push_str(&format!(
+                    "\n  gold {tag}: {}/{} pairs found",
+                    r.found, r.pairs
+                ));
+            }
+            t
+        }
+    };
+    writeln!(io::stdout().lock(), "{text}").map_err(|e| io_error(e, "standard output"))?;
+    Ok(())
+}
+
 fn eval_gold(run: &EvalRun, gold_path: &str, overrides: &[String]) -> Result<(), RunError> {
     let engine = &run.engine;
     let text = std::fs::read_to_string(gold_path)

@@ -294,6 +294,61 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
     assert!(t.contains("\n  gold partial: identical "), "{t}");
 }
 
+/// `eval findings`: every finding of the comparison is judged once, per kind, and recall is
+/// counted over the gold's tagged pairs (6 in kuna-epa: 5 attribution, 2 hedge, 1 number,
+/// 1 date/time).
+#[test]
+fn eval_findings_judges_every_finding_and_counts_the_tagged_pairs() {
+    let gold = fixture("gold/kuna-epa.json");
+    let kuna = format!("kuna={}", trio()[0]);
+    let epa = format!("epa={}", trio()[1]);
+    let args = [
+        "eval",
+        "findings",
+        &gold,
+        "--article",
+        &kuna,
+        "--article",
+        &epa,
+        "--format",
+        "json",
+    ];
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout_of(&args, &[])).unwrap_or_else(|e| panic!("{e}"));
+    let r = &v["result"];
+    let report = stdout_of(
+        &["compare", "--format", "json", &trio()[0], &trio()[1]],
+        &[],
+    );
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap_or_else(|e| panic!("{e}"));
+    let findings = report["findings"].as_array().map_or(0, Vec::len) as u64;
+    assert_eq!(r["judged"].as_u64(), Some(findings));
+    let per_kind: u64 = r["kinds"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, k)| k["judged"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(per_kind, findings);
+    assert!(r["right"].as_u64() <= r["judged"].as_u64());
+    assert_eq!(r["tagged_pairs"], 6);
+    let tag = |t: &str| r["tags"][t]["pairs"].as_u64();
+    assert_eq!(
+        (
+            tag("attribution"),
+            tag("hedge"),
+            tag("number"),
+            tag("date/time")
+        ),
+        (Some(5), Some(2), Some(1), Some(1))
+    );
+    // A quote only one outlet has, in a sentence no gold pair holds, is right.
+    assert!(
+        r["kinds"]["quote-only-in"]["right"].as_u64() > Some(0),
+        "{r}"
+    );
+}
+
 #[test]
 fn eval_set_overrides_a_threshold_and_refuses_unknown_names() {
     let gold = fixture("gold/kuna-epa.json");

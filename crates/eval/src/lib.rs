@@ -13,6 +13,7 @@
 //! at least one predicted pair. Predicted pairs are those of every link plus every related
 //! pair (sentences that share a claim without being one link).
 
+pub mod findings;
 pub mod logistic;
 pub mod meter;
 pub mod news_he;
@@ -35,6 +36,10 @@ pub struct GoldPair {
     /// same / reworded / partial.
     #[serde(default)]
     pub label: String,
+    /// Editorial differences inside the pair (attribution, date/time, number, hedge,
+    /// quote-wording, name-spelling, conflict).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// A gold file.
@@ -490,6 +495,7 @@ mod tests {
                 b: "b".into(),
                 b_text: "in Geneva on Friday.".into(),
                 label: "same".into(),
+                tags: Vec::new(),
             },
             GoldPair {
                 a: "a".into(),
@@ -497,6 +503,7 @@ mod tests {
                 b: "b".into(),
                 b_text: "Gold fell in Europe.".into(),
                 label: "partial".into(),
+                tags: Vec::new(),
             },
         ];
         let s = score(&r.articles[0], &r.articles[1], &r.comparisons[0], &gold)
