@@ -236,25 +236,25 @@ fn closed_pipe_is_not_an_error() {
     );
 }
 
+/// `eval SUBCOMMAND` on the kuna-epa gold, its articles pointed at the fixtures.
+fn kuna_epa_eval(subcommand: &str) -> Vec<String> {
+    vec![
+        "eval".to_string(),
+        subcommand.to_string(),
+        fixture("gold/kuna-epa.json"),
+        "--article".to_string(),
+        format!("kuna={}", trio()[0]),
+        "--article".to_string(),
+        format!("epa={}", trio()[1]),
+    ]
+}
+
 #[test]
 fn kuna_epa_alignment_against_the_hand_made_gold() {
-    let gold = fixture("gold/kuna-epa.json");
-    let kuna = format!("kuna={}", trio()[0]);
-    let epa = format!("epa={}", trio()[1]);
-    let s = stdout_of(
-        &[
-            "eval",
-            "gold",
-            &gold,
-            "--article",
-            &kuna,
-            "--article",
-            &epa,
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let mut args = kuna_epa_eval("gold");
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let s = stdout_of(&args, &[]);
     let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
     let sc = &v[0]["scores"];
     let n = |k: &str| sc[k].as_u64().unwrap_or(u64::MAX);
@@ -286,8 +286,9 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
         .sum();
     assert_eq!(missed, 16 - n("found"));
     // The text form names the pair and the three scores, then one confusion row per label.
+    let text_args = kuna_epa_eval("gold");
     let t = stdout_of(
-        &["eval", "gold", &gold, "--article", &kuna, "--article", &epa],
+        &text_args.iter().map(String::as_str).collect::<Vec<_>>(),
         &[],
     );
     assert!(t.starts_with("kuna-epa: precision ") && t.contains(" recall ") && t.contains(" F1 "));
@@ -299,20 +300,9 @@ fn kuna_epa_alignment_against_the_hand_made_gold() {
 /// 1 date/time).
 #[test]
 fn eval_findings_judges_every_finding_and_counts_the_tagged_pairs() {
-    let gold = fixture("gold/kuna-epa.json");
-    let kuna = format!("kuna={}", trio()[0]);
-    let epa = format!("epa={}", trio()[1]);
-    let args = [
-        "eval",
-        "findings",
-        &gold,
-        "--article",
-        &kuna,
-        "--article",
-        &epa,
-        "--format",
-        "json",
-    ];
+    let mut args = kuna_epa_eval("findings");
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let v: serde_json::Value =
         serde_json::from_str(&stdout_of(&args, &[])).unwrap_or_else(|e| panic!("{e}"));
     let r = &v["result"];
@@ -351,18 +341,8 @@ fn eval_findings_judges_every_finding_and_counts_the_tagged_pairs() {
 
 #[test]
 fn eval_set_overrides_a_threshold_and_refuses_unknown_names() {
-    let gold = fixture("gold/kuna-epa.json");
-    let kuna = format!("kuna={}", trio()[0]);
-    let epa = format!("epa={}", trio()[1]);
-    let base = [
-        "eval",
-        "gold",
-        gold.as_str(),
-        "--article",
-        &kuna,
-        "--article",
-        &epa,
-    ];
+    let base = kuna_epa_eval("gold");
+    let base: Vec<&str> = base.iter().map(String::as_str).collect();
     let predicted = |extra: &[&str]| {
         let mut args = base.to_vec();
         args.extend_from_slice(extra);

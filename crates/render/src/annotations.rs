@@ -7,7 +7,8 @@
 //! `TextQuoteSelector` (the exact text, 32 characters of context either side) and a
 //! `TextPositionSelector` (character offsets, in Unicode scalar values, of the article text).
 //! Its bodies are the explanation (`commenting`) and tags (`tagging`): the finding's kind and
-//! severity, or `only-in`. A finding with evidence in several articles is one annotation per
+//! severity, or `only-in` (worded as what the aligner matched: a paraphrase it missed would
+//! read the same). A finding with evidence in several articles is one annotation per
 //! piece of evidence, each naming the finding.
 
 use std::io::{self, Write};
@@ -102,11 +103,44 @@ fn text(value: String, purpose: &'static str) -> Body {
     }
 }
 
-/// The target of bytes `start..end` of `article`'s text.
-fn target(report: &Report, article: ArticleId, start: usize, end: usize) -> Option<Target<'_>> {
+/// Characters before each sentence of each article, counted once per report, so that a
+/// position selector costs the length of its own sentence, not of the text before it.
+struct Positions(Vec<Vec<usize>>);
+
+impl Positions {
+    fn of(report: &Report) -> Positions {
+        Positions(
+            report
+                .articles
+                .iter()
+                .map(|a| {
+                    let (mut at, mut chars) = (0, 0);
+                    a.sentences
+                        .iter()
+                        .map(|s| {
+                            chars += a.text.get(at..s.start).map_or(0, |t| t.chars().count());
+                            at = s.start;
+                            chars
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The target of bytes `start..end` of `article`'s text, which lie in sentence `sentence`.
+fn target<'r>(
+    report: &'r Report,
+    positions: &Positions,
+    article: ArticleId,
+    sentence: usize,
+    (start, end): (usize, usize),
+) -> Option<Target<'r>> {
     let a = report.article(article);
     let t = a.text.as_str();
     let exact = t.get(start..end)?;
+    let from = a.sentences.get(sentence)?.start;
     let before = &t[..start];
     let after = &t[end..];
     let p = before
@@ -118,7 +152,8 @@ fn target(report: &Report, article: ArticleId, start: usize, end: usize) -> Opti
         .char_indices()
         .nth(CONTEXT)
         .map_or(after.len(), |(i, _)| i);
-    let chars_before = before.chars().count();
+    let chars_before =
+        positions.0.get(article.index())?.get(sentence)? + t.get(from..start)?.chars().count();
     Some(Target {
         source: a.url.as_deref().unwrap_or(&a.path),
         selector: vec![
@@ -138,9 +173,11 @@ fn target(report: &Report, article: ArticleId, start: usize, end: usize) -> Opti
 /// The annotations of one report, their ids under `run`.
 fn annotate<'a>(report: &'a Report, run: &str, items: &mut Vec<Annotation<'a>>) {
     let labels: Vec<&str> = report.articles.iter().map(|a| a.label.as_str()).collect();
+    let positions = Positions::of(report);
     for f in &report.findings {
         for (k, e) in f.evidence.iter().enumerate() {
-            let Some(target) = target(report, e.article, e.start, e.end) else {
+            let Some(target) = target(report, &positions, e.article, e.sentence, (e.start, e.end))
+            else {
                 continue;
             };
             items.push(Annotation {
@@ -165,7 +202,8 @@ fn annotate<'a>(report: &'a Report, run: &str, items: &mut Vec<Annotation<'a>>) 
             let Some(s) = report.article(m.article).sentences.get(m.sentence) else {
                 continue;
             };
-            let Some(target) = target(report, m.article, s.start, s.end) else {
+            let span = (s.start, s.end);
+            let Some(target) = target(report, &positions, m.article, m.sentence, span) else {
                 continue;
             };
             let others: Vec<&str> = labels
@@ -180,11 +218,13 @@ fn annotate<'a>(report: &'a Report, run: &str, items: &mut Vec<Annotation<'a>>) 
                 motivation: "highlighting",
                 body: vec![
                     text(
+                        // What the aligner knows, not more: it matched no sentence of the
+                        // others to this one (a paraphrase it missed reads the same).
                         format!(
-                            "Only {} reports this (claim {}): no sentence of {} carries it.",
+                            "In {} only, as far as storydiff matched: no sentence of {} was matched to this (claim {}).",
                             report.label(m.article),
-                            claim.id,
-                            others.join(", ")
+                            others.join(", "),
+                            claim.id
                         ),
                         "commenting",
                     ),

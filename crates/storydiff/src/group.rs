@@ -522,16 +522,20 @@ where
     S: Default,
 {
     let n = groups.len();
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let items = groups.iter().flatten().max().map_or(0, |&i| i + 1);
+    let mut group_of: Vec<Option<usize>> = vec![None; items];
     for (g, m) in groups.iter().enumerate() {
         for &i in m {
-            group_of.insert(i, g);
+            group_of[i] = Some(g);
         }
     }
     let mut members = groups;
     let mut sums: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n];
     for &(i, j, s) in edges {
-        let (Some(&a), Some(&b)) = (group_of.get(&i), group_of.get(&j)) else {
+        let (Some(a), Some(b)) = (
+            group_of.get(i).copied().flatten(),
+            group_of.get(j).copied().flatten(),
+        ) else {
             continue;
         };
         if a != b {

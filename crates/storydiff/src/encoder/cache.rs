@@ -9,6 +9,8 @@
 //! ago go first. Deleting the directory at any time is safe.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -24,6 +26,11 @@ const MAGIC: &[u8; 4] = b"SDV1";
 pub struct VectorCache {
     dir: PathBuf,
     limit: u64,
+    /// Bytes this process wrote, and the count at which it next trims: at its first write
+    /// (earlier runs may have filled it), then after every quarter of the limit, so that a
+    /// run encoding many small batches does not walk the directory for each.
+    written: Arc<AtomicU64>,
+    next_trim: Arc<AtomicU64>,
 }
 
 /// What a run did with the cache: sentences read from it and sentences encoded.
@@ -41,7 +48,12 @@ impl VectorCache {
     pub fn open(root: &Path, model_key: &str, limit: u64) -> Result<VectorCache, String> {
         let dir = root.join(model_key);
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(VectorCache { dir, limit })
+        Ok(VectorCache {
+            dir,
+            limit,
+            written: Arc::new(AtomicU64::new(0)),
+            next_trim: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// Where it is.
@@ -71,8 +83,25 @@ impl VectorCache {
             return;
         }
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, encode(tv)).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let bytes = encode(tv);
+        if std::fs::write(&tmp, &bytes).is_ok() {
+            if std::fs::rename(&tmp, &path).is_ok() {
+                self.written
+                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+    }
+
+    /// [`VectorCache::trim`] when it is due: at this process's first write, then after every
+    /// quarter of the limit written.
+    pub fn trim_if_due(&self) {
+        let written = self.written.load(Ordering::Relaxed);
+        if written > 0 && written >= self.next_trim.load(Ordering::Relaxed) {
+            self.next_trim
+                .store(written + self.limit / 4, Ordering::Relaxed);
+            self.trim();
         }
     }
 
@@ -271,11 +300,33 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
             f.set_modified(t).unwrap_or_else(|e| panic!("{e}"));
         }
-        c.trim();
+        // Due at this process's first write.
+        c.trim_if_due();
         let kept: Vec<u64> = (0..8)
             .filter(|k| c.get(&format!("ab cd {k}"), 2).is_some())
             .collect();
         assert_eq!(kept, vec![5, 6, 7]);
+        // Not due again until a quarter of the limit more is written: another process's
+        // entries stay until then.
+        let other = VectorCache::open(&root, "m", one * 4).unwrap_or_else(|e| panic!("{e}"));
+        for k in 8..12 {
+            other.put(&format!("ab cd {k}"), &sample());
+        }
+        c.trim_if_due();
+        assert!(
+            (0..12)
+                .filter(|k| c.get(&format!("ab cd {k}"), 2).is_some())
+                .count()
+                == 7
+        );
+        c.put("ab cd 12", &sample());
+        c.trim_if_due();
+        assert!(
+            (0..13)
+                .filter(|k| c.get(&format!("ab cd {k}"), 2).is_some())
+                .count()
+                <= 3
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -229,7 +229,7 @@ impl Encoder {
                 cache.put(texts[i], &tv);
                 out[i] = Some(tv);
             }
-            cache.trim();
+            cache.trim_if_due();
         }
         if let Ok(mut u) = self.used.lock() {
             u.hits += texts.len() - missing.len();
